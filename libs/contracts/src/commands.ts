@@ -1,0 +1,37 @@
+import type { Actor, Source } from './envelope.js';
+
+export const SILENCE_DURATIONS = ['30m', '1h', '2h', '3h', '4h', '6h', '12h', '16h', '20h', '24h', 'forever'] as const;
+export type SilenceDuration = (typeof SILENCE_DURATIONS)[number];
+
+export function silenceSeconds(d: SilenceDuration): number | null {
+  if (d === 'forever') return null;
+  const n = Number(d.slice(0, -1));
+  return d.endsWith('m') ? n * 60 : n * 3600;
+}
+
+export type AlertGroupAction = 'acknowledge' | 'unacknowledge' | 'resolve' | 'unresolve' | 'silence' | 'unsilence';
+export const ALERT_GROUP_ACTIONS: readonly AlertGroupAction[] = ['acknowledge', 'unacknowledge', 'resolve', 'unresolve', 'silence', 'unsilence'];
+
+/** Request sent to the router over `<prefix>.cmd.alert-group`. */
+export interface AlertGroupCommandRequest {
+  action: AlertGroupAction;
+  alertGroupId: string;
+  actor: Actor;
+  source: Source;
+  /** Silence only: seconds, or null for forever. */
+  durationSeconds?: number | null;
+  traceparent?: string | null;
+}
+
+export type CommandReply =
+  | { ok: true; alertGroupId: string; state: string; events: string[] }
+  | { ok: false; code: 'not_found' | 'invalid_transition' | 'bad_request' | 'conflict' | 'unavailable'; message: string };
+
+/** Request over `<prefix>.rpc.oncall`. */
+export interface OnCallQuery {
+  schedule: string;
+  /** ISO instant; defaults to now. */
+  at?: string;
+}
+
+export type OnCallReply = { ok: true; schedule: string; users: string[] } | { ok: false; code: 'not_found' | 'error'; message: string };

@@ -1,0 +1,227 @@
+import type { EventEnvelope } from './envelope.js';
+import type { AlertmanagerPayload } from './alertmanager.js';
+
+/* ------------------------------------------------------------------ intake */
+
+export type IntegrationKind = 'alertmanager';
+
+/** Ingest accepted a webhook body. Appended to the alert-group subject of its grouping key before ingest answers 2xx. */
+export interface AlertReceivedData {
+  receiptId: string;
+  integrationId: string;
+  integrationKind: IntegrationKind;
+  /** The grouping id rendered by the integration (Alertmanager: payload.groupKey). */
+  groupingKey: string;
+  /** Derived from integrationId and groupingKey: the subject token of the aggregate. */
+  aggregateKey: string;
+  /** sha256 of the raw body: identical bodies dedup within the stream's window. */
+  bodySha256: string;
+  payload: AlertmanagerPayload;
+}
+
+/* ------------------------------------------------------------- alert group */
+
+export type AlertGroupState = 'firing' | 'acknowledged' | 'resolved' | 'silenced';
+
+export interface AlertSummary {
+  /** One per received payload, as Grafana OnCall counts them. */
+  alertId: string;
+  status: 'firing' | 'resolved';
+  /** Firing alerts (fingerprint@startsAt) in the payload. */
+  firing: string[];
+  resolved: string[];
+  title: string;
+  receivedAt: string;
+}
+
+export interface AlertGroupCreatedData {
+  alertGroupId: string;
+  aggregateKey: string;
+  integrationId: string;
+  groupingKey: string;
+  routeId: string;
+  escalationChainId: string | null;
+  title: string;
+  severity: string | null;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  sourceLink: string | null;
+}
+
+export interface AlertAddedData {
+  alertGroupId: string;
+  receiptId: string;
+  alert: AlertSummary;
+  /** The payload as received, for the alerts projection and message rendering. */
+  payload: AlertmanagerPayload;
+}
+
+export interface AlertDiscardedData {
+  receiptId: string;
+  reason: string;
+}
+
+export interface AlertGroupRef {
+  alertGroupId: string;
+}
+
+export interface AlertGroupResolvedData extends AlertGroupRef {
+  /** `source`: the integration resolved it; `action`: a person; `escalation`: a resolve step. */
+  by: 'source' | 'action' | 'escalation';
+}
+
+export interface AlertGroupSilencedData extends AlertGroupRef {
+  /** null means forever. */
+  until: string | null;
+  durationSeconds: number | null;
+}
+
+export interface AlertGroupUnsilencedData extends AlertGroupRef {
+  by: 'action' | 'expired';
+}
+
+/* -------------------------------------------------------------- escalation */
+
+export type EscalationStep =
+  | { kind: 'wait'; seconds: number }
+  | { kind: 'notify_persons'; users: string[]; important: boolean }
+  | { kind: 'notify_on_call_from_schedule'; schedule: string; important: boolean };
+
+export interface EscalationStartedData extends AlertGroupRef {
+  chainId: string;
+  /** The chain as it was when escalation started: a later config change does not alter a running escalation. */
+  steps: EscalationStep[];
+  /** Telegram-rendering context, so the notifier need not read the alert-group log. */
+  integrationId: string;
+  aggregateKey: string;
+}
+
+export interface EscalationStepScheduledData extends AlertGroupRef {
+  timerId: string;
+  stepIndex: number;
+  dueAt: string;
+}
+
+export interface TimerFiredData {
+  timerId: string;
+  /** Where the timer came from: `escalation` (a step), `silence` (its end). */
+  purpose: 'escalation' | 'silence';
+  dueAt: string;
+  firedAt: string;
+}
+
+export interface EscalationStepExecutedData extends AlertGroupRef {
+  stepIndex: number;
+  kind: EscalationStep['kind'];
+  /** What a human reads in the timeline. */
+  summary: string;
+  notifiedUsers: string[];
+}
+
+export interface NotificationRequestedData extends AlertGroupRef {
+  notificationId: string;
+  userId: string;
+  important: boolean;
+  stepIndex: number;
+  aggregateKey: string;
+}
+
+export interface EscalationPausedData extends AlertGroupRef {
+  reason: AlertGroupState;
+}
+
+export interface EscalationFinishedData extends AlertGroupRef {
+  reason: 'completed' | 'resolved';
+}
+
+/* ------------------------------------------------------------ notification */
+
+export interface NotificationSentData extends AlertGroupRef {
+  notificationId: string;
+  userId: string;
+  channel: 'telegram';
+  chatId: string;
+  messageId: number;
+}
+
+export interface NotificationFailedData extends AlertGroupRef {
+  notificationId: string;
+  userId: string;
+  channel: 'telegram';
+  reason: string;
+  permanent: boolean;
+}
+
+export interface NotificationUpdatedData extends AlertGroupRef {
+  chatId: string;
+  messageId: number;
+  state: AlertGroupState;
+}
+
+/* --------------------------------------------------------------- catalogue */
+
+export interface EventCatalogue {
+  AlertReceived: AlertReceivedData;
+  AlertGroupCreated: AlertGroupCreatedData;
+  AlertAdded: AlertAddedData;
+  AlertDiscarded: AlertDiscardedData;
+  AlertGroupAcknowledged: AlertGroupRef;
+  AlertGroupUnacknowledged: AlertGroupRef;
+  AlertGroupResolved: AlertGroupResolvedData;
+  AlertGroupUnresolved: AlertGroupRef;
+  AlertGroupSilenced: AlertGroupSilencedData;
+  AlertGroupUnsilenced: AlertGroupUnsilencedData;
+  EscalationStarted: EscalationStartedData;
+  EscalationStepScheduled: EscalationStepScheduledData;
+  TimerFired: TimerFiredData;
+  EscalationStepExecuted: EscalationStepExecutedData;
+  NotificationRequested: NotificationRequestedData;
+  EscalationPaused: EscalationPausedData;
+  EscalationResumed: AlertGroupRef;
+  EscalationFinished: EscalationFinishedData;
+  NotificationSent: NotificationSentData;
+  NotificationFailed: NotificationFailedData;
+  NotificationUpdated: NotificationUpdatedData;
+}
+
+export type EventType = keyof EventCatalogue;
+
+/** Current schema version of each event type. Bump and add an upcaster on a breaking change. */
+export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
+  AlertReceived: 1,
+  AlertGroupCreated: 1,
+  AlertAdded: 1,
+  AlertDiscarded: 1,
+  AlertGroupAcknowledged: 1,
+  AlertGroupUnacknowledged: 1,
+  AlertGroupResolved: 1,
+  AlertGroupUnresolved: 1,
+  AlertGroupSilenced: 1,
+  AlertGroupUnsilenced: 1,
+  EscalationStarted: 1,
+  EscalationStepScheduled: 1,
+  TimerFired: 1,
+  EscalationStepExecuted: 1,
+  NotificationRequested: 1,
+  EscalationPaused: 1,
+  EscalationResumed: 1,
+  EscalationFinished: 1,
+  NotificationSent: 1,
+  NotificationFailed: 1,
+  NotificationUpdated: 1,
+};
+
+export type DozorEvent = { [K in EventType]: EventEnvelope<K, EventCatalogue[K]> }[EventType];
+export type EventOf<K extends EventType> = Extract<DozorEvent, { type: K }>;
+/** An event before the store stamps metadata on it. */
+export type NewEvent = { [K in EventType]: { type: K; data: EventCatalogue[K] } }[EventType];
+
+export const ALERT_GROUP_EVENTS = [
+  'AlertReceived', 'AlertGroupCreated', 'AlertAdded', 'AlertDiscarded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged',
+  'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
+] as const satisfies readonly EventType[];
+
+export function isEventType(t: string): t is EventType {
+  return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t);
+}

@@ -1,0 +1,49 @@
+/**
+ * Subjects and stream names. Everything takes a prefix so that tests (and
+ * several Dozor installations on one NATS) stay apart.
+ *
+ *   <prefix>.evt.alert-group.<aggregateKey>     AlertReceived and every AlertGroup event
+ *   <prefix>.evt.escalation.<alertGroupId>      escalation events, NotificationRequested, TimerFired
+ *   <prefix>.evt.notification.<alertGroupId>    NotificationSent / NotificationFailed (message references)
+ *   <prefix>.evt.schedule.<scheduleId>          schedule events (shift changes)
+ *   <prefix>.evt.config.<kind>.<id>             configuration events
+ *   <prefix>.cmd.alert-group                    request-reply: action commands for the router
+ *   <prefix>.rpc.oncall                         request-reply: who is on call
+ */
+export interface Topology {
+  prefix: string;
+  stream: string;
+}
+
+export function topology(prefix = 'dozor', stream?: string): Topology {
+  if (!/^[a-zA-Z0-9_-]+$/.test(prefix)) throw new Error(`invalid subject prefix ${JSON.stringify(prefix)}`);
+  return { prefix, stream: stream ?? (prefix === 'dozor' ? 'DOZOR_EVENTS' : `${prefix.toUpperCase()}_EVENTS`) };
+}
+
+export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config';
+
+export const subjects = {
+  all: (t: Topology) => `${t.prefix}.evt.>`,
+  of: (t: Topology, kind: AggregateKind, id: string) => `${t.prefix}.evt.${kind}.${assertToken(id)}`,
+  allOf: (t: Topology, kind: AggregateKind) => `${t.prefix}.evt.${kind}.>`,
+  alertGroup: (t: Topology, aggregateKey: string) => subjects.of(t, 'alert-group', aggregateKey),
+  escalation: (t: Topology, alertGroupId: string) => subjects.of(t, 'escalation', alertGroupId),
+  notification: (t: Topology, alertGroupId: string) => subjects.of(t, 'notification', alertGroupId),
+  alertGroupCommands: (t: Topology) => `${t.prefix}.cmd.alert-group`,
+  onCallQuery: (t: Topology) => `${t.prefix}.rpc.oncall`,
+  /** The aggregate kind and id of an event subject. */
+  parse(t: Topology, subject: string): { kind: AggregateKind; id: string } | null {
+    const head = `${t.prefix}.evt.`;
+    if (!subject.startsWith(head)) return null;
+    const rest = subject.slice(head.length);
+    const dot = rest.indexOf('.');
+    if (dot < 0) return null;
+    return { kind: rest.slice(0, dot) as AggregateKind, id: rest.slice(dot + 1) };
+  },
+};
+
+/** A subject token must not contain dots, wildcards or white space. */
+export function assertToken(id: string): string {
+  if (!/^[A-Za-z0-9_:-]+$/.test(id)) throw new Error(`invalid subject token ${JSON.stringify(id)}`);
+  return id;
+}
