@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { topology, subjects, SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
+import { withSpan, currentTraceparent } from '@dozor/telemetry';
+import { EventStore, connectNats, ExpectedVersion, WrongExpectedVersionError, runConsumer, Outcome, AggregateRepository, type RecordedCommit } from './index.js';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const ev = (n: number): NewEvent => ({ type: 'AlertGroupAcknowledged', data: { alertGroupId: `g-${n}` } });
+const opts = { actor: SYSTEM_ACTORS.router, source: 'system' as const };
+
+describe('EventStore on real JetStream', () => {
+  let nc: NatsConnection;
+  let store: EventStore;
+  const topo = topology(`t${randomBytes(4).toString('hex')}`);
+  const subj = subjects.alertGroup(topo, 'aaaaaaaaaaaaaaaaaaaa');
+
+  beforeAll(async () => {
+    nc = await connectNats(NATS_URL, 'eventstore-spec');
+    store = await EventStore.open(nc, { topology: topo });
+  });
+  afterAll(async () => {
+    await store.deleteStream();
+    await nc.close();
+  });
+
+  it('creates the stream idempotently', async () => {
+    await EventStore.open(nc, { topology: topo });
+    const info = await store.jsm.streams.info(topo.stream);
+    expect(info.config.subjects).toEqual([`${topo.prefix}.evt.>`]);
+    expect(info.config.allow_direct).toBe(true);
+  });
+
+  it('appends with an expected version and rejects a stale one', async () => {
+    const first = await store.append(subj, [ev(1)], { ...opts, expected: ExpectedVersion.noStream });
+    await expect(store.append(subj, [ev(2)], { ...opts, expected: ExpectedVersion.noStream })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    const second = await store.append(subj, [ev(2), ev(3)], { ...opts, expected: ExpectedVersion.exact(first.seq) });
+    await expect(store.append(subj, [ev(4)], { ...opts, expected: ExpectedVersion.exact(first.seq) })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    const commits = await store.readSubject(subj);
+    expect(commits.map((c) => c.seq)).toEqual([first.seq, second.seq]);
+    expect(commits[1]!.events.map((e) => (e.data as { alertGroupId: string }).alertGroupId)).toEqual(['g-2', 'g-3']);
+    expect(await store.lastSeqOf(subj)).toBe(second.seq);
+    expect(await store.readSubject(subj, first.seq)).toHaveLength(1);
+  });
+
+  it('deduplicates by message id', async () => {
+    const s = subjects.alertGroup(topo, 'bbbbbbbbbbbbbbbbbbbb');
+    const a = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any, msgId: 'same-body' });
+    const b = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any, msgId: 'same-body' });
+    expect(b.duplicate).toBe(true);
+    expect(b.seq).toBe(a.seq);
+    expect(await store.readSubject(s)).toHaveLength(1);
+  });
+
+  it('stores the metadata envelope and the producer trace context', async () => {
+    const s = subjects.alertGroup(topo, 'cccccccccccccccccccc');
+    let tp: string | null = null;
+    await withSpan('test', {}, async () => {
+      tp = currentTraceparent();
+      await store.append(s, [ev(9)], { ...opts, expected: ExpectedVersion.any, correlationId: 'corr-1' });
+    });
+    const [c] = await store.readSubject(s);
+    const e = c!.events[0]!;
+    expect(e.schemaVersion).toBe(1);
+    expect(e.metadata).toMatchObject({ actor: SYSTEM_ACTORS.router, source: 'system', correlationId: 'corr-1', causationId: null });
+    expect(e.metadata.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // Without a started SDK the propagator still works with a non-recording span context.
+    expect(typeof c!.traceparent === 'string' || c!.traceparent === null).toBe(true);
+    expect(tp === null || typeof tp === 'string').toBe(true);
+  });
+
+  it('compresses a commit that would not fit one message', async () => {
+    const s = subjects.alertGroup(topo, 'dddddddddddddddddddd');
+    const big = 'x'.repeat(1_500_000);
+    await store.append(s, [{ type: 'AlertDiscarded', data: { receiptId: 'r', reason: big } }], { ...opts, expected: ExpectedVersion.any });
+    const [c] = await store.readSubject(s);
+    expect((c!.events[0]!.data as { reason: string }).reason).toHaveLength(1_500_000);
+  });
+
+  it('replays in order and stops at the end', async () => {
+    const seen: RecordedCommit[] = [];
+    for await (const c of store.replay({ fromSeq: 1 })) seen.push(c);
+    const seqs = seen.map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs.at(-1)).toBe(await store.lastSeq());
+  });
+
+  it('runs a durable consumer that acks on success and redelivers after a retry', async () => {
+    const s = subjects.escalation(topo, 'g-consumer');
+    const seen: number[] = [];
+    let failedOnce = false;
+    const done = new Promise<void>((resolve) => {
+      void runConsumer(store, { durable: 'spec-consumer', filter: subjects.allOf(topo, 'escalation'), concurrency: 2 }, async (c) => {
+        if (!failedOnce) {
+          failedOnce = true;
+          return Outcome.retry('first try fails', 10);
+        }
+        seen.push(c.seq);
+        if (seen.length === 3) resolve();
+        return Outcome.done;
+      }).then((r) => done.finally(() => r.stop()));
+    });
+    for (let i = 0; i < 3; i++) await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any });
+    await done;
+    expect(new Set(seen).size).toBe(3);
+    const info = await store.jsm.consumers.info(topo.stream, 'spec-consumer');
+    expect(info.num_redelivered).toBeGreaterThanOrEqual(0);
+  });
+
+  it('AggregateRepository retries a decision that lost the race', async () => {
+    const s = subjects.alertGroup(topo, 'eeeeeeeeeeeeeeeeeeee');
+    const count = { initialState: () => 0, evolve: (n: number) => n + 1 };
+    const r1 = new AggregateRepository<number>(store, count);
+    const r2 = new AggregateRepository<number>(store, count);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? r1 : r2).handle(s, (state) => ({ events: [ev(state)], options: opts })),
+      ),
+    );
+    const commits = await store.readSubject(s);
+    // Every decision saw the state its append was checked against: 0, 1, 2, ...
+    expect(commits.map((c) => (c.events[0]!.data as { alertGroupId: string }).alertGroupId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `g-${i}`),
+    );
+  });
+});

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { connect, headers as natsHeaders, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StoredMsg,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import {
+  SCHEMA_VERSIONS,
+  subjects,
+  type Actor,
+  type DozorEvent,
+  type EventEnvelope,
+  type NewEvent,
+  type Source,
+  type Topology,
+} from '@dozor/contracts';
+import { currentTraceparent, metrics, withSpan, SpanKind } from '@dozor/telemetry';
+import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js';
+import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
+
+/** A commit as read back: the events one decision appended, at one stream sequence. */
+export interface RecordedCommit {
+  subject: string;
+  seq: number;
+  events: DozorEvent[];
+  /** traceparent header of the producing span. */
+  traceparent: string | null;
+}
+
+export interface AppendOptions {
+  expected: ExpectedVersion;
+  actor: Actor;
+  source: Source;
+  /** The event or command that caused this commit. */
+  causation?: { eventId: string; correlationId: string } | null;
+  correlationId?: string;
+  /** Deduplication id for the whole commit (Nats-Msg-Id). Defaults to the first event's id. */
+  msgId?: string;
+  /** Event ids, when the caller wants them deterministic (e.g. derived from a timer id). */
+  eventIds?: string[];
+}
+
+export interface AppendResult {
+  seq: number;
+  duplicate: boolean;
+  events: DozorEvent[];
+}
+
+export interface EventStoreOptions {
+  topology: Topology;
+  /** Stream replicas: 1 on a single node, 3 on a production cluster. */
+  replicas?: number;
+  /** How long events are kept; 0 keeps them forever. */
+  maxAgeMs?: number;
+  /** Window in which Nats-Msg-Id deduplicates. */
+  duplicateWindowMs?: number;
+  clock?: () => Date;
+}
+
+export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+export class EventStore {
+  readonly js: JetStreamClient;
+  private maxPayload: number;
+  private readonly clock: () => Date;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly jsm: JetStreamManager,
+    readonly options: EventStoreOptions,
+  ) {
+    this.js = jetstream(nc);
+    this.maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  get topology(): Topology {
+    return this.options.topology;
+  }
+
+  static async open(nc: NatsConnection, options: EventStoreOptions): Promise<EventStore> {
+    const jsm = await jetstreamManager(nc);
+    const store = new EventStore(nc, jsm, options);
+    await store.ensureStream();
+    return store;
+  }
+
+  /** Creates the stream, or brings its mutable settings up to date. Safe to call from every replica at start. */
+  async ensureStream(): Promise<void> {
+    const { topology, replicas = 1, maxAgeMs = 0, duplicateWindowMs = DEFAULT_DUPLICATE_WINDOW_MS } = this.options;
+    const config: Partial<StreamConfig> & { name: string } = {
+      name: topology.stream,
+      subjects: [subjects.all(topology)],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      num_replicas: replicas,
+      max_age: maxAgeMs * 1_000_000,
+      duplicate_window: duplicateWindowMs * 1_000_000,
+      allow_direct: true,
+      max_msg_size: -1,
+    };
+    try {
+      const info = await this.jsm.streams.info(topology.stream);
+      const c = info.config;
+      if (c.max_age !== config.max_age || c.duplicate_window !== config.duplicate_window || c.num_replicas !== replicas || !c.allow_direct) {
+        await this.jsm.streams.update(topology.stream, { ...c, ...config } as StreamConfig);
+      }
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === 10059) {
+        try {
+          await this.jsm.streams.add(config);
+        } catch (e) {
+          // Another replica created it first.
+          if (!(e instanceof JetStreamApiError && e.code === 10058)) throw e;
+        }
+      } else throw err;
+    }
+  }
+
+  /** Stamps metadata on new events, exactly as append would, without writing them. */
+  stamp(events: NewEvent[], opts: Omit<AppendOptions, 'expected'>): DozorEvent[] {
+    const occurredAt = this.clock().toISOString();
+    const traceparent = currentTraceparent();
+    return events.map((e, i) => {
+      const eventId = opts.eventIds?.[i] ?? randomUUID();
+      return {
+        type: e.type,
+        schemaVersion: SCHEMA_VERSIONS[e.type],
+        data: e.data,
+        metadata: {
+          eventId,
+          occurredAt,
+          actor: opts.actor,
+          source: opts.source,
+          causationId: opts.causation?.eventId ?? null,
+          correlationId: opts.correlationId ?? opts.causation?.correlationId ?? eventId,
+          traceparent,
+        },
+      } as DozorEvent;
+    });
+  }
+
+  /**
+   * Appends one commit to a subject, checking the subject's last sequence
+   * (Nats-Expected-Last-Subject-Sequence) and deduplicating by Nats-Msg-Id.
+   * The append is the publish: consumers read the stream.
+   */
+  async append(subject: string, events: NewEvent[], opts: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const aggregate = subjects.parse(this.topology, subject)?.kind ?? 'unknown';
+    return withSpan(
+      `${this.topology.stream} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': subject,
+          'dozor.event_types': events.map((e) => e.type).join(','),
+        },
+      },
+      async (span) => {
+        const stamped = this.stamp(events, opts);
+        const { body, gzip } = encodeCommit(stamped, this.maxPayload);
+        const h: MsgHdrs = natsHeaders();
+        h.set(HDR_TYPES, stamped.map((e) => e.type).join(','));
+        if (gzip) h.set(HDR_ENCODING, 'gzip');
+        const tp = currentTraceparent();
+        if (tp) h.set('traceparent', tp);
+        const expect =
+          opts.expected.kind === 'any' ? {} : { lastSubjectSequence: opts.expected.kind === 'no_stream' ? 0 : opts.expected.seq };
+        try {
+          const ack = await this.js.publish(subject, body, {
+            msgID: opts.msgId ?? stamped[0]!.metadata.eventId,
+            headers: h,
+            expect,
+            timeout: 5000,
+          });
+          span.setAttribute('messaging.message.id', String(ack.seq));
+          metrics.appends.inc({ aggregate, result: ack.duplicate ? 'duplicate' : 'ok' });
+          return { seq: ack.seq, duplicate: ack.duplicate, events: stamped };
+        } catch (err) {
+          if (err instanceof JetStreamApiError && err.code === 10071) {
+            metrics.appends.inc({ aggregate, result: 'conflict' });
+            throw new WrongExpectedVersionError(subject, opts.expected);
+          }
+          metrics.appends.inc({ aggregate, result: 'error' });
+          throw new EventStoreUnavailableError(`append to ${subject} failed: ${(err as Error).message}`, { cause: err });
+        }
+      },
+    );
+  }
+
+  /** Every commit on one subject after `afterSeq`, in order, via direct get (no consumer is created). */
+  async readSubject(subject: string, afterSeq = 0): Promise<RecordedCommit[]> {
+    const out: RecordedCommit[] = [];
+    let cursor = afterSeq + 1;
+    for (;;) {
+      let m: StoredMsg | null;
+      try {
+        m = await this.jsm.direct.getMessage(this.topology.stream, { seq: cursor, next_by_subj: subject });
+      } catch (err) {
+        if (err instanceof JetStreamApiError && err.code === 10037) break; // no message found
+        throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
+      }
+      if (!m) break;
+      out.push(toCommit(m.subject, m.seq, m.data, m.header));
+      cursor = m.seq + 1;
+    }
+    return out;
+  }
+
+  /** Stream sequence of the last commit on a subject, 0 when there is none. */
+  async lastSeqOf(subject: string): Promise<number> {
+    try {
+      const m = await this.jsm.direct.getMessage(this.topology.stream, { last_by_subj: subject });
+      return m?.seq ?? 0;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === 10037) return 0;
+      throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The last sequence in the whole stream. */
+  async lastSeq(): Promise<number> {
+    const info = await this.jsm.streams.info(this.topology.stream);
+    return info.state.last_seq;
+  }
+
+  /**
+   * Ordered replay from `fromSeq` (inclusive). With `follow`, it goes on with
+   * live commits and never ends; otherwise it stops at the stream's last
+   * sequence as it was when the replay started.
+   */
+  async *replay(opts: { fromSeq?: number; filter?: string; follow?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<RecordedCommit> {
+    const fromSeq = Math.max(1, opts.fromSeq ?? 1);
+    const until = opts.follow ? Infinity : await this.lastSeq();
+    if (until < fromSeq) return;
+    const consumer = await this.js.consumers.get(this.topology.stream, {
+      filter_subjects: opts.filter ?? subjects.all(this.topology),
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: fromSeq,
+    });
+    const iter = await consumer.consume({ max_messages: 512 });
+    const onAbort = () => void iter.stop();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (!opts.follow) {
+        // Stop as soon as the caught-up point is passed, even with a filter
+        // that has no message at `until` itself.
+        const pending = await consumer.info(true).then((i) => i.num_pending).catch(() => 1);
+        if (pending === 0) return;
+      }
+      for await (const m of iter) {
+        yield toCommit(m.subject, m.seq, m.data, m.headers);
+        if (m.seq >= until || (!opts.follow && m.info.pending === 0)) break;
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      await iter.close().catch(() => undefined);
+    }
+  }
+
+  async deleteStream(): Promise<void> {
+    await this.jsm.streams.delete(this.topology.stream).catch(() => undefined);
+  }
+}
+
+export function toCommit(subject: string, seq: number, data: Uint8Array, hdrs: MsgHdrs | undefined): RecordedCommit {
+  const gzip = hdrs?.get(HDR_ENCODING) === 'gzip';
+  return { subject, seq, events: decodeCommit(data, gzip), traceparent: hdrs?.get('traceparent') || null };
+}
+
+/** Connects to NATS with a message that says what to do when it is not there. */
+export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+  try {
+    return await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+  } catch (err) {
+    throw new EventStoreUnavailableError(
+      `cannot connect to NATS at ${url}: ${(err as Error).message}. ` +
+        `Dozor needs nats-server 2.9+ with JetStream. Start one with: nats-server -js -sd /var/lib/nats-server ` +
+        `(or set NATS_URL to a running server).`,
+      { cause: err },
+    );
+  }
+}
+
+export type { EventEnvelope };
