@@ -1,0 +1,136 @@
+import type { AlertGroupState, AlertReceivedData, DozorEvent } from '@dozor/contracts';
+
+/** One alert group: one generation of a grouping key. */
+export interface GroupGeneration {
+  alertGroupId: string;
+  generation: number;
+  integrationId: string;
+  routeId: string;
+  escalationChainId: string | null;
+  title: string;
+  createdAt: string;
+  alertsCount: number;
+  acknowledged: boolean;
+  acknowledgedBy: string | null;
+  resolved: boolean;
+  resolvedBy: string | null;
+  /** ISO instant, 'forever', or null when not silenced. */
+  silencedUntil: string | null;
+  silencedBy: string | null;
+  /** fingerprint@startsAt of every alert instance seen firing in this group. */
+  instances: string[];
+}
+
+export interface PendingReceipt {
+  eventId: string;
+  correlationId: string;
+  traceparent: string | null;
+  data: AlertReceivedData;
+}
+
+/**
+ * Everything on one alert-group subject: every generation of one grouping key
+ * of one integration. Only the latest generation can be open.
+ */
+export interface AlertGroupAggregate {
+  aggregateKey: string | null;
+  generation: number;
+  current: GroupGeneration | null;
+  /** AlertReceived facts the router has not decided on yet, oldest first. */
+  pending: PendingReceipt[];
+}
+
+export function initialState(): AlertGroupAggregate {
+  return { aggregateKey: null, generation: 0, current: null, pending: [] };
+}
+
+/** Grafana OnCall's precedence: resolved, then acknowledged, then silenced, then firing. */
+export function groupState(g: GroupGeneration): AlertGroupState {
+  if (g.resolved) return 'resolved';
+  if (g.acknowledged) return 'acknowledged';
+  if (g.silencedUntil) return 'silenced';
+  return 'firing';
+}
+
+function actorName(e: DozorEvent): string {
+  return e.metadata.actor.name ?? e.metadata.actor.id;
+}
+
+function update(s: AlertGroupAggregate, id: string, f: (g: GroupGeneration) => GroupGeneration): AlertGroupAggregate {
+  if (!s.current || s.current.alertGroupId !== id) return s;
+  return { ...s, current: f(s.current) };
+}
+
+export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggregate {
+  switch (e.type) {
+    case 'AlertReceived':
+      return {
+        ...s,
+        aggregateKey: e.data.aggregateKey,
+        pending: [...s.pending, { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId, traceparent: e.metadata.traceparent, data: e.data }],
+      };
+    case 'AlertGroupCreated': {
+      const generation = Number(e.data.alertGroupId.slice(e.data.alertGroupId.lastIndexOf('-') + 1));
+      return {
+        ...s,
+        aggregateKey: e.data.aggregateKey,
+        generation,
+        current: {
+          alertGroupId: e.data.alertGroupId,
+          generation,
+          integrationId: e.data.integrationId,
+          routeId: e.data.routeId,
+          escalationChainId: e.data.escalationChainId,
+          title: e.data.title,
+          createdAt: e.metadata.occurredAt,
+          alertsCount: 0,
+          acknowledged: false,
+          acknowledgedBy: null,
+          resolved: false,
+          resolvedBy: null,
+          silencedUntil: null,
+          silencedBy: null,
+          instances: [],
+        },
+      };
+    }
+    case 'AlertAdded': {
+      const s2 = { ...s, pending: s.pending.filter((p) => p.data.receiptId !== e.data.receiptId) };
+      return update(s2, e.data.alertGroupId, (g) => ({
+        ...g,
+        alertsCount: g.alertsCount + 1,
+        instances: [...new Set([...g.instances, ...e.data.alert.firing])],
+      }));
+    }
+    case 'AlertDiscarded':
+      return { ...s, pending: s.pending.filter((p) => p.data.receiptId !== e.data.receiptId) };
+    case 'AlertGroupAcknowledged':
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: true, acknowledgedBy: actorName(e), silencedUntil: null, silencedBy: null }));
+    case 'AlertGroupUnacknowledged':
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: false, acknowledgedBy: null }));
+    case 'AlertGroupResolved':
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, resolved: true, resolvedBy: e.data.by === 'source' ? null : actorName(e), silencedUntil: null, silencedBy: null }));
+    case 'AlertGroupUnresolved':
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, resolved: false, resolvedBy: null, acknowledged: false, acknowledgedBy: null }));
+    case 'AlertGroupSilenced':
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: e.data.until ?? 'forever', silencedBy: actorName(e), acknowledged: false, acknowledgedBy: null }));
+    case 'AlertGroupUnsilenced':
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
+    case 'TimerFired':
+    case 'EscalationStarted':
+    case 'EscalationStepScheduled':
+    case 'EscalationStepExecuted':
+    case 'NotificationRequested':
+    case 'EscalationPaused':
+    case 'EscalationResumed':
+    case 'EscalationFinished':
+    case 'NotificationSent':
+    case 'NotificationFailed':
+    case 'NotificationUpdated':
+      return s;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}

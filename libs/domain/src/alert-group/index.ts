@@ -1,0 +1,3 @@
+export * from './alert-group.state.js';
+export * from './alert-group.commands.js';
+export * from './alert-group.decider.js';

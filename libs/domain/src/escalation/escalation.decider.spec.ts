@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { DozorEvent, EscalationStep, NewEvent } from '@dozor/contracts';
+import { decideEscalation, evolveEscalation, initialEscalationState, type EscalationCommand, type EscalationDecision, type OnCallLookups } from './index.js';
+
+const G = 'abcdefghijklmnopqrst-1';
+const NOW = '2026-11-24T01:00:00.000Z';
+const toEvent = (e: NewEvent): DozorEvent =>
+  ({ ...e, schemaVersion: 1, metadata: { eventId: 'x', occurredAt: NOW, actor: { kind: 'system', id: 'escalator' }, source: 'system', causationId: null, correlationId: 'c', traceparent: null } }) as DozorEvent;
+const fold = (h: NewEvent[]) => h.map(toEvent).reduce(evolveEscalation, initialEscalationState());
+const events = (d: EscalationDecision): NewEvent[] => {
+  if (!('events' in d)) throw new Error(`needs on-call ${d.needsOnCall}`);
+  return d.events;
+};
+const steps: EscalationStep[] = [
+  { kind: 'notify_on_call_from_schedule', schedule: 'primary', important: false },
+  { kind: 'notify_persons', users: ['alice'], important: false },
+  { kind: 'wait', seconds: 300 },
+  { kind: 'notify_persons', users: ['bob', 'carol'], important: true },
+];
+const reconcile = (groupState: 'firing' | 'acknowledged' | 'resolved' | 'silenced', chain = true): EscalationCommand => ({
+  type: 'Reconcile', alertGroupId: G, groupState, chain: chain ? { id: 'chain', steps } : null, integrationId: 'am', aggregateKey: 'abcdefghijklmnopqrst', now: NOW,
+});
+const run = (h: NewEvent[], cmd: EscalationCommand, lookups: OnCallLookups = { primary: { users: [] } }) => [...h, ...events(decideEscalation(cmd, fold(h), lookups))];
+
+describe('Escalation decider', () => {
+  it('asks who is on call before running a schedule step', () => {
+    expect(decideEscalation(reconcile('firing'), initialEscalationState())).toEqual({ needsOnCall: 'primary' });
+  });
+
+  it('starts on a firing group, runs steps up to the first wait, and schedules its timer', () => {
+    const h = run([], reconcile('firing'));
+    expect(h.map((e) => e.type)).toEqual(['EscalationStarted', 'EscalationStepExecuted', 'EscalationStepExecuted', 'NotificationRequested', 'EscalationStepExecuted', 'EscalationStepScheduled']);
+    expect(h[1]).toMatchObject({ data: { summary: 'Nobody is on call in schedule primary' } });
+    expect(h[3]).toMatchObject({ data: { userId: 'alice', notificationId: `ntf:${G}:1:1:alice` } });
+    expect(h[5]).toMatchObject({ data: { timerId: `esc:${G}:1:3`, stepIndex: 3, dueAt: '2026-11-24T01:05:00.000Z' } });
+  });
+
+  it('records why nobody was notified when the schedule cannot answer', () => {
+    const h = run([], reconcile('firing'), { primary: { error: 'no scheduler answered' } });
+    expect(h[1]).toMatchObject({ data: { summary: 'Nobody notified from schedule primary: no scheduler answered' } });
+  });
+
+  it('notifies the users on call', () => {
+    const h = run([], reconcile('firing'), { primary: { users: ['dave'] } });
+    expect(h.filter((e) => e.type === 'NotificationRequested').map((e) => (e.data as { userId: string }).userId)).toEqual(['dave', 'alice']);
+  });
+
+  it('runs the rest when its timer fires, then finishes', () => {
+    const h = run(run([], reconcile('firing')), { type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW });
+    const tail = h.slice(6).map((e) => e.type);
+    expect(tail).toEqual(['EscalationStepExecuted', 'NotificationRequested', 'NotificationRequested', 'EscalationFinished']);
+  });
+
+  it('never runs a step twice for the same timer', () => {
+    const fired: NewEvent = { type: 'TimerFired', data: { timerId: `esc:${G}:1:3`, purpose: 'escalation', dueAt: NOW, firedAt: NOW } };
+    const h = run([...run([], reconcile('firing')), fired], { type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW });
+    expect(events(decideEscalation({ type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW }, fold(h)))).toEqual([]);
+  });
+
+  it('pauses on ack, silence or resolve and ignores the old timer', () => {
+    for (const st of ['acknowledged', 'silenced', 'resolved'] as const) {
+      const h = run(run([], reconcile('firing')), reconcile(st));
+      expect(h.at(-1)).toMatchObject({ type: 'EscalationPaused', data: { reason: st } });
+      expect(events(decideEscalation({ type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW }, fold(h)))).toEqual([]);
+    }
+  });
+
+  it('restarts from the first step when the group fires again, with fresh ids', () => {
+    const h = run(run(run([], reconcile('firing')), reconcile('acknowledged')), reconcile('firing'));
+    const tail = h.slice(h.findIndex((e) => e.type === 'EscalationResumed'));
+    expect(tail[0]!.type).toBe('EscalationResumed');
+    expect(tail.find((e) => e.type === 'NotificationRequested')).toMatchObject({ data: { notificationId: `ntf:${G}:2:1:alice` } });
+    expect(tail.at(-1)).toMatchObject({ type: 'EscalationStepScheduled', data: { timerId: `esc:${G}:2:3` } });
+  });
+
+  it('does nothing for a repeat while active, or without a chain', () => {
+    expect(events(decideEscalation(reconcile('firing'), fold(run([], reconcile('firing')))))).toEqual([]);
+    expect(events(decideEscalation(reconcile('firing', false), initialEscalationState()))).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+import type { AlertGroupState, EscalationStep, NewEvent } from '@dozor/contracts';
+import type { EscalationState } from './escalation.state.js';
+
+export interface ChainSnapshot {
+  id: string;
+  steps: EscalationStep[];
+}
+
+/** Bring the escalation in line with the alert group's current state. */
+export interface ReconcileEscalation {
+  type: 'Reconcile';
+  alertGroupId: string;
+  groupState: AlertGroupState;
+  chain: ChainSnapshot | null;
+  integrationId: string;
+  aggregateKey: string;
+  now: string;
+}
+
+export interface FireEscalationTimer {
+  type: 'FireTimer';
+  timerId: string;
+  now: string;
+}
+
+export type EscalationCommand = ReconcileEscalation | FireEscalationTimer;
+
+/** On-call answers fetched by the caller: users, or the reason nobody could be asked. */
+export type OnCallLookups = Record<string, { users: string[] } | { error: string }>;
+
+export type EscalationDecision =
+  | { events: NewEvent[] }
+  /** The next step to run needs to know who is on call in this schedule; ask and decide again with the answer. */
+  | { needsOnCall: string };
+
+const MAX_STEPS_PER_RUN = 100;
+
+export function decideEscalation(cmd: EscalationCommand, s: EscalationState, lookups: OnCallLookups = {}): EscalationDecision {
+  switch (cmd.type) {
+    case 'Reconcile':
+      return reconcile(cmd, s, lookups);
+    case 'FireTimer': {
+      if (s.status !== 'active' || !s.timer || s.timer.timerId !== cmd.timerId) return { events: [] };
+      return runFrom(s, s.timer.stepIndex, cmd.now, s.epoch, lookups, []);
+    }
+    default: {
+      const never: never = cmd;
+      return never;
+    }
+  }
+}
+
+function reconcile(cmd: ReconcileEscalation, s: EscalationState, lookups: OnCallLookups): EscalationDecision {
+  const ref = { alertGroupId: cmd.alertGroupId };
+  if (cmd.groupState === 'firing') {
+    if (s.status === 'active') return { events: [] };
+    if (s.status === 'idle') {
+      if (!cmd.chain) return { events: [] };
+      const started: NewEvent = {
+        type: 'EscalationStarted',
+        data: { ...ref, chainId: cmd.chain.id, steps: cmd.chain.steps, integrationId: cmd.integrationId, aggregateKey: cmd.aggregateKey },
+      };
+      const next: EscalationState = { ...s, alertGroupId: cmd.alertGroupId, status: 'active', chainId: cmd.chain.id, steps: cmd.chain.steps, integrationId: cmd.integrationId, aggregateKey: cmd.aggregateKey, epoch: s.epoch + 1, timer: null };
+      return runFrom(next, 0, cmd.now, next.epoch, lookups, [started]);
+    }
+    // Paused (ack, silence, resolve) or finished, and firing again: start the chain over, as Grafana OnCall does.
+    const resumed: NewEvent = { type: 'EscalationResumed', data: ref };
+    const next: EscalationState = { ...s, status: 'active', epoch: s.epoch + 1, timer: null };
+    return runFrom(next, 0, cmd.now, next.epoch, lookups, [resumed]);
+  }
+  if (s.status === 'active') return { events: [{ type: 'EscalationPaused', data: { ...ref, reason: cmd.groupState } }] };
+  return { events: [] };
+}
+
+function runFrom(s: EscalationState, from: number, now: string, epoch: number, lookups: OnCallLookups, events: NewEvent[]): EscalationDecision {
+  const id = s.alertGroupId!;
+  const ref = { alertGroupId: id };
+  for (let i = from; i < s.steps.length && i - from < MAX_STEPS_PER_RUN; i++) {
+    const step = s.steps[i]!;
+    switch (step.kind) {
+      case 'wait': {
+        const dueAt = new Date(Date.parse(now) + step.seconds * 1000).toISOString();
+        events.push(
+          { type: 'EscalationStepExecuted', data: { ...ref, stepIndex: i, kind: 'wait', summary: `Waiting ${formatSeconds(step.seconds)}`, notifiedUsers: [] } },
+          { type: 'EscalationStepScheduled', data: { ...ref, timerId: `esc:${id}:${epoch}:${i + 1}`, stepIndex: i + 1, dueAt } },
+        );
+        return { events };
+      }
+      case 'notify_persons':
+        notify(events, s, i, step.users, step.important, epoch, step.users.length ? `Notified ${step.users.join(', ')}` : 'Notify persons: no users in this step');
+        break;
+      case 'notify_on_call_from_schedule': {
+        const answer = lookups[step.schedule];
+        if (!answer) return { needsOnCall: step.schedule };
+        if ('error' in answer) {
+          events.push({ type: 'EscalationStepExecuted', data: { ...ref, stepIndex: i, kind: step.kind, summary: `Nobody notified from schedule ${step.schedule}: ${answer.error}`, notifiedUsers: [] } });
+        } else if (answer.users.length === 0) {
+          events.push({ type: 'EscalationStepExecuted', data: { ...ref, stepIndex: i, kind: step.kind, summary: `Nobody is on call in schedule ${step.schedule}`, notifiedUsers: [] } });
+        } else {
+          notify(events, s, i, answer.users, step.important, epoch, `Notified on-call from schedule ${step.schedule}: ${answer.users.join(', ')}`);
+        }
+        break;
+      }
+      default: {
+        const never: never = step;
+        return never;
+      }
+    }
+  }
+  events.push({ type: 'EscalationFinished', data: { ...ref, reason: 'completed' } });
+  return { events };
+}
+
+function notify(events: NewEvent[], s: EscalationState, i: number, users: string[], important: boolean, epoch: number, summary: string): void {
+  const id = s.alertGroupId!;
+  events.push({ type: 'EscalationStepExecuted', data: { alertGroupId: id, stepIndex: i, kind: s.steps[i]!.kind, summary, notifiedUsers: users } });
+  for (const userId of users) {
+    events.push({
+      type: 'NotificationRequested',
+      data: { alertGroupId: id, notificationId: `ntf:${id}:${epoch}:${i}:${userId}`, userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
+    });
+  }
+}
+
+export function formatSeconds(sec: number): string {
+  if (sec % 3600 === 0) return `${sec / 3600}h`;
+  if (sec % 60 === 0) return `${sec / 60}m`;
+  return `${sec}s`;
+}

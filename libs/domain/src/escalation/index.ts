@@ -1,0 +1,2 @@
+export * from './escalation.state.js';
+export * from './escalation.decider.js';
