@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAlertmanagerPayload, type DozorEvent, type NewEvent, type AlertReceivedData } from '@dozor/contracts';
-import { deciderSpec } from '../../../testing/src/decider-spec.js';
+import { deciderSpec } from '@dozor/testing';
 import { decide, evolve, initialState, groupState, type AlertGroupCommand, type ActOnAlertGroup } from './index.js';
 
 const fixtures = fileURLToPath(new URL('../../../../../shared/fixtures/alertmanager/', import.meta.url));

@@ -8,6 +8,13 @@ export interface GroupGeneration {
   routeId: string;
   escalationChainId: string | null;
   title: string;
+  severity: string | null;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  sourceLink: string | null;
+  /** From the latest payload. */
+  truncatedAlerts: number;
   createdAt: string;
   alertsCount: number;
   acknowledged: boolean;
@@ -82,6 +89,12 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
           routeId: e.data.routeId,
           escalationChainId: e.data.escalationChainId,
           title: e.data.title,
+          severity: e.data.severity,
+          groupLabels: e.data.groupLabels,
+          commonLabels: e.data.commonLabels,
+          commonAnnotations: e.data.commonAnnotations,
+          sourceLink: e.data.sourceLink,
+          truncatedAlerts: 0,
           createdAt: e.metadata.occurredAt,
           alertsCount: 0,
           acknowledged: false,
@@ -99,6 +112,7 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
       return update(s2, e.data.alertGroupId, (g) => ({
         ...g,
         alertsCount: g.alertsCount + 1,
+        truncatedAlerts: e.data.payload.truncatedAlerts,
         instances: [...new Set([...g.instances, ...e.data.alert.firing])],
       }));
     }

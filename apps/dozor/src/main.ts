@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@dozor/config';
+import { EventStore, EventStoreUnavailableError, connectNats } from '@dozor/eventstore';
+import { settingsFromEnv } from '@dozor/platform';
+import { JsonLogger } from '@dozor/telemetry';
+import { openDatabase, rebuildProjections } from '@dozor/projections';
+import { parseTargets, start, UsageError } from './services.js';
+
+const USAGE = `Usage:
+  dozor [--target=all|ingest,router,scheduler,escalator,telegram-notifier,api] [--config=dozor.yaml]
+  dozor config validate [--config=dozor.yaml]
+  dozor projections rebuild
+
+Settings come from the environment: NATS_URL, DATABASE_URL (unset: embedded
+PGlite in ./.dozor), DOZOR_CONFIG, PORT, TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT,
+DOZOR_API_TOKEN, OTEL_*. See README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { target: { type: 'string', default: 'all' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const configPath = values.config ?? process.env.DOZOR_CONFIG;
+  const [cmd, sub] = positionals;
+  if (cmd === 'config' && sub === 'validate') {
+    const c = loadConfig(configPath ?? 'dozor.yaml');
+    console.log(`${c.file}: ok (${c.users.length} users, ${c.integrations.length} integrations, ${c.escalationChains.length} escalation chains, ${c.schedules.length} schedules)`);
+    return 0;
+  }
+  if (cmd === 'projections' && sub === 'rebuild') {
+    const settings = settingsFromEnv(process.env);
+    const log = new JsonLogger('dozor-cli');
+    const nc = await connectNats(settings.natsUrl, 'dozor-cli');
+    const store = await EventStore.open(nc, { topology: settings.topology, replicas: settings.streamReplicas, maxAgeMs: settings.eventRetentionMs });
+    const db = await openDatabase(process.env, { logger: log });
+    try {
+      const r = await rebuildProjections(store, db.dataSource, { logger: log });
+      console.log(`projections rebuilt: ${r.commits} commits applied, checkpoint ${r.checkpoint}`);
+    } finally {
+      await db.close();
+      await nc.drain();
+    }
+    return 0;
+  }
+  if (cmd !== undefined) throw new UsageError(`unknown command ${positionals.join(' ')}`);
+
+  const running = await start(parseTargets(values.target!), { configPath });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof ConfigError) console.error(`config error: ${err.message}`);
+    else if (err instanceof EventStoreUnavailableError) console.error(`error: ${err.message}`);
+    else if (err instanceof UsageError) console.error(`${err.message}\n\n${USAGE}`);
+    else console.error(err);
+    process.exit(err instanceof UsageError ? 64 : err instanceof ConfigError ? 78 : 1);
+  },
+);

@@ -1,0 +1,2 @@
+export * from './ingest.module.js';
+export * from './alertmanager/ingest.service.js';

@@ -1,0 +1,3 @@
+export * from './router.module.js';
+export * from './alert-group/alert-group.handler.js';
+export * from './alert-group/alert-group.repository.js';

@@ -1,0 +1,2 @@
+export * from './scheduler.module.js';
+export * from './on-call/on-call.handler.js';

@@ -1,0 +1,27 @@
+import { groupState, type AlertGroupAggregate } from '@dozor/domain';
+import type { DozorConfig } from '@dozor/config';
+import type { GroupView } from '../telegram/index.js';
+
+/** The Telegram view of the current generation, or null when the id is not the current one. */
+export function viewOf(agg: AlertGroupAggregate, alertGroupId: string, config: DozorConfig): GroupView | null {
+  const g = agg.current;
+  if (!g || g.alertGroupId !== alertGroupId) return null;
+  const integration = config.integrations.find((i) => i.id === g.integrationId);
+  const state = groupState(g);
+  return {
+    alertGroupId: g.alertGroupId,
+    title: g.title,
+    severity: g.severity,
+    state,
+    alertsCount: g.alertsCount,
+    labels: g.commonLabels,
+    summary: g.commonAnnotations.summary,
+    description: g.commonAnnotations.description,
+    sourceLink: g.sourceLink ?? undefined,
+    integrationName: integration?.name ?? g.integrationId,
+    acknowledgedBy: state === 'acknowledged' ? g.acknowledgedBy ?? undefined : undefined,
+    resolvedBy: state === 'resolved' ? g.resolvedBy ?? undefined : undefined,
+    silencedUntil: state === 'silenced' ? g.silencedUntil ?? undefined : undefined,
+    truncatedAlerts: g.truncatedAlerts || undefined,
+  };
+}

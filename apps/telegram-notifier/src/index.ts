@@ -1,0 +1,2 @@
+export * from './telegram-notifier.module.js';
+export * from './telegram/index.js';

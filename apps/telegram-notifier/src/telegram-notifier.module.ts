@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import type { ServiceDefinition } from '@dozor/platform';
+import { NotificationHandler, NotifierGroupReader, notifierConsumers } from './delivery/notification.handler.js';
+import { TelegramBot } from './telegram-bot.js';
+import { TelegramUpdates } from './updates/telegram-updates.service.js';
+import { TelegramWebhookController } from './updates/telegram-webhook.controller.js';
+
+@Module({
+  controllers: [NotificationHandler, TelegramWebhookController],
+  providers: [TelegramBot, NotifierGroupReader, TelegramUpdates],
+})
+export class TelegramNotifierModule {}
+
+export const telegramNotifierService: ServiceDefinition = { target: 'telegram-notifier', module: TelegramNotifierModule, consumers: notifierConsumers };

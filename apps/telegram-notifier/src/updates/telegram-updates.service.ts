@@ -1,0 +1,141 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { Update } from 'telegraf/types';
+import { subjects, type AlertGroupCommandRequest, type CommandReply } from '@dozor/contracts';
+import { EventStore } from '@dozor/eventstore';
+import { Runtime } from '@dozor/platform';
+import { JsonLogger, SpanKind, currentTraceparent, withSpan } from '@dozor/telemetry';
+import { verifyCallback } from '../telegram/index.js';
+import { TelegramBot } from '../telegram-bot.js';
+
+const LOCK_KEY = 'telegram-poller';
+const LOCK_TTL_MS = 15_000;
+
+const DONE_TEXT: Record<string, string> = {
+  acknowledge: 'Acknowledged',
+  unacknowledge: 'Unacknowledged',
+  resolve: 'Resolved',
+  unresolve: 'Unresolved',
+  silence: 'Silenced',
+  unsilence: 'Unsilenced',
+};
+
+/**
+ * Telegram updates: button presses and /start. In polling mode exactly one
+ * replica polls (Telegram allows one getUpdates at a time): it holds a lease
+ * in a NATS KV bucket whose entries expire, and renews it while it polls.
+ */
+@Injectable()
+export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShutdown {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly owner = randomUUID();
+  private abort = new AbortController();
+
+  constructor(
+    private readonly telegram: TelegramBot,
+    private readonly store: EventStore,
+    private readonly runtime: Runtime,
+    private readonly log: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.telegram.bot || this.runtime.settings.telegramMode !== 'polling') return;
+    this.running = true;
+    this.loop = this.poll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async lease(kv: KV, held: { revision: number } | null): Promise<{ revision: number } | null> {
+    try {
+      if (held) return { revision: await kv.update(LOCK_KEY, this.owner, held.revision) };
+      return { revision: await kv.create(LOCK_KEY, this.owner) };
+    } catch {
+      return null;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    const kv = await new Kvm(this.store.nc).create(`${this.runtime.settings.topology.prefix}-locks`, { ttl: LOCK_TTL_MS, history: 1 });
+    const telegram = this.telegram.bot!.telegram;
+    await telegram.deleteWebhook().catch((e) => this.log.warn(`deleteWebhook: ${(e as Error).message}`, 'telegram'));
+    let held: { revision: number } | null = null;
+    let renewedAt = 0;
+    let offset = 0;
+    while (this.running) {
+      if (Date.now() - renewedAt > LOCK_TTL_MS / 3) {
+        held = await this.lease(kv, held);
+        renewedAt = held ? Date.now() : 0;
+        if (!held) {
+          await new Promise((r) => setTimeout(r, 2000));
+          continue;
+        }
+      }
+      try {
+        const updates = (await telegram.callApi('getUpdates', { offset, timeout: 2, allowed_updates: ['message', 'callback_query'] }, { signal: this.abort.signal } as never)) as Update[];
+        for (const u of updates) {
+          offset = u.update_id + 1;
+          await this.handle(u).catch((e) => this.log.error(`update ${u.update_id}: ${(e as Error).stack ?? e}`, 'telegram'));
+        }
+      } catch (err) {
+        if (!this.running) break;
+        this.log.warn(`getUpdates failed: ${(err as Error).message}`, 'telegram');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    if (held) await kv.delete(LOCK_KEY).catch(() => undefined);
+  }
+
+  /** One update, from polling or the webhook. */
+  async handle(u: Update): Promise<void> {
+    if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as { id: string; from: { id: number }; data?: string });
+    if ('message' in u && u.message && 'text' in u.message) return this.onText(u.message.chat.id, u.message.from?.id, u.message.text);
+  }
+
+  private async onText(chatId: number, fromId: number | undefined, text: string): Promise<void> {
+    if (!/^\/start\b/.test(text)) return;
+    const user = this.runtime.config.users.find((x) => x.telegramUserId === String(fromId));
+    const reply = user
+      ? `Hello, ${user.name}. This Telegram account is linked to the Dozor user ${user.id}; alerts escalated to you arrive here.`
+      : `This Telegram account (id ${fromId}) is not linked to a Dozor user. Ask your Dozor admin to set telegram_user_id: "${fromId}" for your user in dozor.yaml.`;
+    await this.telegram.sender!.send(chatId, { text: reply });
+  }
+
+  private async onCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
+    await withSpan('telegram callback_query', { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'telegram' } }, async () => {
+      const answer = (text: string) => this.telegram.sender!.answerCallback(q.id, text, { showAlert: false });
+      const parsed = verifyCallback(this.runtime.settings.callbackSecret, q.data);
+      if (!parsed) return void (await answer('This button is not valid (unknown or tampered data).'));
+      const user = this.runtime.config.users.find((x) => x.telegramUserId === String(q.from.id));
+      if (!user) return void (await answer(`Your Telegram account (id ${q.from.id}) is not linked to a Dozor user; nothing was changed.`));
+      const req: AlertGroupCommandRequest = {
+        action: parsed.action,
+        alertGroupId: parsed.alertGroupId,
+        actor: { kind: 'user', id: user.id, name: user.name },
+        source: 'telegram',
+        durationSeconds: parsed.action === 'silence' ? silenceSeconds(parsed.silence) : undefined,
+        traceparent: currentTraceparent(),
+      };
+      let reply: CommandReply;
+      try {
+        const m = await this.store.nc.request(subjects.alertGroupCommands(this.store.topology), JSON.stringify(req), { timeout: 5000 });
+        reply = m.json<CommandReply>();
+      } catch (err) {
+        reply = { ok: false, code: 'unavailable', message: `Dozor could not process the action (${(err as Error).message}); try again` };
+      }
+      await answer(reply.ok ? DONE_TEXT[parsed.action] ?? 'Done' : reply.message.slice(0, 190));
+    });
+  }
+}
+
+function silenceSeconds(s: string | undefined): number | null {
+  if (!s || s === 'forever') return null;
+  const n = Number(s.slice(0, -1));
+  return s.endsWith('m') ? n * 60 : n * 3600;
+}

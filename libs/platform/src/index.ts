@@ -1,0 +1,4 @@
+export * from './settings.js';
+export * from './runtime.js';
+export * from './bootstrap.js';
+export * from './observability.controller.js';

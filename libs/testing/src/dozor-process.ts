@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { findRepoRoot } from './fixtures.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Dozor started as a user starts it: `node apps/dozor/dist/main.js --target=…`
+ * in its own process (built by `npm test` first). Output is kept for failure
+ * messages.
+ */
+export class DozorProcess {
+  readonly output: string[] = [];
+  private child: ChildProcess | null = null;
+  private exited: Promise<number | null> | null = null;
+  url = '';
+
+  constructor(
+    readonly target: string,
+    readonly env: NodeJS.ProcessEnv,
+    readonly name = target,
+  ) {}
+
+  async start(timeoutMs = 60_000): Promise<this> {
+    const port = Number(this.env.PORT) || (await freePort());
+    this.url = `http://127.0.0.1:${port}`;
+    const root = findRepoRoot();
+    this.child = spawn(process.execPath, [join(root, 'apps/dozor/dist/main.js'), `--target=${this.target}`], {
+      cwd: root,
+      env: { ...this.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (b: Buffer) => {
+      for (const line of b.toString('utf8').split('\n')) if (line) this.output.push(line);
+      if (this.output.length > 5000) this.output.splice(0, 1000);
+    };
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+    this.exited = new Promise((r) => this.child!.once('exit', (code) => r(code)));
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (this.child.exitCode !== null) throw new Error(`dozor ${this.name} exited with ${this.child.exitCode}:\n${this.tail()}`);
+      try {
+        const r = await fetch(`${this.url}/readyz`);
+        if (r.status === 200) return this;
+      } catch {
+        /* not listening yet */
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`dozor ${this.name} not ready in ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  tail(n = 40): string {
+    return this.output.slice(-n).join('\n');
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** kill -9: no shutdown hooks run. */
+  async kill9(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async stop(): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    const code = await this.exited;
+    clearTimeout(t);
+    return code;
+  }
+}

@@ -1,0 +1,24 @@
+export { BotApiTestServer, type BotApiTestServerOptions } from './bot-api/bot-api-test-server.js';
+export { ChatHandle } from './bot-api/chat-handle.js';
+export { parseTelegramHtml, type MessageEntity, type HtmlParseResult } from './bot-api/telegram-html.js';
+export type {
+  ApiResponse,
+  CallbackAnswer,
+  ChatBlock,
+  ExpectMessageOptions,
+  InjectedFailure,
+  InlineKeyboardButton,
+  InlineKeyboardMarkup,
+  MessageVersion,
+  RecordedCall,
+  ReplyMarkup,
+  StoredMessage,
+  TelegramChat,
+  TelegramUser,
+  Update,
+  WaitOptions,
+} from './bot-api/types.js';
+export { findRepoRoot, fixturesDir, goJsonMarshal, listFixtures, loadFixture, type Fixture } from './fixtures.js';
+export { deciderSpec, type DeciderLike } from './decider-spec.js';
+export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+export { DozorProcess, freePort } from './dozor-process.js';
