@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AlertGroupsController } from './alert-groups/alert-groups.controller.js';
+import { AlertGroupsReadModel } from './alert-groups/alert-groups.read-model.js';
+import { AlertGroupCommands } from './alert-groups/alert-group-commands.js';
+import { ApiTokenGuard } from './auth/api-token.guard.js';
+
+/**
+ * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
+ * reads the projections and sends actions to the router.
+ *
+ * The host application provides, as global Nest providers: `EventStore`
+ * (class token from @dozor/eventstore), TypeORM's `DataSource` (class token),
+ * and `ApiAuth` (class token from this package; when absent the guard reads
+ * DOZOR_API_TOKEN from the environment).
+ */
+@Module({
+  controllers: [AlertGroupsController],
+  providers: [AlertGroupsReadModel, AlertGroupCommands, ApiTokenGuard],
+})
+export class ApiModule {}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export interface ApiAuthOptions {
+  /** How long a POST action waits for the router's reply (default 5000 ms). */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * Settings of the public REST API: the API token (DOZOR_API_TOKEN, or a file
+ * named by DOZOR_API_TOKEN_FILE) and the command timeout. Provide it as a Nest
+ * provider under this class; without one, ApiModule reads the environment.
+ */
+export class ApiAuth {
+  readonly token: string | null;
+  readonly commandTimeoutMs: number;
+  private readonly digest: Buffer | null;
+
+  constructor(token: string | null | undefined, options: ApiAuthOptions = {}) {
+    const t = token?.trim();
+    this.token = t ? t : null;
+    this.digest = this.token === null ? null : sha256(this.token);
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, options: ApiAuthOptions = {}): ApiAuth {
+    if (env.DOZOR_API_TOKEN) return new ApiAuth(env.DOZOR_API_TOKEN, options);
+    const file = env.DOZOR_API_TOKEN_FILE;
+    if (file) {
+      try {
+        return new ApiAuth(readFileSync(file, 'utf8'), options);
+      } catch (err) {
+        throw new Error(`cannot read the API token from DOZOR_API_TOKEN_FILE=${file}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return new ApiAuth(null, options);
+  }
+
+  get enabled(): boolean {
+    return this.token !== null;
+  }
+
+  /** Compares in constant time (both sides hashed to the same length first). */
+  matches(presented: string): boolean {
+    if (this.digest === null) return false;
+    return timingSafeEqual(sha256(presented), this.digest);
+  }
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { DozorEvent } from '@dozor/contracts';
+import { formatDuration, timelineText } from './timeline.text.js';
+
+const metadata = {
+  eventId: 'e', occurredAt: '2026-11-24T01:00:00.000Z', actor: { kind: 'user' as const, id: 'u1', name: 'alice' }, source: 'telegram' as const,
+  causationId: null, correlationId: 'c', traceparent: null,
+};
+const ev = (type: string, data: unknown, actor = metadata.actor, source: string = metadata.source) =>
+  ({ type, schemaVersion: 1, data, metadata: { ...metadata, actor, source } }) as DozorEvent;
+
+describe('timeline text', () => {
+  it.each([
+    [ev('AlertGroupAcknowledged', { alertGroupId: 'g' }), 'Acknowledged by alice (telegram)'],
+    [ev('AlertGroupUnacknowledged', { alertGroupId: 'g' }, { kind: 'user', id: 'bob' }, 'api'), 'Unacknowledged by bob (api)'],
+    [ev('AlertGroupResolved', { alertGroupId: 'g', by: 'source' }), 'Resolved by the alert source'],
+    [ev('AlertGroupResolved', { alertGroupId: 'g', by: 'escalation' }), 'Resolved by an escalation step'],
+    [ev('AlertGroupResolved', { alertGroupId: 'g', by: 'action' }, metadata.actor, 'cli'), 'Resolved by alice (cli)'],
+    [ev('AlertGroupSilenced', { alertGroupId: 'g', until: null, durationSeconds: null }), 'Silenced forever by alice (telegram)'],
+    [ev('AlertGroupSilenced', { alertGroupId: 'g', until: 'x', durationSeconds: 1800 }), 'Silenced for 30m by alice (telegram)'],
+    [ev('AlertGroupUnsilenced', { alertGroupId: 'g', by: 'expired' }), 'Silence ended'],
+    [ev('EscalationStepExecuted', { alertGroupId: 'g', stepIndex: 0, kind: 'wait', summary: 'Waited 5m', notifiedUsers: [] }), 'Waited 5m'],
+    [ev('NotificationRequested', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', important: true, stepIndex: 0, aggregateKey: 'k' }), 'Notifying bob (important)'],
+    [ev('NotificationFailed', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', channel: 'telegram', reason: '429', permanent: false }), 'Telegram notification to bob failed: 429'],
+  ])('%#: %s', (e, text) => {
+    expect(timelineText(e)).toBe(text);
+  });
+
+  it('shows nothing for bookkeeping events and for types this build does not know', () => {
+    expect(timelineText(ev('AlertReceived', {}))).toBeNull();
+    expect(timelineText(ev('TimerFired', {}))).toBeNull();
+    expect(timelineText(ev('SomethingFromTheFuture', {}))).toBeNull();
+  });
+
+  it('formats durations', () => {
+    expect([0, 45, 90, 3600, 5400, 86_400 + 7200].map(formatDuration)).toEqual(['0s', '45s', '1m 30s', '1h', '1h 30m', '1d 2h']);
+  });
+});

@@ -1,0 +1,87 @@
+import type { Actor, DozorEvent } from '@dozor/contracts';
+
+/** The name a timeline shows for an actor: its name, else its id. */
+export function actorName(a: Actor): string {
+  return a.name ?? a.id;
+}
+
+/** 90 → "1m 30s", 3600 → "1h", 5400 → "1h 30m". */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  let s = Math.max(0, Math.round(seconds));
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  if (d) parts.push(`${d}d`);
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  if (s || parts.length === 0) parts.push(`${s}s`);
+  return parts.join(' ');
+}
+
+/**
+ * The line a human reads in an alert group's timeline, or null for events
+ * that the timeline does not show (AlertReceived, TimerFired, scheduling,
+ * message edits, and types this build does not know).
+ */
+export function timelineText(e: DozorEvent): string | null {
+  const by = `${actorName(e.metadata.actor)} (${e.metadata.source})`;
+  switch (e.type) {
+    case 'AlertGroupCreated': {
+      const chain = e.data.escalationChainId ? `escalation chain ${e.data.escalationChainId}` : 'no escalation chain';
+      return `Alert group created on route ${e.data.routeId} with ${chain}`;
+    }
+    case 'AlertAdded': {
+      const a = e.data.alert;
+      return `Alert received: ${a.status} (${a.firing.length} firing, ${a.resolved.length} resolved)`;
+    }
+    case 'AlertDiscarded':
+      return `Alert discarded: ${e.data.reason}`;
+    case 'AlertGroupAcknowledged':
+      return `Acknowledged by ${by}`;
+    case 'AlertGroupUnacknowledged':
+      return `Unacknowledged by ${by}`;
+    case 'AlertGroupResolved':
+      if (e.data.by === 'source') return 'Resolved by the alert source';
+      if (e.data.by === 'escalation') return 'Resolved by an escalation step';
+      return `Resolved by ${by}`;
+    case 'AlertGroupUnresolved':
+      return `Unresolved by ${by}`;
+    case 'AlertGroupSilenced':
+      return e.data.durationSeconds === null
+        ? `Silenced forever by ${by}`
+        : `Silenced for ${formatDuration(e.data.durationSeconds)} by ${by}`;
+    case 'AlertGroupUnsilenced':
+      return e.data.by === 'expired' ? 'Silence ended' : `Unsilenced by ${by}`;
+    case 'EscalationStarted':
+      return `Escalation started: chain ${e.data.chainId}, ${e.data.steps.length} step${e.data.steps.length === 1 ? '' : 's'}`;
+    case 'EscalationStepExecuted':
+      return e.data.summary;
+    case 'NotificationRequested':
+      return `Notifying ${e.data.userId}${e.data.important ? ' (important)' : ''}`;
+    case 'EscalationPaused':
+      return `Escalation paused: alert group ${e.data.reason}`;
+    case 'EscalationResumed':
+      return 'Escalation resumed';
+    case 'EscalationFinished':
+      return e.data.reason === 'resolved' ? 'Escalation stopped: alert group resolved' : 'Escalation finished: no steps left';
+    case 'NotificationSent':
+      return `Sent to ${e.data.userId} in Telegram`;
+    case 'NotificationFailed':
+      return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}`;
+    case 'AlertReceived':
+    case 'TimerFired':
+    case 'EscalationStepScheduled':
+    case 'NotificationUpdated':
+      return null;
+    default: {
+      // Compile-time: every known type is decided above. Run time: a newer type is not shown.
+      const never: never = e;
+      void never;
+      return null;
+    }
+  }
+}
