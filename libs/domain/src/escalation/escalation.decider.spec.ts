@@ -45,9 +45,10 @@ describe('Escalation decider', () => {
     expect(h.filter((e) => e.type === 'NotificationRequested').map((e) => (e.data as { userId: string }).userId)).toEqual(['dave', 'alice']);
   });
 
-  it('runs the rest when its timer fires, then finishes', () => {
-    const h = run(run([], reconcile('firing')), { type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW });
-    const tail = h.slice(6).map((e) => e.type);
+  it('runs the rest when its timer fires (the TimerFired fact already in the log), then finishes', () => {
+    const fired: NewEvent = { type: 'TimerFired', data: { timerId: `esc:${G}:1:3`, purpose: 'escalation', dueAt: NOW, firedAt: NOW } };
+    const h = run([...run([], reconcile('firing')), fired], { type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW });
+    const tail = h.slice(7).map((e) => e.type);
     expect(tail).toEqual(['EscalationStepExecuted', 'NotificationRequested', 'NotificationRequested', 'EscalationFinished']);
   });
 

@@ -38,12 +38,14 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
     case 'EscalationStepScheduled':
       return { ...s, timer: { timerId: e.data.timerId, stepIndex: e.data.stepIndex, dueAt: e.data.dueAt } };
     case 'TimerFired':
-      return s.timer?.timerId === e.data.timerId ? { ...s, timer: null } : s;
+      // The fact that a timer fired changes nothing by itself; running its step does.
+      return s;
+    case 'EscalationStepExecuted':
+      return s.timer && e.data.stepIndex >= s.timer.stepIndex ? { ...s, timer: null } : s;
     case 'EscalationPaused':
       return { ...s, status: 'paused', timer: null };
     case 'EscalationFinished':
       return { ...s, status: 'finished', timer: null };
-    case 'EscalationStepExecuted':
     case 'NotificationRequested':
     case 'AlertReceived':
     case 'AlertGroupCreated':

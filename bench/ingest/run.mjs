@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Webhook ingest throughput and latency with the real Alertmanager payloads,
+// against the physical limit measured in the same run: raw JetStream publishes
+// of the same bytes at the same concurrency.
+//
+//   node bench/ingest/run.mjs [--requests=20000] [--concurrency=64]
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { bootstrap } from '@dozor/platform';
+import { ingestService } from '@dozor/ingest';
+
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '64' } } });
+const N = Number(values.requests);
+const C = Number(values.concurrency);
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+const fixtures = new URL('../../../shared/fixtures/alertmanager/', import.meta.url).pathname;
+const bodies = readdirSync(fixtures)
+  .filter((f) => f.endsWith('.json') && f !== 'headers.json')
+  .map((f) => JSON.parse(readFileSync(join(fixtures, f), 'utf8')));
+// Unique bodies (so dedup does not short-circuit): vary the receiver field.
+const body = (i) => JSON.stringify({ ...bodies[i % bodies.length], receiver: `bench-${i}` }) + '\n';
+
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+async function pool(n, c, fn) {
+  const lat = new Array(n);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: c }, async () => {
+    for (let i = next++; i < n; i = next++) {
+      const s = performance.now();
+      await fn(i);
+      lat[i] = performance.now() - s;
+    }
+  }));
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { rate: n / secs, p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+const prefix = `bench${randomBytes(3).toString('hex')}`;
+const dir = mkdtempSync(join(tmpdir(), 'dozor-bench-'));
+const config = join(dir, 'dozor.yaml');
+writeFileSync(config, 'integrations:\n  - id: am\n    type: alertmanager\n    token: bench-token-123\n');
+
+// 1. Physical limit: JetStream publish of the same bytes, same concurrency, one connection.
+const nc = await connect({ servers: NATS_URL });
+const jsm = await jetstreamManager(nc);
+const rawStream = `${prefix.toUpperCase()}_RAW`;
+await jsm.streams.add({ name: rawStream, subjects: [`${prefix}.raw.>`], storage: 'file' });
+const js = jetstream(nc);
+const enc = new TextEncoder();
+const pre = Array.from({ length: N }, (_, i) => enc.encode(body(i)));
+const raw = await pool(N, C, (i) => js.publish(`${prefix}.raw.${i % 1000}`, pre[i]));
+await jsm.streams.delete(rawStream);
+
+// 2. Dozor's ingest over HTTP (keep-alive fetch), appending AlertReceived.
+const dozor = await bootstrap([ingestService], {
+  env: { NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: prefix, DOZOR_CONFIG: config, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none' },
+});
+const url = `${dozor.url}/integrations/v1/alertmanager/bench-token-123/`;
+// The HTTP client runs in a worker thread: client and server each get a core,
+// as they would on separate machines.
+const http = await new Promise((resolve, reject) => {
+  const w = new Worker(new URL('./client.mjs', import.meta.url), { workerData: { url, n: N, c: C, bodies: Array.from({ length: N }, (_, i) => body(i)) } });
+  w.once('message', resolve);
+  w.once('error', reject);
+});
+const appended = await dozor.store.lastSeq();
+await dozor.store.deleteStream();
+await dozor.close();
+await nc.close();
+
+const f = (x) => x.toFixed(1);
+console.log(`requests=${N} concurrency=${C} payloads=${bodies.length} fixtures`);
+console.log(`raw JetStream publish : ${f(raw.rate)} msg/s  p50 ${f(raw.p50)} ms  p99 ${f(raw.p99)} ms`);
+console.log(`dozor webhook ingest  : ${f(http.rate)} req/s  p50 ${f(http.p50)} ms  p99 ${f(http.p99)} ms  (appended ${appended})`);
+console.log(`ratio ingest/raw      : ${(http.rate / raw.rate).toFixed(3)}`);
+process.exit(0);
