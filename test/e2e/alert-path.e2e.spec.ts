@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotApiTestServer, DozorProcess, OtlpReceiver, loadFixture } from '@dozor/testing';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { findRepoRoot } from '@dozor/testing';
 import { ALICE_TG, API_TOKEN, NATS_URL, PG_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
 
 /**
@@ -138,5 +142,33 @@ for (const mode of ['one process', 'separate processes'] as const) {
         for (const s of ['dozor-ingest', 'dozor-router', 'dozor-escalator', 'dozor-telegram-notifier']) expect(services).toContain(s);
       }
     });
+
+    if (mode === 'separate processes') {
+      it('rebuilds identical projection tables with `dozor projections rebuild`', async () => {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        const dump = async () => {
+          const out: Record<string, unknown[]> = {};
+          for (const t of ['alert_groups', 'alerts', 'timeline', 'audit_log', 'telegram_messages']) {
+            out[t] = (await c.query(`SELECT * FROM "${iso.schema}"."${t}" ORDER BY 1, 2`)).rows;
+          }
+          return JSON.stringify(out);
+        };
+        // Let the projector catch up, then stop writers so the dump is stable.
+        const before = await poll('a settled projection', async () => {
+          const a = await dump();
+          await new Promise((r) => setTimeout(r, 500));
+          return a === (await dump()) ? a : null;
+        });
+        expect(JSON.parse(before).timeline.length).toBeGreaterThan(5);
+        const { stdout } = await promisify(execFile)(process.execPath, ['apps/dozor/dist/main.js', 'projections', 'rebuild'], {
+          cwd: findRepoRoot(),
+          env: { PATH: process.env.PATH, NATS_URL, DOZOR_SUBJECT_PREFIX: iso.prefix, DATABASE_URL: `${PG_URL}?schema=${iso.schema}`, LOG_LEVEL: 'warn' },
+        });
+        expect(stdout).toMatch(/projections rebuilt/);
+        expect(await dump()).toBe(before);
+        await c.end();
+      });
+    }
   });
 }
