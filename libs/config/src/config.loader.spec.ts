@@ -62,3 +62,12 @@ describe('config loader', () => {
     expect(error(text as string, env as NodeJS.ProcessEnv | undefined).message).toMatch(message as RegExp);
   });
 });
+
+describe('config loader: route filters', () => {
+  it.each([
+    ['a broken Jinja2 filter', base.replace('{{ payload.commonLabels.severity == "critical" }}', '{{ payload.commonLabels.severity == }}'), /dozor\.yaml:9:\d+: integrations\[0\]\.routes\[0\]\.filter: /],
+    ['a broken label matcher', base.replace(`      - filter: '{{ payload.commonLabels.severity == "critical" }}'`, `      - labels: ['severity=~"crit']`), /dozor\.yaml:9:\d+: integrations\[0\]\.routes\[0\]\.labels/],
+  ])('rejects %s at load, with its line', (_n, text, message) => {
+    expect(error(text).message).toMatch(message);
+  });
+});

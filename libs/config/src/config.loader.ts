@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigFieldError, formatConfigPath, type ConfigPath, type EscalationStep } from '@dozor/contracts';
-import { parseSchedules } from '@dozor/domain';
+import { compileRoutes, parseSchedules } from '@dozor/domain';
 import type { DozorConfig, EscalationChainConfig, IntegrationConfig, RouteConfig, RouteFilterConfig, UserConfig } from './config.types.js';
 
 /** A config error that names the file, line, column and field. */
@@ -168,7 +168,18 @@ function validate(raw: unknown, file: string): DozorConfig {
     if (token.length < 8 || !/^[A-Za-z0-9_-]+$/.test(token)) fail([...p, 'token'], 'must be at least 8 characters of letters, digits, - or _');
     const routes = list(o.routes, [...p, 'routes']).map((r, j) => route(r, [...p, 'routes', j], chainIds, false, `route-${j + 1}`));
     const def = o.default_route === undefined ? null : route(o.default_route, [...p, 'default_route'], chainIds, true, 'default');
+    const userRoutes = routes.length;
     routes.push(def ?? { id: 'default', filter: null, escalationChainId: null });
+    try {
+      compileRoutes(routes);
+    } catch (err) {
+      // Templates, regexes and matchers are checked here, so a bad one fails at load with its line.
+      if (!(err instanceof ConfigFieldError)) throw err;
+      const [, j, ...rest] = err.path;
+      const at: ConfigPath = typeof j === 'number' && j < userRoutes ? [...p, 'routes', j, ...rest] : typeof j === 'number' ? [...p, 'default_route', ...rest] : [...p, 'routes'];
+      const field = rest[0] === 'filter' && o.routes && Array.isArray(o.routes) && typeof j === 'number' ? Object.keys(obj((o.routes as unknown[])[j], [...p, 'routes', j])).find((k) => ['filter', 'regex', 'labels'].includes(k)) : undefined;
+      fail(field ? [...p, 'routes', j as number, field] : at, err.problem);
+    }
     const iid = id(o, p, o.id === undefined ? 'name' : 'id');
     return { id: iid, name: str(o, 'name', p, true) ?? iid, type: 'alertmanager', token, routes };
   });

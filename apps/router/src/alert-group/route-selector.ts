@@ -14,7 +14,7 @@ export interface RouteSelection {
 export class RouteSelector {
   private readonly compiled = new Map<string, { integration: IntegrationConfig; routes: CompiledRoutes }>();
 
-  constructor(runtime: Runtime) {
+  constructor(private readonly runtime: Runtime) {
     for (const integration of runtime.config.integrations) {
       this.compiled.set(integration.id, { integration, routes: compileRoutes(integration.routes) });
     }
@@ -23,7 +23,7 @@ export class RouteSelector {
   select(integrationId: string, payload: AlertmanagerPayload): RouteSelection | null {
     const c = this.compiled.get(integrationId);
     if (!c) return null;
-    const { route, errors } = selectRoute(c.routes, payload, { integration_name: c.integration.name });
+    const { route, errors } = selectRoute(c.routes, payload, { integrationName: c.integration.name, now: this.runtime.clock().getTime() });
     return { route: route as RouteConfig, errors };
   }
 }
