@@ -1,0 +1,10 @@
+export * from './schedule.types.js';
+export { finalSchedule, onCallAt, expandShifts } from './final-schedule.js';
+export { findGaps, type ScheduleHoles } from './gaps.js';
+export { decideShiftSwap, type ShiftSwapRequest, type ShiftSwapDecision, type ShiftSwapRejection } from './shift-swap.js';
+export { parseSchedules, MAX_LEVEL, type ParseSchedulesOptions } from './schedule.config.js';
+export { exportIcal, type IcalExportOptions } from './ical-export.js';
+export { importIcal, withIcalShifts, IcalImportError, type IcalImportOptions, type IcalImportResult, type IcalUnmatched } from './ical-import.js';
+export type { IcalUser } from './ical-users.js';
+export { isValidTimeZone } from './zone-offsets.js';
+export { defineRotation, defineSchedule, defineOverride, defineSingleShift, type RotationInit, type ScheduleInit } from './schedule.defaults.js';
