@@ -159,6 +159,80 @@ export interface NotificationUpdatedData extends AlertGroupRef {
   state: AlertGroupState;
 }
 
+/* ---------------------------------------------------------------- schedule */
+
+/**
+ * A schedule definition as JSON: libs/domain's `ScheduleDef` (contracts imports
+ * nothing, so it is not typed here). A shape change needs a new schema version.
+ */
+export type ScheduleDefinitionJson = Record<string, unknown>;
+
+/** A schedule's definition from configuration, appended when it differs from the last one on the subject. */
+export interface ScheduleConfiguredData {
+  scheduleId: string;
+  change: 'created' | 'updated';
+  /** sha256 (hex) of the canonical JSON of the definition as loaded, before redaction: it changes whenever anything changes. */
+  definitionSha256: string;
+  /** The definition, with the secret parts (path, query, credentials) of iCal URLs removed. */
+  definition: ScheduleDefinitionJson;
+  /** Where it came from, e.g. the dozor.yaml path. */
+  origin: string;
+}
+
+/** A schedule that configuration no longer declares. */
+export interface ScheduleRemovedData {
+  scheduleId: string;
+  origin: string;
+}
+
+/** The calendar of an iCal feed (ical_url / ical_file, or the overrides feed), when its content changed. */
+export interface ScheduleIcalImportedData {
+  scheduleId: string;
+  feed: 'primary' | 'overrides';
+  /** The URL without its secret parts, or the file path. */
+  origin: string;
+  /** sha256 (hex) of `ics`. */
+  sha256: string;
+  /** RFC 5545 text as fetched. */
+  ics: string;
+}
+
+/** An override: libs/domain's `OverrideDef`. */
+export interface ScheduleOverrideData {
+  id: string;
+  start: string;
+  /** Seconds. */
+  duration: number;
+  users: string[];
+  timeZone: string;
+  level: number;
+}
+
+/** A user (the beneficiary) asks for someone to take their shifts in [swapStart, swapEnd). */
+export interface ShiftSwapRequestedData {
+  scheduleId: string;
+  swapId: string;
+  beneficiary: string;
+  swapStart: string;
+  swapEnd: string;
+  description: string | null;
+}
+
+/** Another user (the benefactor) took the request; `overrides` put them in the beneficiary's place. */
+export interface ShiftSwapTakenData {
+  scheduleId: string;
+  swapId: string;
+  beneficiary: string;
+  benefactor: string;
+  overrides: ScheduleOverrideData[];
+}
+
+/** The request is withdrawn; a taken swap's overrides stop applying. */
+export interface ShiftSwapDeletedData {
+  scheduleId: string;
+  swapId: string;
+}
+
 /* --------------------------------------------------------------- catalogue */
 
 export interface EventCatalogue {
@@ -183,6 +257,12 @@ export interface EventCatalogue {
   NotificationSent: NotificationSentData;
   NotificationFailed: NotificationFailedData;
   NotificationUpdated: NotificationUpdatedData;
+  ScheduleConfigured: ScheduleConfiguredData;
+  ScheduleRemoved: ScheduleRemovedData;
+  ScheduleIcalImported: ScheduleIcalImportedData;
+  ShiftSwapRequested: ShiftSwapRequestedData;
+  ShiftSwapTaken: ShiftSwapTakenData;
+  ShiftSwapDeleted: ShiftSwapDeletedData;
 }
 
 export type EventType = keyof EventCatalogue;
@@ -210,6 +290,12 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   NotificationSent: 1,
   NotificationFailed: 1,
   NotificationUpdated: 1,
+  ScheduleConfigured: 1,
+  ScheduleRemoved: 1,
+  ScheduleIcalImported: 1,
+  ShiftSwapRequested: 1,
+  ShiftSwapTaken: 1,
+  ShiftSwapDeleted: 1,
 };
 
 export type DozorEvent = { [K in EventType]: EventEnvelope<K, EventCatalogue[K]> }[EventType];
@@ -220,6 +306,11 @@ export type NewEvent = { [K in EventType]: { type: K; data: EventCatalogue[K] } 
 export const ALERT_GROUP_EVENTS = [
   'AlertReceived', 'AlertGroupCreated', 'AlertAdded', 'AlertDiscarded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged',
   'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
+] as const satisfies readonly EventType[];
+
+/** Events on `<prefix>.evt.schedule.<scheduleId>`. */
+export const SCHEDULE_EVENTS = [
+  'ScheduleConfigured', 'ScheduleRemoved', 'ScheduleIcalImported', 'ShiftSwapRequested', 'ShiftSwapTaken', 'ShiftSwapDeleted',
 ] as const satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor, DozorEvent } from '@dozor/contracts';
 import type { RecordedCommit } from '@dozor/eventstore';
 import { timelineText } from './timeline.text.js';
+import { applyScheduleEvent } from './schedule.projection.js';
 
 /** The tables this projection owns; a rebuild truncates exactly these. */
 export const PROJECTION_TABLES = ['alert_groups', 'alerts', 'timeline', 'audit_log', 'telegram_messages'] as const;
@@ -114,6 +115,13 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
         e.data.chatId, e.data.messageId, e.data.state,
       ]);
       return;
+    case 'ScheduleConfigured':
+    case 'ScheduleRemoved':
+    case 'ScheduleIcalImported':
+    case 'ShiftSwapRequested':
+    case 'ShiftSwapTaken':
+    case 'ShiftSwapDeleted':
+      return applyScheduleEvent(m, e, at);
     // Timeline rows only (written by applyCommit), or nothing at all.
     case 'AlertReceived':
     case 'AlertDiscarded':

@@ -76,6 +76,13 @@ export function timelineText(e: DozorEvent): string | null {
     case 'TimerFired':
     case 'EscalationStepScheduled':
     case 'NotificationUpdated':
+    // Schedule events are not about an alert group: audit rows only (schedule.projection.ts).
+    case 'ScheduleConfigured':
+    case 'ScheduleRemoved':
+    case 'ScheduleIcalImported':
+    case 'ShiftSwapRequested':
+    case 'ShiftSwapTaken':
+    case 'ShiftSwapDeleted':
       return null;
     default: {
       // Compile-time: every known type is decided above. Run time: a newer type is not shown.

@@ -141,6 +141,12 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
     case 'NotificationSent':
     case 'NotificationFailed':
     case 'NotificationUpdated':
+    case 'ScheduleConfigured':
+    case 'ScheduleRemoved':
+    case 'ScheduleIcalImported':
+    case 'ShiftSwapRequested':
+    case 'ShiftSwapTaken':
+    case 'ShiftSwapDeleted':
       return s;
     default: {
       const never: never = e;

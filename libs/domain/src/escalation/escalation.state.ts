@@ -60,6 +60,12 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
     case 'NotificationSent':
     case 'NotificationFailed':
     case 'NotificationUpdated':
+    case 'ScheduleConfigured':
+    case 'ScheduleRemoved':
+    case 'ScheduleIcalImported':
+    case 'ShiftSwapRequested':
+    case 'ShiftSwapTaken':
+    case 'ShiftSwapDeleted':
       return s;
     default: {
       const never: never = e;
