@@ -50,7 +50,7 @@ const config = join(dir, 'dozor.yaml');
 writeFileSync(config, 'integrations:\n  - id: am\n    type: alertmanager\n    token: bench-token-123\n');
 
 // 1. Physical limit: JetStream publish of the same bytes, same concurrency, one connection.
-const nc = await connect({ servers: NATS_URL });
+const nc = await connect({ servers: NATS_URL, noAsyncTraces: true });
 const jsm = await jetstreamManager(nc);
 const rawStream = `${prefix.toUpperCase()}_RAW`;
 await jsm.streams.add({ name: rawStream, subjects: [`${prefix}.raw.>`], storage: 'file' });

@@ -284,7 +284,8 @@ export function toCommit(subject: string, seq: number, data: Uint8Array, hdrs: M
 /** Connects to NATS with a message that says what to do when it is not there. */
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {
   try {
-    return await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+    // noAsyncTraces: no stack capture per request; a profile of ingest showed it at ~7% of CPU.
+    return await connect({ servers: url.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000, noAsyncTraces: true });
   } catch (err) {
     throw new EventStoreUnavailableError(
       `cannot connect to NATS at ${url}: ${(err as Error).message}. ` +
