@@ -3,10 +3,13 @@ import { AlertGroupsController } from './alert-groups/alert-groups.controller.js
 import { AlertGroupsReadModel } from './alert-groups/alert-groups.read-model.js';
 import { AlertGroupCommands } from './alert-groups/alert-group-commands.js';
 import { ApiTokenGuard } from './auth/api-token.guard.js';
+import { IntegrationsController } from './integrations/integrations.controller.js';
+import { IntegrationCommands } from './integrations/integration-commands.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
- * reads the projections and sends actions to the router.
+ * reads the projections and sends actions (alert groups, integration
+ * maintenance/debug mode) to the router.
  *
  * The host application provides, as global Nest providers: `EventStore`
  * (class token from @dozor/eventstore), TypeORM's `DataSource` (class token),
@@ -14,7 +17,7 @@ import { ApiTokenGuard } from './auth/api-token.guard.js';
  * DOZOR_API_TOKEN from the environment).
  */
 @Module({
-  controllers: [AlertGroupsController],
-  providers: [AlertGroupsReadModel, AlertGroupCommands, ApiTokenGuard],
+  controllers: [AlertGroupsController, IntegrationsController],
+  providers: [AlertGroupsReadModel, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}

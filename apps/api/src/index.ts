@@ -6,3 +6,5 @@ export { AlertGroupsController, PAGE_SIZE, MAX_PAGE_SIZE } from './alert-groups/
 export { AlertGroupsReadModel, DETAIL_ALERTS, type AlertGroupFilter } from './alert-groups/alert-groups.read-model.js';
 export { AlertGroupCommands, API_ACTOR } from './alert-groups/alert-group-commands.js';
 export * from './alert-groups/alert-group.serializer.js';
+export { IntegrationsController } from './integrations/integrations.controller.js';
+export { IntegrationCommands } from './integrations/integration-commands.js';

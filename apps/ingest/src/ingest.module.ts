@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
-import { AlertmanagerController } from './alertmanager/alertmanager.controller.js';
-import { IngestService } from './alertmanager/ingest.service.js';
+import { IntegrationsController } from './integrations/integrations.controller.js';
+import { IngestService } from './integrations/ingest.service.js';
+import { IntegrationModes } from './integrations/integration-modes.js';
 
-@Module({ controllers: [AlertmanagerController], providers: [IngestService] })
+@Module({ controllers: [IntegrationsController], providers: [IngestService, IntegrationModes] })
 export class IngestModule {}
 
 export const ingestService: ServiceDefinition = { target: 'ingest', module: IngestModule };

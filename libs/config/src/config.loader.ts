@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { ConfigFieldError, formatConfigPath, type ConfigPath, type EscalationStep } from '@dozor/contracts';
-import { compileRoutes, parseSchedules } from '@dozor/domain';
+import { ConfigFieldError, formatConfigPath, INTEGRATION_KINDS, isIntegrationKind, MAINTENANCE_DURATIONS, maintenanceSeconds, type ConfigPath, type EscalationStep, type MaintenanceDuration } from '@dozor/contracts';
+import { compileIntegrationTemplates, compileRoutes, INTEGRATION_TEMPLATE_KEYS, parseSchedules, type IntegrationTemplateKey } from '@dozor/domain';
 import type { DozorConfig, EscalationChainConfig, IntegrationConfig, RouteConfig, RouteFilterConfig, UserConfig } from './config.types.js';
 
 /** A config error that names the file, line, column and field. */
@@ -50,7 +50,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   const raw = expandEnv(doc.toJS() ?? {}, [], env, at);
   try {
-    return validate(raw, file);
+    return validate(raw, file, env);
   } catch (err) {
     if (err instanceof ConfigFieldError) throw at(err.path, err.problem);
     throw err;
@@ -130,7 +130,12 @@ export function parseDuration(v: unknown, path: ConfigPath): number {
   return n;
 }
 
-function validate(raw: unknown, file: string): DozorConfig {
+/** Default per-integration rate limit: ten times Grafana OnCall's 300 per 5 minutes. */
+export const DEFAULT_RATE_LIMIT = { requests: 3000, perSeconds: 300 } as const;
+/** Heartbeat timeouts: 60 s to 1 day, as in OnCall. DOZOR_MIN_HEARTBEAT_SECONDS lowers the minimum (tests). */
+export const HEARTBEAT_TIMEOUT_SECONDS = { min: 60, max: 86_400 } as const;
+
+function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConfig {
   const root = obj(raw, []);
   noUnknown(root, ['users', 'integrations', 'escalation_chains', 'schedules'], []);
   const users = list(root.users, ['users']).map((u, i): UserConfig => {
@@ -161,9 +166,9 @@ function validate(raw: unknown, file: string): DozorConfig {
   const integrations = list(root.integrations, ['integrations']).map((x, i): IntegrationConfig => {
     const p = ['integrations', i];
     const o = obj(x, p);
-    noUnknown(o, ['id', 'name', 'type', 'token', 'routes', 'default_route'], p);
+    noUnknown(o, ['id', 'name', 'type', 'token', 'routes', 'default_route', 'templates', 'maintenance', 'heartbeat', 'rate_limit'], p);
     const type = str(o, 'type', p)!;
-    if (type !== 'alertmanager') fail([...p, 'type'], `unsupported integration type ${JSON.stringify(type)}; supported: alertmanager`);
+    if (!isIntegrationKind(type)) fail([...p, 'type'], `unsupported integration type ${JSON.stringify(type)}; supported: ${INTEGRATION_KINDS.join(', ')}`);
     const token = str(o, 'token', p)!;
     if (token.length < 8 || !/^[A-Za-z0-9_-]+$/.test(token)) fail([...p, 'token'], 'must be at least 8 characters of letters, digits, - or _');
     const routes = list(o.routes, [...p, 'routes']).map((r, j) => route(r, [...p, 'routes', j], chainIds, false, `route-${j + 1}`));
@@ -181,7 +186,20 @@ function validate(raw: unknown, file: string): DozorConfig {
       fail(field ? [...p, 'routes', j as number, field] : at, err.problem);
     }
     const iid = id(o, p, o.id === undefined ? 'name' : 'id');
-    return { id: iid, name: str(o, 'name', p, true) ?? iid, type: 'alertmanager', token, routes };
+    const kind = type as IntegrationConfig['type'];
+    const { templateOverrides, templates } = integrationTemplates(o.templates, kind, [...p, 'templates']);
+    return {
+      id: iid,
+      name: str(o, 'name', p, true) ?? iid,
+      type: kind,
+      token,
+      routes,
+      templateOverrides,
+      templates,
+      maintenance: maintenanceSetting(o.maintenance, [...p, 'maintenance']),
+      heartbeat: heartbeatSetting(o.heartbeat, [...p, 'heartbeat'], env),
+      rateLimit: rateLimitSetting(o.rate_limit, [...p, 'rate_limit']),
+    };
   });
   unique(integrations, 'integrations');
   const tokens = new Map<string, number>();
@@ -190,6 +208,58 @@ function validate(raw: unknown, file: string): DozorConfig {
     tokens.set(x.token, i);
   });
   return { file, users, integrations, escalationChains: chains, schedules };
+}
+
+function integrationTemplates(v: unknown, kind: IntegrationConfig['type'], p: ConfigPath): Pick<IntegrationConfig, 'templateOverrides' | 'templates'> {
+  const overrides: Partial<Record<IntegrationTemplateKey, string | null>> = {};
+  if (v !== undefined && v !== null) {
+    const o = obj(v, p);
+    noUnknown(o, [...INTEGRATION_TEMPLATE_KEYS], p);
+    for (const [k, t] of Object.entries(o)) {
+      if (t !== null && typeof t !== 'string') fail([...p, k], 'must be a Jinja2 template (a string), or null to disable it');
+      overrides[k as IntegrationTemplateKey] = t as string | null;
+    }
+  }
+  try {
+    return { templateOverrides: overrides, templates: compileIntegrationTemplates(kind, overrides) };
+  } catch (err) {
+    // ['templates', key] relative to the integration: a bad template fails at load with its line.
+    if (err instanceof ConfigFieldError) fail([...p, ...err.path.slice(1)], err.problem);
+    throw err;
+  }
+}
+
+function maintenanceSetting(v: unknown, p: ConfigPath): IntegrationConfig['maintenance'] {
+  if (v === undefined || v === null) return null;
+  const o = obj(v, p);
+  noUnknown(o, ['mode', 'duration'], p);
+  const mode = str(o, 'mode', p)!;
+  if (mode !== 'maintenance' && mode !== 'debug') fail([...p, 'mode'], `must be maintenance or debug, got ${JSON.stringify(mode)}`);
+  const d = o.duration === undefined || o.duration === null ? 'forever' : String(o.duration).trim();
+  if (!(MAINTENANCE_DURATIONS as readonly string[]).includes(d)) fail([...p, 'duration'], `must be one of ${MAINTENANCE_DURATIONS.join(', ')}, got ${JSON.stringify(o.duration)}`);
+  return { mode: mode as 'maintenance' | 'debug', durationSeconds: maintenanceSeconds(d as MaintenanceDuration) };
+}
+
+function heartbeatSetting(v: unknown, p: ConfigPath, env: NodeJS.ProcessEnv): IntegrationConfig['heartbeat'] {
+  if (v === undefined || v === null) return null;
+  const o = obj(v, p);
+  noUnknown(o, ['timeout'], p);
+  if (o.timeout === undefined) fail([...p, 'timeout'], 'is required, e.g. timeout: 5m');
+  const seconds = parseDuration(o.timeout, [...p, 'timeout']);
+  const minRaw = env.DOZOR_MIN_HEARTBEAT_SECONDS;
+  const min = minRaw && /^\d+$/.test(minRaw) && Number(minRaw) >= 1 ? Number(minRaw) : HEARTBEAT_TIMEOUT_SECONDS.min;
+  if (seconds < min || seconds > HEARTBEAT_TIMEOUT_SECONDS.max) fail([...p, 'timeout'], `must be between ${min}s and 1d, got ${seconds}s`);
+  return { timeoutSeconds: seconds };
+}
+
+function rateLimitSetting(v: unknown, p: ConfigPath): IntegrationConfig['rateLimit'] {
+  if (v === undefined || v === null) return { ...DEFAULT_RATE_LIMIT };
+  const o = obj(v, p);
+  noUnknown(o, ['requests', 'per'], p);
+  const n = o.requests;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000_000) fail([...p, 'requests'], `must be a whole number of requests from 1 to 1000000000, got ${JSON.stringify(n)}`);
+  const per = o.per === undefined ? DEFAULT_RATE_LIMIT.perSeconds : parseDuration(o.per, [...p, 'per']);
+  return { requests: n as number, perSeconds: per };
 }
 
 function unique(items: { id: string }[], section: string): void {

@@ -1,5 +1,5 @@
-import type { EscalationStep } from '@dozor/contracts';
-import type { ScheduleDef } from '@dozor/domain';
+import type { EscalationStep, IntegrationKind, IntegrationMode } from '@dozor/contracts';
+import type { IntegrationTemplateKey, IntegrationTemplates, ScheduleDef } from '@dozor/domain';
 
 export interface UserConfig {
   id: string;
@@ -21,10 +21,21 @@ export interface RouteConfig {
 export interface IntegrationConfig {
   id: string;
   name: string;
-  type: 'alertmanager';
+  /** `alertmanager` also serves `…/grafana_alerting/<token>/` (same payload), and vice versa. */
+  type: IntegrationKind;
   /** Secret: from the environment, never written to the log. */
   token: string;
   routes: RouteConfig[];
+  /** `templates:` as written (template key → source, null disables an optional one). */
+  templateOverrides: Partial<Record<IntegrationTemplateKey, string | null>>;
+  /** The kind's defaults with the overrides, compiled (validated at load). */
+  templates: IntegrationTemplates;
+  /** `maintenance:`: a mode config puts the integration in (applied once per distinct value). */
+  maintenance: { mode: IntegrationMode; durationSeconds: number | null } | null;
+  /** `heartbeat:`: heartbeats are expected within this many seconds of each other. */
+  heartbeat: { timeoutSeconds: number } | null;
+  /** `rate_limit:`: at most `requests` alerts per `perSeconds`, per ingest process. */
+  rateLimit: { requests: number; perSeconds: number };
 }
 
 export interface EscalationChainConfig {

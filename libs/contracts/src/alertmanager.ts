@@ -46,9 +46,12 @@ function labelMap(obj: Record<string, unknown>, key: string, path: string, optio
   const v = obj[key];
   if ((v === undefined || v === null) && optional) return {};
   if (typeOf(v) !== 'object') throw new PayloadError(`${path}${key}`, v === undefined ? 'is required' : `must be an object of strings, got ${typeOf(v)}`);
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > MAX_LABELS) throw new PayloadError(`${path}${key}`, `has ${entries.length} entries, at most ${MAX_LABELS} are accepted`);
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+  for (const [k, val] of entries) {
     if (typeof val !== 'string') throw new PayloadError(`${path}${key}.${k}`, `must be a string, got ${typeOf(val)}`);
+    if (val.length > MAX_LABEL_VALUE_CHARS) throw new PayloadError(`${path}${key}.${k}`, `has ${val.length} characters, at most ${MAX_LABEL_VALUE_CHARS} are accepted`);
     out[k] = val;
   }
   return out;
@@ -71,6 +74,12 @@ function time(obj: Record<string, unknown>, key: string, path: string, optional:
 }
 
 export const MAX_ALERTS_PER_PAYLOAD = 10_000;
+/** Entries of one label or annotation map; more is rejected (400). */
+export const MAX_LABELS = 1000;
+/** Characters of one label or annotation value; more is rejected (400). */
+export const MAX_LABEL_VALUE_CHARS = 64 * 1024;
+/** Nesting of objects and arrays in any integration body. */
+export const MAX_JSON_DEPTH = 64;
 
 /**
  * Validates an Alertmanager webhook body. Throws {@link PayloadError} naming the
@@ -79,6 +88,7 @@ export const MAX_ALERTS_PER_PAYLOAD = 10_000;
  */
 export function parseAlertmanagerPayload(body: unknown): AlertmanagerPayload {
   if (typeOf(body) !== 'object') throw new PayloadError('body', `must be a JSON object, got ${typeOf(body)}`);
+  checkJsonDepth(body, MAX_JSON_DEPTH);
   const b = body as Record<string, unknown>;
   const alertsRaw = b.alerts;
   if (alertsRaw === undefined) throw new PayloadError('alerts', 'is required');
@@ -115,5 +125,36 @@ export function parseAlertmanagerPayload(body: unknown): AlertmanagerPayload {
     version: (version as string | undefined) ?? '4',
     groupKey: str(b, 'groupKey', ''),
     truncatedAlerts: (truncated as number | undefined) ?? 0,
+  };
+}
+
+/**
+ * Checks nesting depth without recursion (a deep body must not overflow the
+ * stack of the check meant to reject it). Throws PayloadError.
+ */
+export function checkJsonDepth(body: unknown, maxDepth: number = MAX_JSON_DEPTH): void {
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) throw new PayloadError('body', `JSON is nested deeper than ${maxDepth} levels`);
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+  }
+}
+
+/**
+ * The payload as stored: the raw object with the validated fields over it, per
+ * level (top level and each alert), so templates see fields this parser does
+ * not know (Grafana Alerting's `numFiring`, `numResolved`, `orgId`, …) while
+ * the typed fields keep their defaults (e.g. `truncatedAlerts: 0` when absent).
+ */
+export function alertmanagerPayloadAsStored(body: unknown): AlertmanagerPayload & Record<string, unknown> {
+  const typed = parseAlertmanagerPayload(body);
+  const raw = body as Record<string, unknown> & { alerts: unknown[] };
+  return {
+    ...raw,
+    ...typed,
+    alerts: typed.alerts.map((a, i) => ({ ...(raw.alerts[i] as Record<string, unknown>), ...a })),
   };
 }

@@ -35,3 +35,33 @@ export interface OnCallQuery {
 }
 
 export type OnCallReply = { ok: true; schedule: string; users: string[] } | { ok: false; code: 'not_found' | 'error'; message: string };
+
+/** Maintenance and debug durations Grafana OnCall offers; `forever` means until stopped. */
+export const MAINTENANCE_DURATIONS = ['1h', '3h', '6h', '12h', '24h', 'forever'] as const;
+export type MaintenanceDuration = (typeof MAINTENANCE_DURATIONS)[number];
+
+export function maintenanceSeconds(d: MaintenanceDuration): number | null {
+  return d === 'forever' ? null : Number(d.slice(0, -1)) * 3600;
+}
+
+/** Request sent to the router over `<prefix>.cmd.integration`. */
+export type IntegrationCommandRequest = {
+  integrationId: string;
+  actor: Actor;
+  source: Source;
+  traceparent?: string | null;
+} & (
+  | { action: 'start_maintenance'; mode: 'maintenance' | 'debug'; /** null: until stopped. */ durationSeconds: number | null }
+  | { action: 'stop_maintenance' }
+  | { action: 'status' }
+);
+
+export interface IntegrationStatus {
+  integrationId: string;
+  maintenance: { maintenanceId: string; mode: 'maintenance' | 'debug'; startedAt: string; until: string | null; origin: 'api' | 'config' } | null;
+  heartbeat: { lastHeartbeatAt: string | null; dueAt: string | null; missing: boolean } | null;
+}
+
+export type IntegrationCommandReply =
+  | { ok: true; status: IntegrationStatus; events: string[] }
+  | { ok: false; code: 'not_found' | 'invalid_transition' | 'bad_request' | 'conflict' | 'unavailable'; message: string };

@@ -2,7 +2,8 @@
  * The one envelope every event in the log has. `data` is the event's own schema,
  * `metadata` is the same for every event.
  */
-export type Source = 'alertmanager' | 'api' | 'telegram' | 'cli' | 'system';
+/** `alertmanager`: an Alertmanager or Grafana Alerting integration; `integration`: another integration kind (webhooks, heartbeats). */
+export type Source = 'alertmanager' | 'integration' | 'api' | 'telegram' | 'cli' | 'system';
 
 export interface Actor {
   /** `user` is a Dozor user (config `users[].id`); `system` is a Dozor service; `integration` is an alert source. */

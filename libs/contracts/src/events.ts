@@ -1,9 +1,16 @@
 import type { EventEnvelope } from './envelope.js';
-import type { AlertmanagerPayload } from './alertmanager.js';
+import type { IntegrationKind, IntegrationPayload } from './integration.js';
 
 /* ------------------------------------------------------------------ intake */
 
-export type IntegrationKind = 'alertmanager';
+/** A template that failed to render, by name (`grouping_id`, `resolve_condition`, `route:<id>`, …), for the timeline. */
+export interface TemplateErrorRecord {
+  template: string;
+  message: string;
+}
+
+/** An integration mode that stops escalation (see IntegrationMaintenanceStarted). */
+export type IntegrationMode = 'maintenance' | 'debug';
 
 /** Ingest accepted a webhook body. Appended to the alert-group subject of its grouping key before ingest answers 2xx. */
 export interface AlertReceivedData {
@@ -16,7 +23,14 @@ export interface AlertReceivedData {
   aggregateKey: string;
   /** sha256 of the raw body: identical bodies dedup within the stream's window. */
   bodySha256: string;
-  payload: AlertmanagerPayload;
+  /** Alertmanager kinds: the validated fields over the raw object; webhook kinds: the JSON object as received. */
+  payload: IntegrationPayload;
+  /** The grouping id template failed; `groupingKey` is then `payload-sha256:<bodySha256>`. Absent in older events. */
+  groupingError?: TemplateErrorRecord | null;
+  /** The integration was in maintenance or debug mode when ingest accepted it: nothing escalates. Absent in older events. */
+  mode?: { mode: IntegrationMode; maintenanceId: string } | null;
+  /** Made by Dozor for a missed (firing) or restored (resolved) heartbeat, in the integration's own format. */
+  heartbeat?: { incidentId: string; status: 'missed' | 'restored' } | null;
 }
 
 /* ------------------------------------------------------------- alert group */
@@ -47,6 +61,23 @@ export interface AlertGroupCreatedData {
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
   sourceLink: string | null;
+  /** Absent in older events (alertmanager). */
+  integrationKind?: IntegrationKind;
+  /** Opened while the integration was in this mode: it is never escalated. */
+  mode?: IntegrationMode | null;
+}
+
+/** The route chosen for a new group and the route filters that failed on the way (appended in the commit of AlertGroupCreated). */
+export interface RouteAssignedData {
+  alertGroupId: string;
+  routeId: string;
+  /** The route's chain. */
+  escalationChainId: string | null;
+  /** Whether the group escalates: false without a chain or in maintenance/debug mode. */
+  escalates: boolean;
+  suppressedBy: IntegrationMode | null;
+  /** Route filters that failed (`route:<id>`): each fell through to the next route. Other template failures are on AlertAdded. */
+  errors: TemplateErrorRecord[];
 }
 
 export interface AlertAddedData {
@@ -54,7 +85,9 @@ export interface AlertAddedData {
   receiptId: string;
   alert: AlertSummary;
   /** The payload as received, for the alerts projection and message rendering. */
-  payload: AlertmanagerPayload;
+  payload: IntegrationPayload;
+  /** Templates that failed while this payload was processed (grouping id, conditions, title, …). */
+  templateErrors?: TemplateErrorRecord[];
 }
 
 export interface AlertDiscardedData {
@@ -67,8 +100,13 @@ export interface AlertGroupRef {
 }
 
 export interface AlertGroupResolvedData extends AlertGroupRef {
-  /** `source`: the integration resolved it; `action`: a person; `escalation`: a resolve step. */
-  by: 'source' | 'action' | 'escalation';
+  /** `source`: the integration resolved it; `action`: a person; `escalation`: a resolve step; `maintenance`: its maintenance ended. */
+  by: 'source' | 'action' | 'escalation' | 'maintenance';
+}
+
+export interface AlertGroupAcknowledgedData extends AlertGroupRef {
+  /** `source`: the integration's acknowledge condition; absent (older events) or `action`: a person. */
+  by?: 'source' | 'action';
 }
 
 export interface AlertGroupSilencedData extends AlertGroupRef {
@@ -105,8 +143,8 @@ export interface EscalationStepScheduledData extends AlertGroupRef {
 
 export interface TimerFiredData {
   timerId: string;
-  /** Where the timer came from: `escalation` (a step), `silence` (its end). */
-  purpose: 'escalation' | 'silence';
+  /** Where the timer came from: `escalation` (a step), `silence` (its end), `maintenance` (its end), `heartbeat` (a deadline). */
+  purpose: 'escalation' | 'silence' | 'maintenance' | 'heartbeat';
   dueAt: string;
   firedAt: string;
 }
@@ -233,14 +271,64 @@ export interface ShiftSwapDeletedData {
   swapId: string;
 }
 
+/* ------------------------------------------------------------- integration */
+
+/** Maintenance or debug mode began on an integration (`<prefix>.evt.integration.<integrationId>`). */
+export interface IntegrationMaintenanceStartedData {
+  integrationId: string;
+  /** Unique per integration: the maintenance group's grouping key is `maintenance:<maintenanceId>`. */
+  maintenanceId: string;
+  mode: IntegrationMode;
+  startedAt: string;
+  /** null: until stopped. */
+  until: string | null;
+  durationSeconds: number | null;
+  /** `config`: the integration's `maintenance:` in dozor.yaml; `api`: the REST API. */
+  origin: 'api' | 'config';
+}
+
+export interface IntegrationMaintenanceEndedData {
+  integrationId: string;
+  maintenanceId: string;
+  mode: IntegrationMode;
+  /** `action`: stopped (API); `expired`: its duration passed; `config`: removed from dozor.yaml; `replaced`: another mode started. */
+  by: 'action' | 'expired' | 'config' | 'replaced';
+}
+
+/** A heartbeat arrived (`<prefix>.evt.heartbeat.<integrationId>`, appended by ingest). */
+export interface HeartbeatReceivedData {
+  integrationId: string;
+  receivedAt: string;
+  timeoutSeconds: number;
+  /** Deadline of the next heartbeat, and the durable timer that checks it (`heartbeat:<integrationId>|<dueAt>`). */
+  dueAt: string;
+  timerId: string;
+}
+
+/** No heartbeat arrived before the deadline: an alert `DozorHeartbeatMissing` is raised through the integration. */
+export interface HeartbeatMissedData {
+  integrationId: string;
+  incidentId: string;
+  dueAt: string;
+  lastHeartbeatAt: string;
+}
+
+/** A heartbeat arrived again: the alert is resolved. */
+export interface HeartbeatRestoredData {
+  integrationId: string;
+  incidentId: string;
+  receivedAt: string;
+}
+
 /* --------------------------------------------------------------- catalogue */
 
 export interface EventCatalogue {
   AlertReceived: AlertReceivedData;
   AlertGroupCreated: AlertGroupCreatedData;
+  RouteAssigned: RouteAssignedData;
   AlertAdded: AlertAddedData;
   AlertDiscarded: AlertDiscardedData;
-  AlertGroupAcknowledged: AlertGroupRef;
+  AlertGroupAcknowledged: AlertGroupAcknowledgedData;
   AlertGroupUnacknowledged: AlertGroupRef;
   AlertGroupResolved: AlertGroupResolvedData;
   AlertGroupUnresolved: AlertGroupRef;
@@ -263,6 +351,11 @@ export interface EventCatalogue {
   ShiftSwapRequested: ShiftSwapRequestedData;
   ShiftSwapTaken: ShiftSwapTakenData;
   ShiftSwapDeleted: ShiftSwapDeletedData;
+  IntegrationMaintenanceStarted: IntegrationMaintenanceStartedData;
+  IntegrationMaintenanceEnded: IntegrationMaintenanceEndedData;
+  HeartbeatReceived: HeartbeatReceivedData;
+  HeartbeatMissed: HeartbeatMissedData;
+  HeartbeatRestored: HeartbeatRestoredData;
 }
 
 export type EventType = keyof EventCatalogue;
@@ -271,6 +364,7 @@ export type EventType = keyof EventCatalogue;
 export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   AlertReceived: 1,
   AlertGroupCreated: 1,
+  RouteAssigned: 1,
   AlertAdded: 1,
   AlertDiscarded: 1,
   AlertGroupAcknowledged: 1,
@@ -296,6 +390,11 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   ShiftSwapRequested: 1,
   ShiftSwapTaken: 1,
   ShiftSwapDeleted: 1,
+  IntegrationMaintenanceStarted: 1,
+  IntegrationMaintenanceEnded: 1,
+  HeartbeatReceived: 1,
+  HeartbeatMissed: 1,
+  HeartbeatRestored: 1,
 };
 
 export type DozorEvent = { [K in EventType]: EventEnvelope<K, EventCatalogue[K]> }[EventType];
@@ -304,7 +403,7 @@ export type EventOf<K extends EventType> = Extract<DozorEvent, { type: K }>;
 export type NewEvent = { [K in EventType]: { type: K; data: EventCatalogue[K] } }[EventType];
 
 export const ALERT_GROUP_EVENTS = [
-  'AlertReceived', 'AlertGroupCreated', 'AlertAdded', 'AlertDiscarded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged',
+  'AlertReceived', 'AlertGroupCreated', 'RouteAssigned', 'AlertAdded', 'AlertDiscarded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged',
   'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
 ] as const satisfies readonly EventType[];
 
@@ -312,6 +411,14 @@ export const ALERT_GROUP_EVENTS = [
 export const SCHEDULE_EVENTS = [
   'ScheduleConfigured', 'ScheduleRemoved', 'ScheduleIcalImported', 'ShiftSwapRequested', 'ShiftSwapTaken', 'ShiftSwapDeleted',
 ] as const satisfies readonly EventType[];
+
+/** Events on `<prefix>.evt.integration.<integrationId>` (besides TimerFired). */
+export const INTEGRATION_EVENTS = [
+  'IntegrationMaintenanceStarted', 'IntegrationMaintenanceEnded', 'HeartbeatMissed', 'HeartbeatRestored',
+] as const satisfies readonly EventType[];
+
+/** Events on `<prefix>.evt.heartbeat.<integrationId>`. */
+export const HEARTBEAT_EVENTS = ['HeartbeatReceived'] as const satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {
   return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t);

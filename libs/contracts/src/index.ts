@@ -1,6 +1,7 @@
 export * from './envelope.js';
 export * from './subjects.js';
 export * from './alertmanager.js';
+export * from './integration.js';
 export * from './events.js';
 export * from './commands.js';
 export * from './ids.js';

@@ -6,8 +6,11 @@
  *   <prefix>.evt.escalation.<alertGroupId>      escalation events, NotificationRequested, TimerFired
  *   <prefix>.evt.notification.<alertGroupId>    NotificationSent / NotificationFailed (message references)
  *   <prefix>.evt.schedule.<scheduleId>          schedule events (shift changes)
+ *   <prefix>.evt.integration.<integrationId>    maintenance/debug mode, missed and restored heartbeats, their TimerFired
+ *   <prefix>.evt.heartbeat.<integrationId>      HeartbeatReceived (one per heartbeat; only the last one is read)
  *   <prefix>.evt.config.<kind>.<id>             configuration events
  *   <prefix>.cmd.alert-group                    request-reply: action commands for the router
+ *   <prefix>.cmd.integration                    request-reply: maintenance/debug mode commands for the router
  *   <prefix>.rpc.oncall                         request-reply: who is on call
  */
 export interface Topology {
@@ -20,7 +23,7 @@ export function topology(prefix = 'dozor', stream?: string): Topology {
   return { prefix, stream: stream ?? (prefix === 'dozor' ? 'DOZOR_EVENTS' : `${prefix.toUpperCase()}_EVENTS`) };
 }
 
-export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config';
+export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat';
 
 export const subjects = {
   all: (t: Topology) => `${t.prefix}.evt.>`,
@@ -29,7 +32,10 @@ export const subjects = {
   alertGroup: (t: Topology, aggregateKey: string) => subjects.of(t, 'alert-group', aggregateKey),
   escalation: (t: Topology, alertGroupId: string) => subjects.of(t, 'escalation', alertGroupId),
   notification: (t: Topology, alertGroupId: string) => subjects.of(t, 'notification', alertGroupId),
+  integration: (t: Topology, integrationId: string) => subjects.of(t, 'integration', integrationId),
+  heartbeat: (t: Topology, integrationId: string) => subjects.of(t, 'heartbeat', integrationId),
   alertGroupCommands: (t: Topology) => `${t.prefix}.cmd.alert-group`,
+  integrationCommands: (t: Topology) => `${t.prefix}.cmd.integration`,
   onCallQuery: (t: Topology) => `${t.prefix}.rpc.oncall`,
   /** The aggregate kind and id of an event subject. */
   parse(t: Topology, subject: string): { kind: AggregateKind; id: string } | null {

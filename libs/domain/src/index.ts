@@ -4,3 +4,4 @@ export * from './escalation/index.js';
 export * from './schedule/index.js';
 export * from './templates/index.js';
 export * from './routing/index.js';
+export * from './integration/index.js';

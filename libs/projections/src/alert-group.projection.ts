@@ -3,6 +3,7 @@ import type { Actor, DozorEvent } from '@dozor/contracts';
 import type { RecordedCommit } from '@dozor/eventstore';
 import { timelineText } from './timeline.text.js';
 import { applyScheduleEvent } from './schedule.projection.js';
+import { applyIntegrationEvent } from './integration.projection.js';
 
 /** The tables this projection owns; a rebuild truncates exactly these. */
 export const PROJECTION_TABLES = ['alert_groups', 'alerts', 'timeline', 'audit_log', 'telegram_messages'] as const;
@@ -122,8 +123,15 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'ShiftSwapTaken':
     case 'ShiftSwapDeleted':
       return applyScheduleEvent(m, e, at);
+    case 'IntegrationMaintenanceStarted':
+    case 'IntegrationMaintenanceEnded':
+    case 'HeartbeatMissed':
+    case 'HeartbeatRestored':
+      return applyIntegrationEvent(m, e, at);
     // Timeline rows only (written by applyCommit), or nothing at all.
     case 'AlertReceived':
+    case 'RouteAssigned':
+    case 'HeartbeatReceived':
     case 'AlertDiscarded':
     case 'EscalationStarted':
     case 'EscalationStepScheduled':

@@ -32,21 +32,31 @@ export function timelineText(e: DozorEvent): string | null {
   switch (e.type) {
     case 'AlertGroupCreated': {
       const chain = e.data.escalationChainId ? `escalation chain ${e.data.escalationChainId}` : 'no escalation chain';
-      return `Alert group created on route ${e.data.routeId} with ${chain}`;
+      const mode = e.data.mode ? ` (opened in ${e.data.mode} mode: not escalated)` : '';
+      return `Alert group created on route ${e.data.routeId} with ${chain}${mode}`;
+    }
+    case 'RouteAssigned': {
+      const parts = [`Route ${e.data.routeId}`];
+      if (e.data.suppressedBy) parts.push(`Not escalated: the integration is in ${e.data.suppressedBy} mode`);
+      else if (!e.data.escalates) parts.push('Not escalated: the route has no escalation chain');
+      for (const err of e.data.errors) parts.push(`Template ${err.template} failed: ${err.message}, fell through`);
+      return parts.join('. ');
     }
     case 'AlertAdded': {
       const a = e.data.alert;
-      return `Alert received: ${a.status} (${a.firing.length} firing, ${a.resolved.length} resolved)`;
+      const failed = (e.data.templateErrors ?? []).map((err) => `. Template ${err.template} failed: ${err.message}`).join('');
+      return `Alert received: ${a.status} (${a.firing.length} firing, ${a.resolved.length} resolved)${failed}`;
     }
     case 'AlertDiscarded':
       return `Alert discarded: ${e.data.reason}`;
     case 'AlertGroupAcknowledged':
-      return `Acknowledged by ${by}`;
+      return e.data.by === 'source' ? 'Acknowledged by the alert source' : `Acknowledged by ${by}`;
     case 'AlertGroupUnacknowledged':
       return `Unacknowledged by ${by}`;
     case 'AlertGroupResolved':
       if (e.data.by === 'source') return 'Resolved by the alert source';
       if (e.data.by === 'escalation') return 'Resolved by an escalation step';
+      if (e.data.by === 'maintenance') return 'Resolved: the integration\'s maintenance ended';
       return `Resolved by ${by}`;
     case 'AlertGroupUnresolved':
       return `Unresolved by ${by}`;
@@ -83,6 +93,12 @@ export function timelineText(e: DozorEvent): string | null {
     case 'ShiftSwapRequested':
     case 'ShiftSwapTaken':
     case 'ShiftSwapDeleted':
+    // Integration events are not about one alert group: audit rows only (integration.projection.ts).
+    case 'IntegrationMaintenanceStarted':
+    case 'IntegrationMaintenanceEnded':
+    case 'HeartbeatReceived':
+    case 'HeartbeatMissed':
+    case 'HeartbeatRestored':
       return null;
     default: {
       // Compile-time: every known type is decided above. Run time: a newer type is not shown.

@@ -72,7 +72,8 @@ export class AlertGroupCommands {
   }
 }
 
-function unavailable(err: unknown, subject: string, timeoutMs: number): HttpException {
+/** The HTTP error for a request the router did not answer. */
+export function unavailable(err: unknown, subject: string, timeoutMs: number): HttpException {
   const e = err as Error & { cause?: unknown };
   const noResponders = e instanceof NoRespondersError || e.cause instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders());
   const timeout = e instanceof TimeoutError || e.cause instanceof TimeoutError;

@@ -5,7 +5,7 @@ export interface TimerRow {
   timer_id: string;
   due_at: Date;
   subject: string;
-  purpose: 'escalation' | 'silence';
+  purpose: 'escalation' | 'silence' | 'maintenance' | 'heartbeat';
   traceparent: string | null;
   fired_at: Date | null;
 }
@@ -36,6 +36,30 @@ export class TimerStore {
     );
     await this.ds.query(`NOTIFY dozor_timers`).catch(() => undefined);
     return res.length;
+  }
+
+  /**
+   * A timer that replaces the pending ones of the same subject and purpose
+   * that are due earlier (heartbeat deadlines: each heartbeat moves the
+   * deadline, and only the latest matters). A row for a later deadline that
+   * is already there wins over this one, so projecting out of order keeps the
+   * latest.
+   */
+  async scheduleLatest(r: { timerId: string; dueAt: string; subject: string; purpose: TimerRow['purpose']; traceparent: string | null }): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `DELETE FROM timers WHERE subject = $1 AND purpose = $2 AND fired_at IS NULL AND due_at < $3::timestamptz AND timer_id <> $4`,
+        [r.subject, r.purpose, r.dueAt, r.timerId],
+      );
+      await m.query(
+        `INSERT INTO timers (timer_id, due_at, subject, purpose, traceparent)
+         SELECT $1, $2::timestamptz, $3, $4, $5
+          WHERE NOT EXISTS (SELECT 1 FROM timers WHERE subject = $3 AND purpose = $4 AND due_at > $2::timestamptz)
+         ON CONFLICT (timer_id) DO NOTHING`,
+        [r.timerId, r.dueAt, r.subject, r.purpose, r.traceparent],
+      );
+    });
+    await this.ds.query(`NOTIFY dozor_timers`).catch(() => undefined);
   }
 
   /** Claims up to `limit` due timers. `now` is a parameter, not clock_timestamp(), so the index on due_at is used. */

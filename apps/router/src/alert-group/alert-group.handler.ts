@@ -7,7 +7,7 @@ import { parseAlertGroupId } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { Runtime } from '@dozor/platform';
 import { AlertGroupRepository } from './alert-group.repository.js';
-import { RouteSelector } from './route-selector.js';
+import { ReceiptRenderer } from './receipt-renderer.js';
 
 export const ROUTER_ALERT_GROUP = 'router.alert-group';
 export const ROUTER_COMMANDS = 'router.commands';
@@ -22,7 +22,7 @@ export const ROUTER_COMMANDS = 'router.commands';
 export class AlertGroupHandler {
   constructor(
     private readonly repo: AlertGroupRepository,
-    private readonly routes: RouteSelector,
+    private readonly renderer: ReceiptRenderer,
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
   ) {}
@@ -47,10 +47,11 @@ export class AlertGroupHandler {
       const { result } = await this.repo.handle<'idle'>(subject, (state) => {
         const next = state.pending[0];
         if (!next) return { result: 'idle' };
-        const sel = this.routes.select(next.data.integrationId, next.data.payload);
-        const route = sel ? { routeId: sel.route.id, escalationChainId: sel.route.escalationChainId } : { routeId: 'unknown-integration', escalationChainId: null };
-        if (sel?.errors.length) this.log.warn(`route template errors for ${next.data.integrationId}: ${JSON.stringify(sel.errors)}`, 'router');
-        const cmd: AlertGroupCommand = { type: 'ProcessReceipt', receiptId: next.data.receiptId, route, now: this.runtime.now() };
+        const now = this.runtime.clock();
+        const prepared = this.renderer.prepare(next.data, state, now);
+        const failed = [...(prepared.routeErrors ?? []), ...(prepared.templateErrors ?? [])];
+        if (failed.length) this.log.warn(`template errors for ${next.data.integrationId}: ${JSON.stringify(failed).slice(0, 2000)}`, 'router');
+        const cmd: AlertGroupCommand = { type: 'ProcessReceipt', receiptId: next.data.receiptId, now: now.toISOString(), ...prepared };
         return this.toAppend(decide(cmd, state), SYSTEM_ACTORS.router, 'system', { eventId: next.eventId, correlationId: next.correlationId });
       });
       if (result === 'idle') return;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertmanagerPayload } from '@dozor/contracts';
 import type { IntegrationConfig, RouteConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
-import { compileRoutes, selectRoute, type CompiledRoutes } from '@dozor/domain';
+import { compileRoutes, selectRoute, type CompiledRoutes, type RouteContext } from '@dozor/domain';
 
 export interface RouteSelection {
   route: RouteConfig;
@@ -14,16 +13,21 @@ export interface RouteSelection {
 export class RouteSelector {
   private readonly compiled = new Map<string, { integration: IntegrationConfig; routes: CompiledRoutes }>();
 
-  constructor(private readonly runtime: Runtime) {
+  constructor(runtime: Runtime) {
     for (const integration of runtime.config.integrations) {
       this.compiled.set(integration.id, { integration, routes: compileRoutes(integration.routes) });
     }
   }
 
-  select(integrationId: string, payload: AlertmanagerPayload): RouteSelection | null {
+  /**
+   * Selects the route for a payload as received (unknown fields kept), with
+   * the route context (integration name, labels, source link, now). Template
+   * failures fall through to the next route and are returned for the timeline.
+   */
+  select(integrationId: string, payload: unknown, context: Omit<RouteContext, 'integrationName'>): RouteSelection | null {
     const c = this.compiled.get(integrationId);
     if (!c) return null;
-    const { route, errors } = selectRoute(c.routes, payload, { integrationName: c.integration.name, now: this.runtime.clock().getTime() });
+    const { route, errors } = selectRoute(c.routes, payload, { ...context, integrationName: c.integration.name });
     return { route: route as RouteConfig, errors };
   }
 }

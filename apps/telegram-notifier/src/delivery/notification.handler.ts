@@ -2,6 +2,7 @@ import { Controller, Injectable } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { subjects, SYSTEM_ACTORS, type DozorEvent, type NotificationRequestedData, type Topology } from '@dozor/contracts';
 import { evolve, initialState, type AlertGroupAggregate } from '@dozor/domain';
+import { renderTelegramTemplates, type RenderedTelegram } from './telegram-templates.js';
 import { AggregateRepository, EventStore, ExpectedVersion, Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
@@ -16,10 +17,25 @@ const EDIT_ON = new Set<DozorEvent['type']>([
   'AlertAdded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged', 'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
 ]);
 
+/** The alert-group aggregate plus the current group's telegram_title/telegram_message, rendered once from its first alert. */
+export interface NotifierGroupState {
+  agg: AlertGroupAggregate;
+  telegram: { alertGroupId: string; rendered: RenderedTelegram } | null;
+}
+
+export function evolveNotifierGroup(s: NotifierGroupState, e: DozorEvent, runtime: Pick<Runtime, 'config' | 'settings'>): NotifierGroupState {
+  const agg = evolve(s.agg, e);
+  const g = s.agg.current;
+  if (e.type !== 'AlertAdded' || !g || g.alertGroupId !== e.data.alertGroupId || g.alertsCount !== 0) return agg === s.agg ? s : { ...s, agg };
+  const integration = runtime.config.integrations.find((i) => i.id === g.integrationId);
+  const rendered = integration ? renderTelegramTemplates(integration, g, e.data.payload, { publicUrl: runtime.settings.publicUrl, now: Date.parse(e.metadata.occurredAt) }) : null;
+  return { agg, telegram: rendered ? { alertGroupId: g.alertGroupId, rendered } : null };
+}
+
 @Injectable()
-export class NotifierGroupReader extends AggregateRepository<AlertGroupAggregate> {
-  constructor(store: EventStore) {
-    super(store, { initialState, evolve: (s, e) => evolve(s, e) });
+export class NotifierGroupReader extends AggregateRepository<NotifierGroupState> {
+  constructor(store: EventStore, runtime: Runtime) {
+    super(store, { initialState: () => ({ agg: initialState(), telegram: null }), evolve: (s, e) => evolveNotifierGroup(s, e, runtime) });
   }
 }
 
@@ -94,7 +110,7 @@ export class NotificationHandler {
       return Outcome.done;
     }
     const { state } = await this.groups.load(subjects.alertGroup(this.topology, req.aggregateKey));
-    const view = viewOf(state, req.alertGroupId, this.runtime.config);
+    const view = viewOf(state.agg, req.alertGroupId, this.runtime.config, state.telegram);
     if (!view) return Outcome.skipped('alert group is no longer current');
     const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
     const sent = await sender.send(user.telegramUserId, { text: msg.text, parse_mode: msg.parse_mode, reply_markup: msg.reply_markup, disableNotification: false });
@@ -110,7 +126,7 @@ export class NotificationHandler {
     );
     // The group may have changed while the message was on its way, before its reference was in the log.
     const { state: after } = await this.groups.load(subjects.alertGroup(this.topology, req.aggregateKey));
-    const now = viewOf(after, req.alertGroupId, this.runtime.config);
+    const now = viewOf(after.agg, req.alertGroupId, this.runtime.config, after.telegram);
     if (now && JSON.stringify(now) !== JSON.stringify(view)) {
       const m2 = renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret });
       await sender.edit(user.telegramUserId, sent.messageId, { text: m2.text, parse_mode: m2.parse_mode, reply_markup: m2.reply_markup });
@@ -125,7 +141,7 @@ export class NotificationHandler {
     if (ids.size === 0 || !this.telegram.sender) return Outcome.skipped('nothing to edit');
     const { state } = await this.groups.load(commit.subject);
     for (const id of ids) {
-      const view = viewOf(state, id, this.runtime.config);
+      const view = viewOf(state.agg, id, this.runtime.config, state.telegram);
       if (!view) continue;
       const { refs } = await this.deliveries(id);
       const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });

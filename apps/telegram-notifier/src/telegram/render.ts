@@ -24,6 +24,12 @@ export interface GroupView {
   silencedUntil?: string;
   /** Alerts Alertmanager left out of the payload (`truncatedAlerts`). */
   truncatedAlerts?: number;
+  /** The integration's telegram_title, rendered (plain text): shown instead of `title`. */
+  telegramTitle?: string;
+  /** The integration's telegram_message, rendered (valid Telegram HTML): shown instead of severity, summary, description and labels. */
+  telegramMessageHtml?: string;
+  /** Templates that failed (`telegram_message: …`): noted in the message, which falls back to the fields above. */
+  templateErrors?: string[];
 }
 
 export interface InlineButton {
@@ -139,20 +145,27 @@ export function keyboardFor(state: AlertGroupState, alertGroupId: string, secret
 
 export function renderGroupMessage(view: GroupView, options: RenderOptions): RenderedMessage {
   const lines: string[] = [];
-  lines.push(`${STATE_ICON[view.state]} <b>${escapeHtml(cap(view.title, CAP.title))}</b>`);
+  lines.push(`${STATE_ICON[view.state]} <b>${escapeHtml(cap(view.telegramTitle ?? view.title, CAP.title))}</b>`);
   lines.push(`Status: <b>${statusLine(view)}</b>`);
-  if (view.severity) lines.push(`Severity: <b>${escapeHtml(cap(view.severity, CAP.labelValue))}</b>`);
+  const templated = view.telegramMessageHtml !== undefined;
+  if (view.severity && !templated) lines.push(`Severity: <b>${escapeHtml(cap(view.severity, CAP.labelValue))}</b>`);
   const truncated = view.truncatedAlerts ?? 0;
   lines.push(`Alerts: ${view.alertsCount}${truncated > 0 ? ` (+${truncated} left out by Alertmanager)` : ''}`);
   const source = httpUrl(view.sourceLink);
   const integration = escapeHtml(cap(view.integrationName, CAP.integration));
   lines.push(source ? `Integration: ${integration} · <a href="${escapeHtml(source)}">source</a>` : `Integration: ${integration}`);
-  if (view.summary) lines.push('', `<b>Summary:</b> ${escapeHtml(cap(view.summary, CAP.summary))}`);
-  if (view.description) lines.push('', `<b>Description:</b> ${escapeHtml(cap(view.description, CAP.description))}`);
-  const labels = Object.entries(view.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (labels.length > 0) {
-    lines.push('', '<b>Labels:</b>');
-    for (const [k, v] of labels) lines.push(`${escapeHtml(cap(k, CAP.labelKey))}: <code>${escapeHtml(cap(v, CAP.labelValue))}</code>`);
+  for (const e of view.templateErrors ?? []) lines.push(`<i>Template ${escapeHtml(cap(e, CAP.summary))}</i>`);
+  if (templated) {
+    // Already valid Telegram HTML (see delivery/telegram-templates.ts); truncateHtml below keeps it valid when cut.
+    lines.push('', view.telegramMessageHtml!);
+  } else {
+    if (view.summary) lines.push('', `<b>Summary:</b> ${escapeHtml(cap(view.summary, CAP.summary))}`);
+    if (view.description) lines.push('', `<b>Description:</b> ${escapeHtml(cap(view.description, CAP.description))}`);
+    const labels = Object.entries(view.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (labels.length > 0) {
+      lines.push('', '<b>Labels:</b>');
+      for (const [k, v] of labels) lines.push(`${escapeHtml(cap(k, CAP.labelKey))}: <code>${escapeHtml(cap(v, CAP.labelValue))}</code>`);
+    }
   }
   return {
     text: truncateHtml(lines.join('\n'), options.maxLength ?? TELEGRAM_TEXT_LIMIT),

@@ -32,7 +32,7 @@ const act = (action: ActOnAlertGroup['action'], extra: Partial<ActOnAlertGroup> 
 /** A history with an open group: firing-flapping.json processed. */
 function opened(): NewEvent[] {
   const h = [received('r1', 'firing-flapping.json')];
-  const created = spec.given(h).when(process('r1')).then([{ type: 'AlertGroupCreated' }, { type: 'AlertAdded' }]);
+  const created = spec.given(h).when(process('r1')).then([{ type: 'AlertGroupCreated' }, { type: 'RouteAssigned' }, { type: 'AlertAdded' }]);
   return [...h, ...created];
 }
 const withAction = (h: NewEvent[], a: ActOnAlertGroup['action'], extra: Partial<ActOnAlertGroup> = {}) => [...h, ...spec.given(h).when(act(a, extra)).then(() => {})];
@@ -45,6 +45,7 @@ describe('AlertGroup decider: grouping', () => {
   it('opens a group on the first firing payload, routed, titled from the group labels', () => {
     spec.given([received('r1', 'firing-flapping.json')]).when(process('r1')).then([
       { type: 'AlertGroupCreated', data: { alertGroupId: ID, routeId: 'default', escalationChainId: 'chain', title: 'FlappingTest (warning)', severity: 'warning' } },
+      { type: 'RouteAssigned', data: { alertGroupId: ID, routeId: 'default', escalationChainId: 'chain', escalates: true, suppressedBy: null, errors: [] } },
       { type: 'AlertAdded', data: { alertGroupId: ID, receiptId: 'r1', alert: { status: 'firing', firing: ['98e0d054c5ec7a52@2026-11-24T00:56:00.975Z'] } } },
     ]);
   });
@@ -62,7 +63,7 @@ describe('AlertGroup decider: grouping', () => {
   it('opens the next group when firing arrives after a resolve', () => {
     const h1 = [...opened(), received('r2', 'resolved.json')];
     const h2 = [...h1, ...spec.given(h1).when(process('r2')).then(() => {}), received('r3', 'firing-flapping-refire.json')];
-    spec.given(h2).when(process('r3')).then([{ type: 'AlertGroupCreated', data: { alertGroupId: `${KEY}-2` } }, { type: 'AlertAdded', data: { alertGroupId: `${KEY}-2` } }]);
+    spec.given(h2).when(process('r3')).then([{ type: 'AlertGroupCreated', data: { alertGroupId: `${KEY}-2` } }, { type: 'RouteAssigned' }, { type: 'AlertAdded', data: { alertGroupId: `${KEY}-2` } }]);
   });
 
   it('attaches a resolve for a closed group to the latest resolved group and never opens one', () => {

@@ -1,5 +1,5 @@
-import { alertGroupId, type AlertmanagerPayload, type AlertSummary, type NewEvent } from '@dozor/contracts';
-import type { AlertGroupCommand, ActOnAlertGroup, ExpireSilence, ProcessReceipt, Rejection } from './alert-group.commands.js';
+import { alertGroupId, alertmanagerPayloadOf, type AlertmanagerPayload, type AlertSummary, type NewEvent, type TemplateErrorRecord } from '@dozor/contracts';
+import type { AlertGroupCommand, ActOnAlertGroup, CloseMaintenanceGroup, ExpireSilence, ProcessReceipt, Rejection } from './alert-group.commands.js';
 import { groupState, type AlertGroupAggregate, type GroupGeneration } from './alert-group.state.js';
 
 export type Decision = { events: NewEvent[] } | { rejected: Rejection };
@@ -15,14 +15,18 @@ export function alertmanagerTitle(p: AlertmanagerPayload): string {
   return others.length ? `${name} (${others.join(', ')})` : name;
 }
 
-export function summarise(receiptId: string, p: AlertmanagerPayload, now: string): AlertSummary {
+/**
+ * One payload as an alert. `p` is null for payloads that are not Alertmanager's
+ * (no alert instances); `status` and `title` default to the payload's.
+ */
+export function summarise(receiptId: string, p: AlertmanagerPayload | null, now: string, over: { status?: 'firing' | 'resolved'; title?: string } = {}): AlertSummary {
   const key = (a: AlertmanagerPayload['alerts'][number]) => `${a.fingerprint}@${a.startsAt}`;
   return {
     alertId: receiptId,
-    status: p.status,
-    firing: p.alerts.filter((a) => a.status === 'firing').map(key),
-    resolved: p.alerts.filter((a) => a.status === 'resolved').map(key),
-    title: alertmanagerTitle(p),
+    status: over.status ?? p?.status ?? 'firing',
+    firing: p ? p.alerts.filter((a) => a.status === 'firing').map(key) : [],
+    resolved: p ? p.alerts.filter((a) => a.status === 'resolved').map(key) : [],
+    title: over.title ?? (p ? alertmanagerTitle(p) : 'Incident'),
     receivedAt: now,
   };
 }
@@ -35,6 +39,8 @@ export function decide(command: AlertGroupCommand, state: AlertGroupAggregate): 
       return act(command, state);
     case 'ExpireSilence':
       return expireSilence(command, state);
+    case 'CloseMaintenanceGroup':
+      return closeMaintenanceGroup(command, state);
     default: {
       const never: never = command;
       return never;
@@ -48,19 +54,31 @@ function processReceipt(cmd: ProcessReceipt, s: AlertGroupAggregate): Decision {
     return reject('bad_request', `receipt ${cmd.receiptId} is not the oldest pending receipt`);
   }
   const r = pending.data;
-  const p = r.payload;
-  const alert = summarise(r.receiptId, p, cmd.now);
+  const am = alertmanagerPayloadOf(r.integrationKind, r.payload);
+  // Maintenance collects every alert into its one group: no payload resolves or acknowledges it.
+  const maintenance = r.mode?.mode === 'maintenance';
+  const signals = maintenance ? { resolve: false, acknowledge: false } : (cmd.signals ?? { resolve: am?.status === 'resolved', acknowledge: false });
+  const alert = summarise(r.receiptId, am, cmd.now, { status: signals.resolve ? 'resolved' : 'firing', title: cmd.display?.title });
+  const templateErrors: TemplateErrorRecord[] = [...(r.groupingError ? [r.groupingError] : []), ...(cmd.templateErrors ?? [])];
   const cur = s.current;
-  const added = (id: string): NewEvent => ({ type: 'AlertAdded', data: { alertGroupId: id, receiptId: r.receiptId, alert, payload: p } });
+  const added = (id: string): NewEvent => ({
+    type: 'AlertAdded',
+    data: { alertGroupId: id, receiptId: r.receiptId, alert, payload: r.payload, ...(templateErrors.length ? { templateErrors } : {}) },
+  });
+  const acknowledged = (id: string): NewEvent => ({ type: 'AlertGroupAcknowledged', data: { alertGroupId: id, by: 'source' } });
 
-  if (p.status === 'resolved') {
+  if (signals.resolve) {
     if (!cur) return ok({ type: 'AlertDiscarded', data: { receiptId: r.receiptId, reason: 'resolved payload for a grouping key that has no alert group' } });
     if (cur.resolved) return ok(added(cur.alertGroupId));
     return ok(added(cur.alertGroupId), { type: 'AlertGroupResolved', data: { alertGroupId: cur.alertGroupId, by: 'source' } });
   }
-  if (cur && !cur.resolved) return ok(added(cur.alertGroupId));
+  if (cur && !cur.resolved) {
+    return signals.acknowledge && !cur.acknowledged ? ok(added(cur.alertGroupId), acknowledged(cur.alertGroupId)) : ok(added(cur.alertGroupId));
+  }
   const id = alertGroupId(r.aggregateKey, s.generation + 1);
-  return ok(
+  const suppressedBy = r.mode?.mode ?? null;
+  const escalationChainId = suppressedBy ? null : cmd.route.escalationChainId;
+  const events: NewEvent[] = [
     {
       type: 'AlertGroupCreated',
       data: {
@@ -69,17 +87,38 @@ function processReceipt(cmd: ProcessReceipt, s: AlertGroupAggregate): Decision {
         integrationId: r.integrationId,
         groupingKey: r.groupingKey,
         routeId: cmd.route.routeId,
-        escalationChainId: cmd.route.escalationChainId,
+        escalationChainId,
         title: alert.title,
-        severity: p.commonLabels.severity ?? p.groupLabels.severity ?? null,
-        groupLabels: p.groupLabels,
-        commonLabels: p.commonLabels,
-        commonAnnotations: p.commonAnnotations,
-        sourceLink: p.alerts[0]?.generatorURL || p.externalURL || null,
+        severity: am ? (am.commonLabels.severity ?? am.groupLabels.severity ?? null) : null,
+        groupLabels: am?.groupLabels ?? {},
+        commonLabels: am?.commonLabels ?? {},
+        commonAnnotations: am?.commonAnnotations ?? {},
+        sourceLink: cmd.display ? cmd.display.sourceLink : (am ? am.alerts[0]?.generatorURL || am.externalURL || null : null),
+        integrationKind: r.integrationKind ?? 'alertmanager',
+        mode: suppressedBy,
+      },
+    },
+    {
+      type: 'RouteAssigned',
+      data: {
+        alertGroupId: id,
+        routeId: cmd.route.routeId,
+        escalationChainId: cmd.route.escalationChainId,
+        escalates: escalationChainId !== null,
+        suppressedBy,
+        errors: cmd.routeErrors ?? [],
       },
     },
     added(id),
-  );
+  ];
+  if (signals.acknowledge) events.push(acknowledged(id));
+  return { events };
+}
+
+function closeMaintenanceGroup(_cmd: CloseMaintenanceGroup, s: AlertGroupAggregate): Decision {
+  const cur = s.current;
+  if (!cur || cur.resolved || cur.mode !== 'maintenance') return ok();
+  return ok({ type: 'AlertGroupResolved', data: { alertGroupId: cur.alertGroupId, by: 'maintenance' } });
 }
 
 function target(s: AlertGroupAggregate, id: string): GroupGeneration | Rejection {
@@ -102,7 +141,7 @@ function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): Decision {
     case 'acknowledge':
       if (g.resolved) return reject('invalid_transition', `can't acknowledge ${g.alertGroupId}: it is resolved`);
       if (g.acknowledged) return reject('invalid_transition', `${g.alertGroupId} is already acknowledged by ${g.acknowledgedBy}`);
-      return ok({ type: 'AlertGroupAcknowledged', data: ref });
+      return ok({ type: 'AlertGroupAcknowledged', data: { ...ref, by: 'action' } });
     case 'unacknowledge':
       if (g.resolved) return reject('invalid_transition', `can't unacknowledge ${g.alertGroupId}: it is resolved`);
       if (!g.acknowledged) return reject('invalid_transition', `${g.alertGroupId} is not acknowledged`);

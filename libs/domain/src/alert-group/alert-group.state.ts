@@ -1,4 +1,4 @@
-import type { AlertGroupState, AlertReceivedData, DozorEvent } from '@dozor/contracts';
+import type { AlertGroupState, AlertReceivedData, DozorEvent, IntegrationKind, IntegrationMode } from '@dozor/contracts';
 
 /** One alert group: one generation of a grouping key. */
 export interface GroupGeneration {
@@ -13,6 +13,9 @@ export interface GroupGeneration {
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
   sourceLink: string | null;
+  integrationKind: IntegrationKind;
+  /** Opened in maintenance or debug mode: never escalated. */
+  mode: IntegrationMode | null;
   /** From the latest payload. */
   truncatedAlerts: number;
   createdAt: string;
@@ -59,6 +62,12 @@ export function groupState(g: GroupGeneration): AlertGroupState {
   return 'firing';
 }
 
+/** `truncatedAlerts` of an Alertmanager payload; 0 for other payloads. */
+export function truncatedAlertsOf(payload: unknown): number {
+  const t = (payload as { truncatedAlerts?: unknown } | null)?.truncatedAlerts;
+  return typeof t === 'number' && Number.isInteger(t) && t > 0 ? t : 0;
+}
+
 function actorName(e: DozorEvent): string {
   return e.metadata.actor.name ?? e.metadata.actor.id;
 }
@@ -94,6 +103,8 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
           commonLabels: e.data.commonLabels,
           commonAnnotations: e.data.commonAnnotations,
           sourceLink: e.data.sourceLink,
+          integrationKind: e.data.integrationKind ?? 'alertmanager',
+          mode: e.data.mode ?? null,
           truncatedAlerts: 0,
           createdAt: e.metadata.occurredAt,
           alertsCount: 0,
@@ -112,14 +123,14 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
       return update(s2, e.data.alertGroupId, (g) => ({
         ...g,
         alertsCount: g.alertsCount + 1,
-        truncatedAlerts: e.data.payload.truncatedAlerts,
+        truncatedAlerts: truncatedAlertsOf(e.data.payload),
         instances: [...new Set([...g.instances, ...e.data.alert.firing])],
       }));
     }
     case 'AlertDiscarded':
       return { ...s, pending: s.pending.filter((p) => p.data.receiptId !== e.data.receiptId) };
     case 'AlertGroupAcknowledged':
-      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: true, acknowledgedBy: actorName(e), silencedUntil: null, silencedBy: null }));
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: true, acknowledgedBy: e.data.by === 'source' ? 'the alert source' : actorName(e), silencedUntil: null, silencedBy: null }));
     case 'AlertGroupUnacknowledged':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: false, acknowledgedBy: null }));
     case 'AlertGroupResolved':
@@ -130,6 +141,7 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: e.data.until ?? 'forever', silencedBy: actorName(e), acknowledged: false, acknowledgedBy: null }));
     case 'AlertGroupUnsilenced':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
+    case 'RouteAssigned':
     case 'TimerFired':
     case 'EscalationStarted':
     case 'EscalationStepScheduled':
@@ -147,6 +159,11 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
     case 'ShiftSwapRequested':
     case 'ShiftSwapTaken':
     case 'ShiftSwapDeleted':
+    case 'IntegrationMaintenanceStarted':
+    case 'IntegrationMaintenanceEnded':
+    case 'HeartbeatReceived':
+    case 'HeartbeatMissed':
+    case 'HeartbeatRestored':
       return s;
     default: {
       const never: never = e;

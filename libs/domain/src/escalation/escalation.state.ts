@@ -66,6 +66,12 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
     case 'ShiftSwapRequested':
     case 'ShiftSwapTaken':
     case 'ShiftSwapDeleted':
+    case 'RouteAssigned':
+    case 'IntegrationMaintenanceStarted':
+    case 'IntegrationMaintenanceEnded':
+    case 'HeartbeatReceived':
+    case 'HeartbeatMissed':
+    case 'HeartbeatRestored':
       return s;
     default: {
       const never: never = e;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { AlertmanagerPayload } from '@dozor/contracts';
+import type { IntegrationPayload } from '@dozor/contracts';
 import { int8 } from './int8.transformer.js';
 
 /** One received payload added to an alert group (Grafana OnCall counts these as alerts). */
@@ -20,7 +20,7 @@ export class AlertEntity {
   title!: string;
 
   @Column({ type: 'jsonb' })
-  payload!: AlertmanagerPayload;
+  payload!: IntegrationPayload;
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;

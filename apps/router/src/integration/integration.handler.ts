@@ -1,0 +1,244 @@
+import { Controller, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  subjects,
+  SYSTEM_ACTORS,
+  type Actor,
+  type DozorEvent,
+  type IntegrationCommandReply,
+  type IntegrationCommandRequest,
+  type IntegrationStatus,
+  type Source,
+  type Topology,
+} from '@dozor/contracts';
+import {
+  aggregateKeyFromDigest,
+  decide,
+  decideIntegration,
+  evolveIntegration,
+  heartbeatMissing,
+  initialIntegrationState,
+  maintenanceGroupingKey,
+  maintenanceIdOfTimer,
+  type IntegrationAggregate,
+  type IntegrationCommand,
+} from '@dozor/domain';
+import { AggregateRepository, EventStore, Outcome, WrongExpectedVersionError, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
+import type { IntegrationConfig } from '@dozor/config';
+import { Runtime } from '@dozor/platform';
+import { JsonLogger } from '@dozor/telemetry';
+import { createHash } from 'node:crypto';
+import { AlertGroupRepository } from '../alert-group/alert-group.repository.js';
+import { HeartbeatAlerts } from './heartbeat-alerts.js';
+
+export const ROUTER_INTEGRATION = 'router.integration';
+export const ROUTER_HEARTBEATS = 'router.heartbeats';
+export const ROUTER_INTEGRATION_COMMANDS = 'router.integration-commands';
+
+/** Who applies the integration's `maintenance:` from dozor.yaml. */
+export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config', name: 'dozor.yaml' };
+
+@Injectable()
+export class IntegrationRepository extends AggregateRepository<IntegrationAggregate> {
+  constructor(store: EventStore) {
+    super(store, { initialState: initialIntegrationState, evolve: (s, e) => evolveIntegration(s, e) }, 1000);
+  }
+}
+
+type Causation = { eventId: string; correlationId: string } | undefined;
+
+/**
+ * The integration aggregate's command side: maintenance and debug mode
+ * (REST API through `<prefix>.cmd.integration`, and dozor.yaml at start),
+ * their expiry (durable timer), the maintenance group's resolve when a
+ * maintenance ends, and heartbeat incidents: a heartbeat timer that fires
+ * with no newer heartbeat records HeartbeatMissed, the next heartbeat
+ * HeartbeatRestored; each raises or resolves the DozorHeartbeatMissing alert.
+ */
+@Controller()
+export class IntegrationHandler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private applying: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: IntegrationRepository,
+    private readonly groups: AlertGroupRepository,
+    private readonly heartbeats: HeartbeatAlerts,
+    private readonly runtime: Runtime,
+    private readonly log: JsonLogger,
+  ) {}
+
+  private get topology(): Topology {
+    return this.runtime.settings.topology;
+  }
+
+  private integration(id: string): IntegrationConfig | undefined {
+    return this.runtime.config.integrations.find((i) => i.id === id);
+  }
+
+  /** Brings each integration's mode in line with its `maintenance:` (once per distinct value; see the decider). */
+  onApplicationBootstrap(): void {
+    this.applying = (async () => {
+      for (let attempt = 1; attempt <= 10 && !this.stopped; attempt++) {
+        try {
+          for (const integration of this.runtime.config.integrations) {
+            await this.decideOn(integration.id, { type: 'ApplyConfiguredMaintenance', integrationId: integration.id, desired: integration.maintenance, now: this.runtime.now() }, CONFIG_ACTOR, 'system');
+          }
+          return;
+        } catch (err) {
+          this.log.warn(`applying maintenance from config failed (attempt ${attempt}): ${(err as Error).message}`, 'router');
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+      }
+    })();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.applying;
+  }
+
+  private async decideOn(integrationId: string, cmd: IntegrationCommand, actor: Actor, source: Source, causation?: Causation) {
+    return this.repo.handle<{ code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string }>(subjects.integration(this.topology, integrationId), (state) => {
+      const d = decideIntegration(cmd, state);
+      if ('rejected' in d) return { result: d.rejected };
+      return { events: d.events, options: { actor, source, causation } };
+    });
+  }
+
+  @EventPattern(ROUTER_INTEGRATION)
+  async onIntegrationCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
+    const integrationId = subjects.parse(this.topology, commit.subject)?.id;
+    const integration = integrationId ? this.integration(integrationId) : undefined;
+    if (!integrationId || !integration) return Outcome.skipped('not an integration of this config');
+    let acted = false;
+    for (const e of commit.events) {
+      const causation = { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId };
+      if (e.type === 'TimerFired' && e.data.purpose === 'maintenance') {
+        acted = true;
+        const maintenanceId = maintenanceIdOfTimer(integrationId, e.data.timerId);
+        if (maintenanceId) await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+      } else if (e.type === 'TimerFired' && e.data.purpose === 'heartbeat' && integration.heartbeat) {
+        // (A deadline left from before `heartbeat:` was removed from the config raises nothing.)
+        acted = true;
+        const last = await this.heartbeats.lastHeartbeat(integrationId);
+        await this.decideOn(
+          integrationId,
+          { type: 'CheckHeartbeat', integrationId, timerId: e.data.timerId, lastHeartbeat: last && { timerId: last.timerId, receivedAt: last.receivedAt, dueAt: last.dueAt } },
+          SYSTEM_ACTORS.timer,
+          'system',
+          causation,
+        );
+      } else if (e.type === 'IntegrationMaintenanceEnded' && e.data.mode === 'maintenance') {
+        acted = true;
+        await this.closeMaintenanceGroup(integrationId, e.data.maintenanceId, causation);
+      } else if (e.type === 'HeartbeatMissed' || e.type === 'HeartbeatRestored') {
+        acted = true;
+        await this.raiseHeartbeatAlert(integration, e, causation);
+      }
+    }
+    return acted ? Outcome.done : Outcome.skipped('nothing to do');
+  }
+
+  /** Every heartbeat: if the integration's heartbeat was missing, it is restored. */
+  @EventPattern(ROUTER_HEARTBEATS)
+  async onHeartbeatCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
+    const hb = commit.events.findLast((e) => e.type === 'HeartbeatReceived');
+    if (!hb || hb.type !== 'HeartbeatReceived' || !this.integration(hb.data.integrationId)) return Outcome.skipped('no heartbeat of this config');
+    const { state } = await this.repo.load(subjects.integration(this.topology, hb.data.integrationId));
+    if (!heartbeatMissing(state)) return Outcome.skipped('heartbeat was not missing');
+    await this.decideOn(hb.data.integrationId, { type: 'NoteHeartbeat', integrationId: hb.data.integrationId, receivedAt: hb.data.receivedAt }, SYSTEM_ACTORS.router, 'system', {
+      eventId: hb.metadata.eventId,
+      correlationId: hb.metadata.correlationId,
+    });
+    return Outcome.done;
+  }
+
+  private async closeMaintenanceGroup(integrationId: string, maintenanceId: string, causation: Causation): Promise<void> {
+    const key = aggregateKeyFromDigest(createHash('sha256').update(`${integrationId}\n${maintenanceGroupingKey(maintenanceId)}`).digest());
+    await this.groups.handle(subjects.alertGroup(this.topology, key), (state) => {
+      const d = decide({ type: 'CloseMaintenanceGroup' }, state);
+      if ('rejected' in d) return { result: null };
+      return { events: d.events, options: { actor: SYSTEM_ACTORS.router, source: 'system', causation } };
+    });
+  }
+
+  /**
+   * The alert goes out once the fact is in the log (this consumer is its
+   * outbox). Commits can arrive out of order across replicas, so a restore
+   * appends the firing alert first (deduplicated by its msg id) and a miss
+   * that is already restored appends nothing: the resolved alert never comes
+   * before the firing one.
+   */
+  private async raiseHeartbeatAlert(
+    integration: IntegrationConfig,
+    e: Extract<DozorEvent, { type: 'HeartbeatMissed' | 'HeartbeatRestored' }>,
+    causation: Causation,
+  ): Promise<void> {
+    const { state } = await this.repo.load(subjects.integration(this.topology, integration.id));
+    const incident = state.lastIncident;
+    if (!incident || incident.incidentId !== e.data.incidentId) return; // superseded by a newer incident
+    if (e.type === 'HeartbeatMissed' && incident.restoredAt !== null) return;
+    const c = causation ?? { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId };
+    await this.heartbeats.raise(integration, incident, 'missed', state, c);
+    if (incident.restoredAt !== null) await this.heartbeats.raise(integration, incident, 'restored', state, c);
+  }
+
+  /** Maintenance and debug mode from the REST API (and status). */
+  @MessagePattern(ROUTER_INTEGRATION_COMMANDS)
+  async onCommand(@Payload() req: IntegrationCommandRequest): Promise<IntegrationCommandReply> {
+    if (!req || typeof req.integrationId !== 'string') return { ok: false, code: 'bad_request', message: 'integrationId is required' };
+    if (!this.integration(req.integrationId)) return { ok: false, code: 'not_found', message: `integration ${JSON.stringify(req.integrationId.slice(0, 64))} not found` };
+    if (!req.actor || typeof req.actor.id !== 'string') return { ok: false, code: 'bad_request', message: 'actor is required' };
+    let cmd: IntegrationCommand | null = null;
+    switch (req.action) {
+      case 'start_maintenance':
+        if (req.mode !== 'maintenance' && req.mode !== 'debug') return { ok: false, code: 'bad_request', message: `mode must be maintenance or debug, got ${JSON.stringify(req.mode)}` };
+        cmd = { type: 'StartMaintenance', integrationId: req.integrationId, mode: req.mode, durationSeconds: req.durationSeconds ?? null, origin: 'api', now: this.runtime.now() };
+        break;
+      case 'stop_maintenance':
+        cmd = { type: 'StopMaintenance', integrationId: req.integrationId };
+        break;
+      case 'status':
+        break;
+      default:
+        return { ok: false, code: 'bad_request', message: `unknown action ${JSON.stringify((req as { action?: unknown }).action)}` };
+    }
+    try {
+      let events: string[] = [];
+      if (cmd) {
+        const out = await this.decideOn(req.integrationId, cmd, req.actor, req.source ?? 'api');
+        if (out.result) return { ok: false, code: out.result.code, message: out.result.message };
+        events = out.appended?.events.map((e) => e.type) ?? [];
+      }
+      return { ok: true, status: await this.status(req.integrationId), events };
+    } catch (err) {
+      if (err instanceof WrongExpectedVersionError) return { ok: false, code: 'conflict', message: 'the integration kept changing; try again' };
+      throw err;
+    }
+  }
+
+  private async status(integrationId: string): Promise<IntegrationStatus> {
+    const { state } = await this.repo.load(subjects.integration(this.topology, integrationId));
+    const now = Date.parse(this.runtime.now());
+    const m = state.maintenance && (state.maintenance.until === null || Date.parse(state.maintenance.until) > now) ? state.maintenance : null;
+    const integration = this.integration(integrationId)!;
+    const last = integration.heartbeat ? await this.heartbeats.lastHeartbeat(integrationId) : null;
+    return {
+      integrationId,
+      maintenance: m && { maintenanceId: m.maintenanceId, mode: m.mode, startedAt: m.startedAt, until: m.until, origin: m.origin },
+      heartbeat: integration.heartbeat ? { lastHeartbeatAt: last?.receivedAt ?? null, dueAt: last?.dueAt ?? null, missing: heartbeatMissing(state) !== null } : null,
+    };
+  }
+}
+
+export function integrationConsumers(t: Topology) {
+  return {
+    [ROUTER_INTEGRATION]: { durable: 'router-integration', filter: subjects.allOf(t, 'integration'), concurrency: 4 },
+    [ROUTER_HEARTBEATS]: { durable: 'router-heartbeats', filter: subjects.allOf(t, 'heartbeat'), concurrency: 4 },
+  };
+}
+
+export function integrationRequests(t: Topology) {
+  return { [ROUTER_INTEGRATION_COMMANDS]: { subject: subjects.integrationCommands(t), queue: 'router' } };
+}
