@@ -40,8 +40,7 @@ export async function start(targets: Target[], opts: Omit<BootstrapOptions, 'ope
     {
       ...opts,
       openDatabase: (env) => openDatabase(env),
-      afterStart: async ({ store, db, app, log }: Parameters<NonNullable<BootstrapOptions['afterStart']>>[0] & { app?: unknown }) => {
-        void app;
+      afterStart: async ({ store, db, log }) => {
         if (!targets.includes('api') || !db) return;
         const projector = await runProjector(store, db.dataSource, { logger: log });
         return () => projector.stop();

@@ -150,13 +150,12 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
   unique(users, 'users');
   const userIds = new Set(users.map((u) => u.id));
   const schedules = parseSchedules(root.schedules, { userIds: [...userIds] });
-  const scheduleIds = new Set<string | null>(schedules.map((s) => s.id));
 
   const chains = list(root.escalation_chains, ['escalation_chains']).map((c, i): EscalationChainConfig => {
     const p = ['escalation_chains', i];
     const o = obj(c, p);
     noUnknown(o, ['id', 'name', 'steps'], p);
-    const steps = list(o.steps, [...p, 'steps'], false).map((s, j) => step(s, [...p, 'steps', j], userIds, scheduleIds));
+    const steps = list(o.steps, [...p, 'steps'], false).map((s, j) => step(s, [...p, 'steps', j], userIds));
     const cid = id(o, p);
     return { id: cid, name: str(o, 'name', p, true) ?? cid, steps };
   });
@@ -286,7 +285,7 @@ function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolea
   return { id: rid, filter, escalationChainId: chain };
 }
 
-function step(s: unknown, p: ConfigPath, users: Set<string>, schedules: Set<string | null>): EscalationStep {
+function step(s: unknown, p: ConfigPath, users: Set<string>): EscalationStep {
   const o = obj(s, p);
   const keys = Object.keys(o).filter((k) => k !== 'important');
   if (keys.length !== 1) fail(p, 'a step is one of wait, notify_persons, notify_on_call_from_schedule (plus optional important: true)');
@@ -306,7 +305,6 @@ function step(s: unknown, p: ConfigPath, users: Set<string>, schedules: Set<stri
       const sch = o.notify_on_call_from_schedule;
       if (typeof sch !== 'string' || !ID.test(sch)) fail([...p, 'notify_on_call_from_schedule'], 'must be a schedule id');
       // A schedule not declared here is allowed (it may come from another source); the step then records that nobody is on call.
-      void schedules;
       return { kind: 'notify_on_call_from_schedule', schedule: sch as string, important };
     }
     default:

@@ -27,8 +27,6 @@ export interface GroupGeneration {
   /** ISO instant, 'forever', or null when not silenced. */
   silencedUntil: string | null;
   silencedBy: string | null;
-  /** fingerprint@startsAt of every alert instance seen firing in this group. */
-  instances: string[];
 }
 
 export interface PendingReceipt {
@@ -114,7 +112,6 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
           resolvedBy: null,
           silencedUntil: null,
           silencedBy: null,
-          instances: [],
         },
       };
     }
@@ -124,7 +121,6 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
         ...g,
         alertsCount: g.alertsCount + 1,
         truncatedAlerts: truncatedAlertsOf(e.data.payload),
-        instances: [...new Set([...g.instances, ...e.data.alert.firing])],
       }));
     }
     case 'AlertDiscarded':
