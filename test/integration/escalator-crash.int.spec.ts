@@ -82,4 +82,40 @@ describe('escalator survives kill -9 during a wait', () => {
     expect(final.filter((e) => e.type === 'TimerFired')).toHaveLength(1);
     expect(final.filter((e) => e.type === 'EscalationStepExecuted' && e.data.stepIndex === 3)).toHaveLength(1);
   });
+
+  it('rebuilds the due-table from the log in a fresh database and fires once', async () => {
+    const key = aggregateKeyFromDigest(createHash('sha256').update('fresh-db-test').digest());
+    const groupId = `${key}-1`;
+    const payload = loadFixture('firing-flapping.json').json;
+    const first = new DozorProcess('escalator', env, 'escalator#3');
+    procs.push(first);
+    await first.start();
+    await store.append(subjects.alertGroup(store.topology, key), [
+      { type: 'AlertGroupCreated', data: { alertGroupId: groupId, aggregateKey: key, integrationId: 'alertmanager-main-integration', groupingKey: 'fresh', routeId: 'default', escalationChainId: 'demo-critical-escalation-chain', title: 'FlappingTest', severity: 'warning', groupLabels: payload.groupLabels, commonLabels: payload.commonLabels, commonAnnotations: payload.commonAnnotations, sourceLink: null } },
+    ], { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' });
+    await poll('the wait step to be scheduled', async () => (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'));
+    await first.kill9();
+    // The same log, a database that has never seen it.
+    const fresh = new DozorProcess('escalator', { ...env, DATABASE_URL: `${PG_URL}?schema=${iso.schema}_fresh` }, 'escalator#4');
+    procs.push(fresh);
+    await fresh.start();
+    const evs = await poll('the step after the wait', async () => {
+      const e = await escalationEvents(groupId);
+      return e.some((x) => x.type === 'EscalationFinished') ? e : null;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const final = await escalationEvents(groupId);
+    expect(final.length).toBe(evs.length);
+    expect(final.filter((e) => e.type === 'TimerFired')).toHaveLength(1);
+    // The earlier test's timer, already fired in the log, did not fire again.
+    const all = await store.replay({ filter: subjects.allOf(store.topology, 'escalation') });
+    const fired: string[] = [];
+    for await (const c of all) for (const e of c.events) if (e.type === 'TimerFired') fired.push(e.data.timerId);
+    expect(new Set(fired).size).toBe(fired.length);
+    const pg = await import('pg');
+    const c = new pg.default.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${iso.schema}_fresh" CASCADE`);
+    await c.end();
+  });
 });

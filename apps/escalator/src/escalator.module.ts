@@ -3,12 +3,12 @@ import type { ServiceDefinition } from '@dozor/platform';
 import { EscalationHandler, EscalationRepository, GroupReader, escalatorConsumers } from './escalation/escalation.handler.js';
 import { OnCallClient } from './escalation/on-call.client.js';
 import { TimerStore } from './timers/timer-store.js';
-import { TimerTableHandler, timerConsumers } from './timers/timer-table.handler.js';
+import { TimerTableProjection } from './timers/timer-table.projection.js';
 import { TimerWorker } from './timers/timer-worker.js';
 
 @Module({
-  controllers: [EscalationHandler, TimerTableHandler],
-  providers: [EscalationRepository, GroupReader, OnCallClient, TimerStore, TimerWorker],
+  controllers: [EscalationHandler],
+  providers: [EscalationRepository, GroupReader, OnCallClient, TimerStore, TimerWorker, TimerTableProjection],
 })
 export class EscalatorModule {}
 
@@ -16,5 +16,5 @@ export const escalatorService: ServiceDefinition = {
   target: 'escalator',
   module: EscalatorModule,
   needsDatabase: true,
-  consumers: (t) => ({ ...escalatorConsumers(t), ...timerConsumers(t) }),
+  consumers: escalatorConsumers,
 };

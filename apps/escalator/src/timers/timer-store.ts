@@ -62,6 +62,16 @@ export class TimerStore {
     await this.ds.query(`NOTIFY dozor_timers`).catch(() => undefined);
   }
 
+  /** TimerFired is in the log: the timer is fired and published, whoever fired it. */
+  async recordFired(fired: { timerId: string; firedAt: string }[]): Promise<void> {
+    await this.ds.query(
+      `UPDATE timers t SET fired_at = COALESCE(t.fired_at, f.fired_at), published_at = COALESCE(t.published_at, f.fired_at)
+         FROM unnest($1::text[], $2::timestamptz[]) AS f(timer_id, fired_at)
+        WHERE t.timer_id = f.timer_id AND (t.fired_at IS NULL OR t.published_at IS NULL)`,
+      [fired.map((f) => f.timerId), fired.map((f) => f.firedAt)],
+    );
+  }
+
   /** Claims up to `limit` due timers. `now` is a parameter, not clock_timestamp(), so the index on due_at is used. */
   async claimDue(now: Date, limit = 500): Promise<TimerRow[]> {
     return this.ds.transaction(async (m) => {
