@@ -180,12 +180,14 @@ export class EventStore {
         const expect =
           opts.expected.kind === 'any' ? {} : { lastSubjectSequence: opts.expected.kind === 'no_stream' ? 0 : opts.expected.seq };
         try {
-          const ack = await this.js.publish(subject, body, {
-            msgID: opts.msgId ?? stamped[0]!.metadata.eventId,
-            headers: h,
-            expect,
-            timeout: 5000,
-          });
+          const ack = await this.coalesced(() =>
+            this.js.publish(subject, body, {
+              msgID: opts.msgId ?? stamped[0]!.metadata.eventId,
+              headers: h,
+              expect,
+              timeout: 5000,
+            }),
+          );
           span.setAttribute('messaging.message.id', String(ack.seq));
           metrics.appends.inc({ aggregate, result: ack.duplicate ? 'duplicate' : 'ok' });
           return { seq: ack.seq, duplicate: ack.duplicate, events: stamped };
@@ -199,6 +201,33 @@ export class EventStore {
         }
       },
     );
+  }
+
+  private pending: (() => void)[] = [];
+
+  /**
+   * Runs publishes queued during one turn of the event loop together, in the
+   * check phase: the NATS client then writes them to the socket at once
+   * instead of once per request (appends from concurrent HTTP requests each
+   * arrive in their own I/O callback). Adds no timer delay.
+   */
+  private coalesced<T>(publish: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.drain());
+      this.pending.push(() => {
+        try {
+          publish().then(resolve, reject);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  private drain(): void {
+    const batch = this.pending;
+    this.pending = [];
+    for (const run of batch) run();
   }
 
   /** Every commit on one subject after `afterSeq`, in order, via direct get (no consumer is created). */
