@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bootstrap, TARGETS, type BootstrapOptions, type RunningDozor, type ServiceDefinition, type Target } from '@dozor/platform';
+import { bootstrap, Runtime, TARGETS, type BootstrapOptions, type RunningDozor, type ServiceDefinition, type Target } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { schedulerService } from '@dozor/scheduler';
@@ -9,7 +9,7 @@ import { ApiModule, ApiAuth } from '@dozor/api';
 import { openDatabase, runProjector, projectorReadiness } from '@dozor/projections';
 import { HealthRegistry } from '@dozor/telemetry';
 
-@Module({ imports: [ApiModule], providers: [{ provide: ApiAuth, useFactory: () => ApiAuth.fromEnv() }] })
+@Module({ imports: [ApiModule], providers: [{ provide: ApiAuth, useFactory: (rt: Runtime) => new ApiAuth(rt.settings.apiToken), inject: [Runtime] }] })
 class ApiTargetModule {}
 
 /** The REST API and the Postgres projections it reads. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { topology, type Topology } from '@dozor/contracts';
 
 /** Process settings from the environment. Secrets stay here, never in the log. */
@@ -31,9 +32,22 @@ function int(env: NodeJS.ProcessEnv, name: string, def: number): number {
   return n;
 }
 
+/** A secret from NAME, or from the file named by NAME_FILE (Kubernetes and Docker secrets). */
+function secret(env: NodeJS.ProcessEnv, name: string): string | null {
+  const direct = env[name]?.trim();
+  if (direct) return direct;
+  const file = env[`${name}_FILE`];
+  if (!file) return null;
+  try {
+    return readFileSync(file, 'utf8').trim() || null;
+  } catch (err) {
+    throw new Error(`${name}_FILE=${file} cannot be read: ${(err as Error).message}`);
+  }
+}
+
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { configPath?: string } = {}): Settings {
   const port = int(env, 'PORT', 8080);
-  const botToken = env.TELEGRAM_BOT_TOKEN || null;
+  const botToken = secret(env, 'TELEGRAM_BOT_TOKEN');
   const mode = (env.TELEGRAM_MODE ?? (botToken ? 'polling' : 'off')) as Settings['telegramMode'];
   if (!['polling', 'webhook', 'off'].includes(mode)) throw new Error(`TELEGRAM_MODE must be polling, webhook or off, got ${JSON.stringify(mode)}`);
   return {
@@ -46,7 +60,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides:
     telegramApiRoot: env.TELEGRAM_API_ROOT || 'https://api.telegram.org',
     telegramWebhookSecret: env.TELEGRAM_WEBHOOK_SECRET || null,
     telegramMode: mode,
-    apiToken: env.DOZOR_API_TOKEN || null,
+    apiToken: secret(env, 'DOZOR_API_TOKEN'),
     publicUrl: (env.DOZOR_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     bodyLimitBytes: int(env, 'DOZOR_INGEST_BODY_LIMIT', 1024 * 1024),
     topology: topology(env.DOZOR_SUBJECT_PREFIX || 'dozor', env.DOZOR_STREAM || undefined),
