@@ -78,4 +78,14 @@ describe('Escalation decider', () => {
     expect(events(decideEscalation(reconcile('firing'), fold(run([], reconcile('firing')))))).toEqual([]);
     expect(events(decideEscalation(reconcile('firing', false), initialEscalationState()))).toEqual([]);
   });
+
+  it('notifies a person once per run of steps, unless a later step is more urgent', () => {
+    const h = run([], reconcile('firing'), { primary: { users: ['alice'] } });
+    const requested = h.filter((e) => e.type === 'NotificationRequested').map((e) => (e.data as { userId: string }).userId);
+    expect(requested).toEqual(['alice']);
+    expect(h.find((e) => e.type === 'EscalationStepExecuted' && (e.data as { stepIndex: number }).stepIndex === 1)).toMatchObject({ data: { summary: 'Notified alice (alice already notified in this step run)', notifiedUsers: [] } });
+    // After the wait, bob and carol get the important step even though that run started anew.
+    const after = run(h, { type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW });
+    expect(after.filter((e) => e.type === 'NotificationRequested').length).toBe(3);
+  });
 });

@@ -111,10 +111,21 @@ function runFrom(s: EscalationState, from: number, now: string, epoch: number, l
   return { events };
 }
 
+/**
+ * Notifies users, except those this same run of steps (no wait in between)
+ * already notified at least as urgently: a chain of "on-call from schedule"
+ * then "persons" that names the same person sends one message, not two.
+ */
 function notify(events: NewEvent[], s: EscalationState, i: number, users: string[], important: boolean, epoch: number, summary: string): void {
   const id = s.alertGroupId!;
-  events.push({ type: 'EscalationStepExecuted', data: { alertGroupId: id, stepIndex: i, kind: s.steps[i]!.kind, summary, notifiedUsers: users } });
-  for (const userId of users) {
+  const already = new Set(
+    events.flatMap((e) => (e.type === 'NotificationRequested' && (e.data.important || !important) ? [e.data.userId] : [])),
+  );
+  const fresh = users.filter((u) => !already.has(u));
+  const skipped = users.filter((u) => already.has(u));
+  const text = skipped.length ? `${summary} (${skipped.join(', ')} already notified in this step run)` : summary;
+  events.push({ type: 'EscalationStepExecuted', data: { alertGroupId: id, stepIndex: i, kind: s.steps[i]!.kind, summary: text, notifiedUsers: fresh } });
+  for (const userId of fresh) {
     events.push({
       type: 'NotificationRequested',
       data: { alertGroupId: id, notificationId: `ntf:${id}:${epoch}:${i}:${userId}`, userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
