@@ -107,7 +107,17 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
     await this.telegram.sender!.send(chatId, { text: reply });
   }
 
+  /** Every callback query is answered, even when handling it fails, so the button never spins. */
   private async onCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
+    try {
+      await this.actOnCallback(q);
+    } catch (err) {
+      this.log.error(`callback ${q.id}: ${(err as Error).stack ?? err}`, 'telegram');
+      await this.telegram.sender!.answerCallback(q.id, 'Dozor could not process this button; try again.', { showAlert: false }).catch(() => undefined);
+    }
+  }
+
+  private async actOnCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
     await withSpan('telegram callback_query', { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'telegram' } }, async () => {
       const answer = (text: string) => this.telegram.sender!.answerCallback(q.id, text, { showAlert: false });
       const parsed = verifyCallback(this.runtime.settings.callbackSecret, q.data);
