@@ -5,6 +5,7 @@ import { AlertGroupCommands } from './alert-groups/alert-group-commands.js';
 import { ApiTokenGuard } from './auth/api-token.guard.js';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { IntegrationCommands } from './integrations/integration-commands.js';
+import { UsersController } from './users/users.controller.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
@@ -13,11 +14,12 @@ import { IntegrationCommands } from './integrations/integration-commands.js';
  *
  * The host application provides, as global Nest providers: `EventStore`
  * (class token from @dozor/eventstore), TypeORM's `DataSource` (class token),
- * and `ApiAuth` (class token from this package; when absent the guard reads
- * DOZOR_API_TOKEN from the environment).
+ * `ApiAuth` (class token from this package; when absent the guard reads
+ * DOZOR_API_TOKEN from the environment), and `UserDirectory` (users and the
+ * Telegram bot, for verification codes; when absent those endpoints answer 503).
  */
 @Module({
-  controllers: [AlertGroupsController, IntegrationsController],
+  controllers: [AlertGroupsController, IntegrationsController, UsersController],
   providers: [AlertGroupsReadModel, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}

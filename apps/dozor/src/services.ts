@@ -1,15 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { bootstrap, Runtime, TARGETS, type BootstrapOptions, type RunningDozor, type ServiceDefinition, type Target } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { schedulerService } from '@dozor/scheduler';
 import { escalatorService } from '@dozor/escalator';
 import { telegramNotifierService } from '@dozor/telegram-notifier';
-import { ApiModule, ApiAuth } from '@dozor/api';
+import { ApiModule, ApiAuth, UserDirectory } from '@dozor/api';
 import { openDatabase, runProjector, projectorReadiness } from '@dozor/projections';
 import { HealthRegistry } from '@dozor/telemetry';
 
-@Module({ imports: [ApiModule], providers: [{ provide: ApiAuth, useFactory: (rt: Runtime) => new ApiAuth(rt.settings.apiToken), inject: [Runtime] }] })
+// Global: ApiModule's controllers (and the scheduler's REST guard) resolve UserDirectory and ApiAuth from here (providers of an importing module are not visible to the imported one).
+@Global()
+@Module({
+  imports: [ApiModule],
+  providers: [
+    { provide: ApiAuth, useFactory: (rt: Runtime) => new ApiAuth(rt.settings.apiToken), inject: [Runtime] },
+    {
+      provide: UserDirectory,
+      useFactory: (rt: Runtime) =>
+        new UserDirectory(rt.config.users, rt.settings.telegramBotToken ? { botToken: rt.settings.telegramBotToken, apiRoot: rt.settings.telegramApiRoot } : null),
+      inject: [Runtime],
+    },
+  ],
+  exports: [UserDirectory, ApiAuth],
+})
 class ApiTargetModule {}
 
 /** The REST API and the Postgres projections it reads. */

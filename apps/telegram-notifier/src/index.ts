@@ -1,2 +1,3 @@
 export * from './telegram-notifier.module.js';
 export * from './telegram/index.js';
+export * from './accounts/telegram-accounts.js';

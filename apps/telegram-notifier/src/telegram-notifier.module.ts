@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
 import { NotificationHandler, NotifierGroupReader, notifierConsumers } from './delivery/notification.handler.js';
 import { TelegramBot } from './telegram-bot.js';
+import { TelegramAccounts, UserTelegramReader } from './accounts/telegram-accounts.js';
 import { TelegramUpdates } from './updates/telegram-updates.service.js';
 import { TelegramWebhookController } from './updates/telegram-webhook.controller.js';
 
 @Module({
   controllers: [NotificationHandler, TelegramWebhookController],
-  providers: [TelegramBot, NotifierGroupReader, TelegramUpdates],
+  providers: [TelegramBot, NotifierGroupReader, TelegramUpdates, UserTelegramReader, TelegramAccounts],
 })
 export class TelegramNotifierModule {}
 

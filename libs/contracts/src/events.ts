@@ -320,6 +320,28 @@ export interface HeartbeatRestoredData {
   receivedAt: string;
 }
 
+/* -------------------------------------------------------------------- user */
+
+/**
+ * A Telegram verification code was issued for a user (REST API). Appended to
+ * `<prefix>.evt.user.<userId>` and, as the lookup index, to
+ * `<prefix>.evt.user.code-<first 20 hex of codeHash>`. Only the sha256 (hex) of the code is stored.
+ */
+export interface TelegramVerificationCodeIssuedData {
+  userId: string;
+  codeHash: string;
+  expiresAt: string;
+}
+
+/** A Telegram account proved a code: it now acts and receives notifications as the user (`<prefix>.evt.user.<userId>`). */
+export interface TelegramAccountLinkedData {
+  userId: string;
+  telegramUserId: string;
+  chatId: string;
+  /** The code that was used (its hash): it cannot be used again. */
+  codeHash: string;
+}
+
 /* --------------------------------------------------------------- catalogue */
 
 export interface EventCatalogue {
@@ -356,6 +378,8 @@ export interface EventCatalogue {
   HeartbeatReceived: HeartbeatReceivedData;
   HeartbeatMissed: HeartbeatMissedData;
   HeartbeatRestored: HeartbeatRestoredData;
+  TelegramVerificationCodeIssued: TelegramVerificationCodeIssuedData;
+  TelegramAccountLinked: TelegramAccountLinkedData;
 }
 
 export type EventType = keyof EventCatalogue;
@@ -395,6 +419,8 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   HeartbeatReceived: 1,
   HeartbeatMissed: 1,
   HeartbeatRestored: 1,
+  TelegramVerificationCodeIssued: 1,
+  TelegramAccountLinked: 1,
 };
 
 export type DozorEvent = { [K in EventType]: EventEnvelope<K, EventCatalogue[K]> }[EventType];
@@ -419,6 +445,9 @@ export const INTEGRATION_EVENTS = [
 
 /** Events on `<prefix>.evt.heartbeat.<integrationId>`. */
 export const HEARTBEAT_EVENTS = ['HeartbeatReceived'] as const satisfies readonly EventType[];
+
+/** Events on `<prefix>.evt.user.<userId>` (and the code index `user.code-<hash>`). */
+export const USER_EVENTS = ['TelegramVerificationCodeIssued', 'TelegramAccountLinked'] as const satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {
   return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t);

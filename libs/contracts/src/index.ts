@@ -7,3 +7,4 @@ export * from './commands.js';
 export * from './ids.js';
 export * from './upcasters.js';
 export * from './config-error.js';
+export * from './telegram-link.js';

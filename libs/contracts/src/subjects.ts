@@ -9,6 +9,8 @@
  *   <prefix>.evt.integration.<integrationId>    maintenance/debug mode, missed and restored heartbeats, their TimerFired
  *   <prefix>.evt.heartbeat.<integrationId>      HeartbeatReceived (one per heartbeat; only the last one is read)
  *   <prefix>.evt.config.<kind>.<id>             configuration events
+ *   <prefix>.evt.user.<userId>                  Telegram verification codes issued, Telegram accounts linked
+ *   <prefix>.evt.user.code-<hash20>             a code's index: its TelegramVerificationCodeIssued (found by the code's hash)
  *   <prefix>.cmd.alert-group                    request-reply: action commands for the router
  *   <prefix>.cmd.integration                    request-reply: maintenance/debug mode commands for the router
  *   <prefix>.rpc.oncall                         request-reply: who is on call
@@ -23,7 +25,7 @@ export function topology(prefix = 'dozor', stream?: string): Topology {
   return { prefix, stream: stream ?? (prefix === 'dozor' ? 'DOZOR_EVENTS' : `${prefix.toUpperCase()}_EVENTS`) };
 }
 
-export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat';
+export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat' | 'user';
 
 export const subjects = {
   all: (t: Topology) => `${t.prefix}.evt.>`,
@@ -34,6 +36,9 @@ export const subjects = {
   notification: (t: Topology, alertGroupId: string) => subjects.of(t, 'notification', alertGroupId),
   integration: (t: Topology, integrationId: string) => subjects.of(t, 'integration', integrationId),
   heartbeat: (t: Topology, integrationId: string) => subjects.of(t, 'heartbeat', integrationId),
+  user: (t: Topology, userId: string) => subjects.of(t, 'user', userId),
+  /** The index subject of a Telegram verification code, from the sha256 (hex) of the code. */
+  verificationCode: (t: Topology, codeHash: string) => subjects.of(t, 'user', `code-${codeHash.slice(0, 20)}`),
   alertGroupCommands: (t: Topology) => `${t.prefix}.cmd.alert-group`,
   integrationCommands: (t: Topology) => `${t.prefix}.cmd.integration`,
   onCallQuery: (t: Topology) => `${t.prefix}.rpc.oncall`,

@@ -5,3 +5,4 @@ export * from './schedule/index.js';
 export * from './templates/index.js';
 export * from './routing/index.js';
 export * from './integration/index.js';
+export * from './user/index.js';

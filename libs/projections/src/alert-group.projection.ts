@@ -4,6 +4,7 @@ import type { RecordedCommit } from '@dozor/eventstore';
 import { timelineText } from './timeline.text.js';
 import { applyScheduleEvent } from './schedule.projection.js';
 import { applyIntegrationEvent } from './integration.projection.js';
+import { applyUserEvent } from './user.projection.js';
 
 /** The tables this projection owns; a rebuild truncates exactly these. */
 export const PROJECTION_TABLES = ['alert_groups', 'alerts', 'timeline', 'audit_log', 'telegram_messages'] as const;
@@ -128,6 +129,8 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'HeartbeatMissed':
     case 'HeartbeatRestored':
       return applyIntegrationEvent(m, e, at);
+    case 'TelegramAccountLinked':
+      return applyUserEvent(m, e, at);
     // Timeline rows only (written by applyCommit), or nothing at all.
     case 'AlertReceived':
     case 'RouteAssigned':
@@ -142,6 +145,7 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'EscalationResumed':
     case 'EscalationFinished':
     case 'NotificationFailed':
+    case 'TelegramVerificationCodeIssued':
       return;
     default: {
       // A type added to the catalogue after this projection was written: ignored until it is handled here.

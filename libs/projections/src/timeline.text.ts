@@ -99,6 +99,9 @@ export function timelineText(e: DozorEvent): string | null {
     case 'HeartbeatReceived':
     case 'HeartbeatMissed':
     case 'HeartbeatRestored':
+    // User events (Telegram linking) are not about an alert group: audit rows only (user.projection.ts).
+    case 'TelegramVerificationCodeIssued':
+    case 'TelegramAccountLinked':
       return null;
     default: {
       // Compile-time: every known type is decided above. Run time: a newer type is not shown.

@@ -9,6 +9,7 @@ import { JsonLogger } from '@dozor/telemetry';
 import { renderGroupMessage } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { viewOf } from './group-view.js';
+import { TelegramAccounts } from '../accounts/telegram-accounts.js';
 
 export const NOTIFIER_REQUESTS = 'notifier.requests';
 export const NOTIFIER_STATE = 'notifier.state';
@@ -58,6 +59,7 @@ export class NotificationHandler {
     private readonly telegram: TelegramBot,
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
+    private readonly accounts: TelegramAccounts,
   ) {}
 
   private get topology(): Topology {
@@ -100,8 +102,9 @@ export class NotificationHandler {
       });
     };
     const user = this.runtime.config.users.find((u) => u.id === req.userId);
-    if (!user?.telegramUserId) {
-      await fail(`user ${req.userId} has no Telegram account (set telegram_user_id in the config)`, true);
+    const account = user ? await this.accounts.accountOf(user) : null;
+    if (!account) {
+      await fail(`user ${req.userId} has no Telegram account (link one with a verification code, or set telegram_user_id in the config)`, true);
       return Outcome.done;
     }
     const sender = this.telegram.sender;
@@ -113,7 +116,7 @@ export class NotificationHandler {
     const view = viewOf(state.agg, req.alertGroupId, this.runtime.config, state.telegram);
     if (!view) return Outcome.skipped('alert group is no longer current');
     const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
-    const sent = await sender.send(user.telegramUserId, { text: msg.text, parse_mode: msg.parse_mode, reply_markup: msg.reply_markup, disableNotification: false });
+    const sent = await sender.send(account.chatId, { text: msg.text, parse_mode: msg.parse_mode, reply_markup: msg.reply_markup, disableNotification: false });
     if (!sent.ok) {
       if (!sent.permanent) return Outcome.retry(`telegram: ${sent.description}`, sent.retryAfterMs);
       await fail(`${sent.reason}: ${sent.description}`, true);
@@ -121,7 +124,7 @@ export class NotificationHandler {
     }
     await this.store.append(
       subject,
-      [{ type: 'NotificationSent', data: { alertGroupId: req.alertGroupId, notificationId: req.notificationId, userId: req.userId, channel: 'telegram', chatId: user.telegramUserId, messageId: sent.messageId } }],
+      [{ type: 'NotificationSent', data: { alertGroupId: req.alertGroupId, notificationId: req.notificationId, userId: req.userId, channel: 'telegram', chatId: account.chatId, messageId: sent.messageId } }],
       { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', causation, msgId: `${req.notificationId}:sent` },
     );
     // The group may have changed while the message was on its way, before its reference was in the log.
@@ -129,7 +132,7 @@ export class NotificationHandler {
     const now = viewOf(after.agg, req.alertGroupId, this.runtime.config, after.telegram);
     if (now && JSON.stringify(now) !== JSON.stringify(view)) {
       const m2 = renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret });
-      await sender.edit(user.telegramUserId, sent.messageId, { text: m2.text, parse_mode: m2.parse_mode, reply_markup: m2.reply_markup });
+      await sender.edit(account.chatId, sent.messageId, { text: m2.text, parse_mode: m2.parse_mode, reply_markup: m2.reply_markup });
     }
     return Outcome.done;
   }

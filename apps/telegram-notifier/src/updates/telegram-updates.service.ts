@@ -8,6 +8,8 @@ import { Runtime } from '@dozor/platform';
 import { JsonLogger, SpanKind, currentTraceparent, withSpan } from '@dozor/telemetry';
 import { verifyCallback } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
+import { TelegramAccounts } from '../accounts/telegram-accounts.js';
+import { codeRefusal } from '@dozor/domain';
 
 const LOCK_KEY = 'telegram-poller';
 const LOCK_TTL_MS = 15_000;
@@ -38,6 +40,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
     private readonly store: EventStore,
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
+    private readonly accounts: TelegramAccounts,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -95,16 +98,38 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
   /** One update, from polling or the webhook. */
   async handle(u: Update): Promise<void> {
     if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as { id: string; from: { id: number }; data?: string });
-    if ('message' in u && u.message && 'text' in u.message) return this.onText(u.message.chat.id, u.message.from?.id, u.message.text);
+    if ('message' in u && u.message && 'text' in u.message) return this.onText(u.message.chat.id, u.message.chat.type === 'private', u.message.from?.id, u.message.text);
   }
 
-  private async onText(chatId: number, fromId: number | undefined, text: string): Promise<void> {
-    if (!/^\/start\b/.test(text)) return;
-    const user = this.runtime.config.users.find((x) => x.telegramUserId === String(fromId));
-    const reply = user
+  /**
+   * `/start`, `/start <code>` (the deep link), or a plain message with a
+   * verification code in it. Every message in a private chat gets a reply.
+   */
+  private async onText(chatId: number, isPrivate: boolean, fromId: number | undefined, text: string): Promise<void> {
+    const start = /^\/start(?:@\w+)?(?:\s+(.*))?$/s.exec(text.trim());
+    if (!start && !isPrivate) return;
+    const reply = (t: string) => this.telegram.sender!.send(chatId, { text: t });
+    const param = start ? (start[1] ?? '').trim() : text;
+    if (fromId !== undefined && param) {
+      let attempt;
+      try {
+        attempt = await this.accounts.tryLink(param, fromId, chatId, this.runtime.clock());
+      } catch (err) {
+        this.log.error(`linking Telegram account ${fromId}: ${(err as Error).stack ?? err}`, 'telegram');
+        return void (await reply('Dozor could not check this verification code right now; send it again in a minute.'));
+      }
+      if (attempt.found) return void (await reply(attempt.reply));
+      if (start) return void (await reply(codeRefusal('unknown')));
+    }
+    const user = await this.accounts.userOf(fromId).catch((err) => {
+      this.log.error(`looking up Telegram account ${fromId}: ${(err as Error).stack ?? err}`, 'telegram');
+      return undefined;
+    });
+    if (user === undefined) return void (await reply('Dozor could not look up this Telegram account right now; try again in a minute.'));
+    const text2 = user
       ? `Hello, ${user.name}. This Telegram account is linked to the Dozor user ${user.id}; alerts escalated to you arrive here.`
-      : `This Telegram account (id ${fromId}) is not linked to a Dozor user. Ask your Dozor admin to set telegram_user_id: "${fromId}" for your user in dozor.yaml.`;
-    await this.telegram.sender!.send(chatId, { text: reply });
+      : `This Telegram account (id ${fromId}) is not linked to a Dozor user. Ask your Dozor admin for a verification code and send it here as /start <code>, or to set telegram_user_id: "${fromId}" for your user in dozor.yaml.`;
+    await reply(start ? text2 : `${text2} (Dozor did not find a verification code in your message.)`);
   }
 
   /** Every callback query is answered, even when handling it fails, so the button never spins. */
@@ -122,7 +147,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
       const answer = (text: string) => this.telegram.sender!.answerCallback(q.id, text, { showAlert: false });
       const parsed = verifyCallback(this.runtime.settings.callbackSecret, q.data);
       if (!parsed) return void (await answer('This button is not valid (unknown or tampered data).'));
-      const user = this.runtime.config.users.find((x) => x.telegramUserId === String(q.from.id));
+      const user = await this.accounts.userOf(q.from.id);
       if (!user) return void (await answer(`Your Telegram account (id ${q.from.id}) is not linked to a Dozor user; nothing was changed.`));
       const req: AlertGroupCommandRequest = {
         action: parsed.action,

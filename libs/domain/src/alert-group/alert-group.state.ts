@@ -160,6 +160,8 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
     case 'HeartbeatReceived':
     case 'HeartbeatMissed':
     case 'HeartbeatRestored':
+    case 'TelegramVerificationCodeIssued':
+    case 'TelegramAccountLinked':
       return s;
     default: {
       const never: never = e;

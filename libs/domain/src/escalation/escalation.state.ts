@@ -72,6 +72,8 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
     case 'HeartbeatReceived':
     case 'HeartbeatMissed':
     case 'HeartbeatRestored':
+    case 'TelegramVerificationCodeIssued':
+    case 'TelegramAccountLinked':
       return s;
     default: {
       const never: never = e;
