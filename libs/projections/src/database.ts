@@ -86,9 +86,12 @@ async function openPglite(env: NodeJS.ProcessEnv, opts: OpenDatabaseOptions, log
   const dataDir = join(resolve(env.DOZOR_DATA_DIR ?? join(process.cwd(), '.dozor')), 'pglite');
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  // PGlite is one backend session; pglite-socket queues statements and holds
-  // other connections back while one is inside a transaction, so several pool
-  // connections are safe, and transactions run one after another.
+  // PGlite is one backend session. pglite-socket queues protocol messages and
+  // holds other connections back inside a transaction, but outside one the
+  // messages of two connections' extended-protocol queries can interleave and
+  // clobber the unnamed portal ("portal \"\" cannot be run", seen at start-up
+  // with the projector, the timer table and the timer worker all querying).
+  // So the pool has one connection: every statement goes through it in turn.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
   try {
     await server.start();
@@ -97,14 +100,15 @@ async function openPglite(env: NodeJS.ProcessEnv, opts: OpenDatabaseOptions, log
     throw err;
   }
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const dataSource = newDataSource({ url, schema: 'public', poolSize: opts.poolSize ?? 4, log });
+  const dataSource = newDataSource({ url, schema: 'public', poolSize: opts.poolSize ?? 1, log });
   const close = async () => {
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     await server.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
   };
   try {
-    await initialise(dataSource, opts, log);
+    // One process owns an embedded database, and its pool has one connection: no lock (it would hold that connection).
+    await initialise(dataSource, opts, log, false);
   } catch (err) {
     await close();
     throw err;
@@ -132,7 +136,8 @@ function newDataSource(o: { url: string; schema: string; poolSize: number; log: 
     installExtensions: false,
     poolSize: o.poolSize,
     // Unqualified names in the projectors' SQL resolve to the chosen schema.
-    extra: o.schema === 'public' ? {} : { options: `-c search_path="${o.schema}"` },
+    // A pool wait that never ends would be a deadlock; make it an error instead.
+    extra: { connectionTimeoutMillis: 60_000, ...(o.schema === 'public' ? {} : { options: `-c search_path="${o.schema}"` }) },
     logger: new TypeormJsonLogger(o.log),
     maxQueryExecutionTime: 2000,
   });
@@ -164,9 +169,14 @@ class TypeormJsonLogger implements TypeormLogger {
   }
 }
 
-async function initialise(dataSource: DataSource, opts: OpenDatabaseOptions, log: JsonLogger): Promise<void> {
+async function initialise(dataSource: DataSource, opts: OpenDatabaseOptions, log: JsonLogger, advisoryLock = true): Promise<void> {
   await dataSource.initialize();
   if (opts.migrate === false) return;
+  if (!advisoryLock) {
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    if (applied.length) log.info(`projections: applied migrations ${applied.map((m) => m.name).join(', ')}`);
+    return;
+  }
   const lock = dataSource.createQueryRunner();
   try {
     await lock.connect();
