@@ -5,6 +5,7 @@ import { timelineText } from './timeline.text.js';
 import { applyScheduleEvent } from './schedule.projection.js';
 import { applyIntegrationEvent } from './integration.projection.js';
 import { applyUserEvent } from './user.projection.js';
+import { pgJson, pgQuery, writeAuditRow } from './audit-log.writer.js';
 
 /** The tables this projection owns; a rebuild truncates exactly these. */
 export const PROJECTION_TABLES = ['alert_groups', 'alerts', 'timeline', 'audit_log', 'telegram_messages'] as const;
@@ -15,18 +16,8 @@ interface At {
   subject: string;
 }
 
-/**
- * Postgres text and jsonb cannot hold U+0000. A NUL in a payload would fail the
- * commit on every retry and stop the projection, so it is dropped (the log
- * keeps the original).
- */
-const json = (v: unknown): string => JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
-const clean = (params: unknown[]): unknown[] => params.map((p) => (typeof p === 'string' ? p.replace(/\0/g, '') : p));
-
-/** Every statement goes through here, so that no parameter carries a NUL. */
-function q(m: EntityManager, sql: string, params: unknown[]): Promise<unknown[]> {
-  return m.query(sql, clean(params)) as Promise<unknown[]>;
-}
+const json = pgJson;
+const q = pgQuery;
 
 /**
  * Applies one commit to the read models, inside the caller's transaction.
@@ -188,11 +179,7 @@ async function transition(m: EntityManager, id: string, at: At, occurredAt: stri
 }
 
 async function audit(m: EntityManager, e: DozorEvent, at: At, action: string, alertGroupId: string, details: Record<string, unknown>): Promise<void> {
-  await q(m, 
-    `INSERT INTO audit_log (seq, idx, occurred_at, actor, actor_id, source, action, target_type, target_id, details, event_id)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, 'alert_group', $8, $9::jsonb, $10)`,
-    [at.seq, at.idx, e.metadata.occurredAt, json(e.metadata.actor), e.metadata.actor.id, e.metadata.source, action, alertGroupId, json(details), e.metadata.eventId],
-  );
+  await writeAuditRow(m, e, at, { action, targetType: 'alert_group', targetId: alertGroupId, details });
 }
 
 async function timeline(m: EntityManager, e: DozorEvent, at: At, text: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventOf } from '@dozor/contracts';
+import { writeAuditRow } from './audit-log.writer.js';
 
 /** The integration events that are audited. */
 export type IntegrationAuditEvent = EventOf<'IntegrationMaintenanceStarted' | 'IntegrationMaintenanceEnded' | 'HeartbeatMissed' | 'HeartbeatRestored'>;
@@ -12,12 +13,7 @@ export type IntegrationAuditEvent = EventOf<'IntegrationMaintenanceStarted' | 'I
  */
 export async function applyIntegrationEvent(m: EntityManager, e: IntegrationAuditEvent, at: { seq: number; idx: number }): Promise<void> {
   const [action, details] = auditOf(e);
-  await m.query(
-    `INSERT INTO audit_log (seq, idx, occurred_at, actor, actor_id, source, action, target_type, target_id, details, event_id)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, 'integration', $8, $9::jsonb, $10)
-     ON CONFLICT (seq, idx) DO NOTHING`,
-    [at.seq, at.idx, e.metadata.occurredAt, json(e.metadata.actor), e.metadata.actor.id, e.metadata.source, action, e.data.integrationId, json(details), e.metadata.eventId].map(clean),
-  );
+  await writeAuditRow(m, e, at, { action, targetType: 'integration', targetId: e.data.integrationId, details });
 }
 
 function auditOf(e: IntegrationAuditEvent): [string, Record<string, unknown>] {
@@ -37,6 +33,3 @@ function auditOf(e: IntegrationAuditEvent): [string, Record<string, unknown>] {
   }
 }
 
-/** Postgres text and jsonb cannot hold U+0000 (see alert-group.projection.ts). */
-const json = (v: unknown): string => JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
-const clean = (p: unknown): unknown => (typeof p === 'string' ? p.replace(/\0/g, '') : p);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventOf } from '@dozor/contracts';
+import { writeAuditRow } from './audit-log.writer.js';
 
 /** The schedule events this projection handles. */
 export type ScheduleEvent = EventOf<
@@ -15,12 +16,7 @@ export type ScheduleEvent = EventOf<
  */
 export async function applyScheduleEvent(m: EntityManager, e: ScheduleEvent, at: { seq: number; idx: number }): Promise<void> {
   const [action, details] = auditOf(e);
-  await m.query(
-    `INSERT INTO audit_log (seq, idx, occurred_at, actor, actor_id, source, action, target_type, target_id, details, event_id)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, 'schedule', $8, $9::jsonb, $10)
-     ON CONFLICT (seq, idx) DO NOTHING`,
-    [at.seq, at.idx, e.metadata.occurredAt, json(e.metadata.actor), e.metadata.actor.id, e.metadata.source, action, e.data.scheduleId, json(details), e.metadata.eventId].map(clean),
-  );
+  await writeAuditRow(m, e, at, { action, targetType: 'schedule', targetId: e.data.scheduleId, details });
 }
 
 function auditOf(e: ScheduleEvent): [string, Record<string, unknown>] {
@@ -44,6 +40,3 @@ function auditOf(e: ScheduleEvent): [string, Record<string, unknown>] {
   }
 }
 
-/** Postgres text and jsonb cannot hold U+0000 (see alert-group.projection.ts). */
-const json = (v: unknown): string => JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
-const clean = (p: unknown): unknown => (typeof p === 'string' ? p.replace(/\0/g, '') : p);
