@@ -7,7 +7,7 @@ import { aggregateKeyFromDigest, evolve, initialState } from '@dozor/domain';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { listFixtures, loadFixture } from '@dozor/testing';
+import { ALERTMANAGER_CONFORMANCE, listFixtures, loadFixture } from '@dozor/testing';
 import { NATS_URL, isolate, poll, type Isolation } from '../support/scenario.js';
 
 /**
@@ -148,22 +148,10 @@ describe('integrations: conformance through ingest and router on NATS', () => {
   }
 
   // fixture → [route, grouping key, resolves]; rows run in order, so a resolve finds the group its firing opened.
-  const table: [string, string, string, boolean][] = [
-    ['firing-single', 'seed-critical', '{}:{alertname="AlwaysFiringTest", severity="critical"}', false],
-    ['firing-repeat', 'seed-critical', '{}:{alertname="AlwaysFiringTest", severity="critical"}', false],
-    ['firing-two-alerts', 'seed-critical', '{}:{alertname="TwoInstancesTest", severity="critical"}', false],
-    ['firing-job-instance', 'seed-critical', '{}:{alertname="LabToggleTest", job="capture", severity="critical"}', false],
-    ['resolved-job-instance', 'seed-critical', '{}:{alertname="LabToggleTest", job="capture", severity="critical"}', true],
-    ['vmalert-firing-single', 'seed-critical', '{}:{alertname="AlwaysFiringTest", severity="critical"}', false],
-    ['vmalert-firing-two-alerts', 'seed-critical', '{}:{alertname="TwoInstancesTest", severity="critical"}', false],
-    ['firing-flapping', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', false],
-    ['firing-flapping-refire', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', false],
-    ['resolved', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', true],
-    ['firing-flapping-refire', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', false],
-    ['vmalert-resolved', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', true],
-    ['firing-group-with-resolved-alert', 'partial-noncritical', '{}:{alertname="PartialResolveTest", severity="warning"}', false],
-    ['firing-truncated', 'default', '{}/{alertname="ManySeriesTest"}:{alertname="ManySeriesTest", severity="info"}', false],
-  ];
+  // The refire is sent once more after `resolved`, so a firing after a resolve opens the next group here too.
+  const rows = ALERTMANAGER_CONFORMANCE.map((r) => [r.fixture, r.route, r.groupingKey, r.resolves] as const);
+  const resolvedAt = rows.findIndex(([f]) => f === 'resolved');
+  const table = [...rows.slice(0, resolvedAt + 1), rows.find(([f]) => f === 'firing-flapping-refire')!, ...rows.slice(resolvedAt + 1)];
 
   it('the table covers every fixture', () => {
     const names = new Set(table.map(([f]) => `${f}.json`));

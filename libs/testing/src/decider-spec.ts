@@ -45,3 +45,21 @@ export function deciderSpec<C, E, S, NE>(decider: DeciderLike<C, E, S, Decided<N
     },
   };
 }
+
+/**
+ * Turns `{ type, data }` into a recorded-looking event for specs: fixed time
+ * and actor, sequential ids, no trace. Pass it to deciderSpec as `toEvent`.
+ */
+export function specEvents<NE extends { type: string; data: unknown }, E>(opts: {
+  occurredAt: string;
+  actor: { kind: 'user' | 'system' | 'integration'; id: string; name?: string };
+  source: string;
+}): (e: NE) => E {
+  let n = 0;
+  return (e) =>
+    ({
+      ...e,
+      schemaVersion: 1,
+      metadata: { eventId: `e${++n}`, occurredAt: opts.occurredAt, actor: opts.actor, source: opts.source, causationId: null, correlationId: 'c', traceparent: null },
+    }) as E;
+}

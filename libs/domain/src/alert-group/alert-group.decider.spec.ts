@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAlertmanagerPayload, type DozorEvent, type NewEvent, type AlertReceivedData } from '@dozor/contracts';
-import { deciderSpec } from '@dozor/testing';
+import { deciderSpec, specEvents } from '@dozor/testing';
 import { decide, evolve, initialState, groupState, type AlertGroupCommand, type ActOnAlertGroup } from './index.js';
 
 const fixtures = fileURLToPath(new URL('../../../../../shared/fixtures/alertmanager/', import.meta.url));
@@ -11,13 +11,7 @@ const payload = (name: string) => parseAlertmanagerPayload(JSON.parse(readFileSy
 const KEY = 'abcdefghijklmnopqrst';
 const ID = `${KEY}-1`;
 const NOW = '2026-11-24T01:00:00.000Z';
-let n = 0;
-const toEvent = (e: NewEvent): DozorEvent =>
-  ({
-    ...e,
-    schemaVersion: 1,
-    metadata: { eventId: `e${++n}`, occurredAt: NOW, actor: { kind: 'user', id: 'alice', name: 'alice' }, source: 'api', causationId: null, correlationId: 'c', traceparent: null },
-  }) as DozorEvent;
+const toEvent = specEvents<NewEvent, DozorEvent>({ occurredAt: NOW, actor: { kind: 'user', id: 'alice', name: 'alice' }, source: 'api' });
 const spec = deciderSpec({ decide: (c: AlertGroupCommand, s) => decide(c, s), evolve, initialState }, toEvent);
 
 const received = (receiptId: string, fixture: string): NewEvent => ({

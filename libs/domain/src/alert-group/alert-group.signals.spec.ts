@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { alertmanagerPayloadAsStored, type AlertReceivedData, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import { deciderSpec } from '@dozor/testing';
+import { deciderSpec, specEvents } from '@dozor/testing';
 import { decide, evolve, initialState, groupState, type AlertGroupCommand, type ProcessReceipt } from './index.js';
 
 /** The decider with what the router renders from templates passed in as data: conditions, display, template errors, modes. */
@@ -12,13 +12,7 @@ const am = (name: string) => alertmanagerPayloadAsStored(JSON.parse(readFileSync
 const KEY = 'abcdefghijklmnopqrst';
 const ID = `${KEY}-1`;
 const NOW = '2026-11-24T01:00:00.000Z';
-let n = 0;
-const toEvent = (e: NewEvent): DozorEvent =>
-  ({
-    ...e,
-    schemaVersion: 1,
-    metadata: { eventId: `e${++n}`, occurredAt: NOW, actor: { kind: 'system', id: 'router' }, source: 'system', causationId: null, correlationId: 'c', traceparent: null },
-  }) as DozorEvent;
+const toEvent = specEvents<NewEvent, DozorEvent>({ occurredAt: NOW, actor: { kind: 'system', id: 'router' }, source: 'system' });
 const spec = deciderSpec({ decide: (c: AlertGroupCommand, s) => decide(c, s), evolve, initialState }, toEvent);
 
 const received = (receiptId: string, extra: Partial<AlertReceivedData> = {}): NewEvent => ({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DozorEvent, EscalationStep, NewEvent } from '@dozor/contracts';
+import { specEvents } from '@dozor/testing';
 import { decideEscalation, evolveEscalation, initialEscalationState, type EscalationCommand, type EscalationDecision, type OnCallLookups } from './index.js';
 
 const G = 'abcdefghijklmnopqrst-1';
 const NOW = '2026-11-24T01:00:00.000Z';
-const toEvent = (e: NewEvent): DozorEvent =>
-  ({ ...e, schemaVersion: 1, metadata: { eventId: 'x', occurredAt: NOW, actor: { kind: 'system', id: 'escalator' }, source: 'system', causationId: null, correlationId: 'c', traceparent: null } }) as DozorEvent;
+const toEvent = specEvents<NewEvent, DozorEvent>({ occurredAt: NOW, actor: { kind: 'system', id: 'escalator' }, source: 'system' });
 const fold = (h: NewEvent[]) => h.map(toEvent).reduce(evolveEscalation, initialEscalationState());
 const events = (d: EscalationDecision): NewEvent[] => {
   if (!('events' in d)) throw new Error(`needs on-call ${d.needsOnCall}`);

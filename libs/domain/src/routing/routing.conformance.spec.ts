@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ALERTMANAGER_CONFORMANCE } from '@dozor/testing';
 import { compileRoutes, selectRoute } from './route.selector.js';
 import type { RouteDef } from './route.types.js';
 import {
@@ -41,21 +42,7 @@ const render = (source: string, payload: unknown): string => {
 const truthy = (s: string): boolean => ['true', '1', 'ok'].includes(s.trim().toLowerCase());
 
 // fixture → [route, grouping key, resolves]
-const table: [string, string, string, boolean][] = [
-  ['firing-single', 'seed-critical', '{}:{alertname="AlwaysFiringTest", severity="critical"}', false],
-  ['firing-repeat', 'seed-critical', '{}:{alertname="AlwaysFiringTest", severity="critical"}', false],
-  ['firing-two-alerts', 'seed-critical', '{}:{alertname="TwoInstancesTest", severity="critical"}', false],
-  ['firing-job-instance', 'seed-critical', '{}:{alertname="LabToggleTest", job="capture", severity="critical"}', false],
-  ['resolved-job-instance', 'seed-critical', '{}:{alertname="LabToggleTest", job="capture", severity="critical"}', true],
-  ['vmalert-firing-single', 'seed-critical', '{}:{alertname="AlwaysFiringTest", severity="critical"}', false],
-  ['vmalert-firing-two-alerts', 'seed-critical', '{}:{alertname="TwoInstancesTest", severity="critical"}', false],
-  ['firing-flapping', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', false],
-  ['firing-flapping-refire', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', false],
-  ['resolved', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', true],
-  ['vmalert-resolved', 'flapping', '{}:{alertname="FlappingTest", severity="warning"}', true],
-  ['firing-group-with-resolved-alert', 'partial-noncritical', '{}:{alertname="PartialResolveTest", severity="warning"}', false],
-  ['firing-truncated', 'default', '{}/{alertname="ManySeriesTest"}:{alertname="ManySeriesTest", severity="info"}', false],
-];
+const table = ALERTMANAGER_CONFORMANCE.map((r) => [r.fixture, r.route, r.groupingKey, r.resolves] as const);
 
 describe('routing conformance over the Alertmanager fixtures', () => {
   it('the table covers every fixture', () => {
