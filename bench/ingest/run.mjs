@@ -20,7 +20,7 @@ const N = Number(values.requests);
 const C = Number(values.concurrency);
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-const fixtures = new URL('../../../shared/fixtures/alertmanager/', import.meta.url).pathname;
+const fixtures = new URL('../../test/fixtures/alertmanager/', import.meta.url).pathname;
 const bodies = readdirSync(fixtures)
   .filter((f) => f.endsWith('.json') && f !== 'headers.json')
   .map((f) => JSON.parse(readFileSync(join(fixtures, f), 'utf8')));

@@ -17,7 +17,7 @@ const { compileRoutes, selectRoute, LinearRegex, pythonJsonDumps, compileTemplat
 );
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 1);
-const dir = `${root}../shared/fixtures/alertmanager/`;
+const dir = `${root}test/fixtures/alertmanager/`;
 const bodies = readdirSync(dir)
   .filter((f) => f.endsWith('.json') && f !== 'headers.json')
   .sort()

@@ -11,7 +11,7 @@ import { Template } from '@huggingface/jinja';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ref = JSON.parse(readFileSync(`${root}libs/domain/src/templates/testdata/jinja2-reference.json`, 'utf8'));
-const fixturesDir = `${root}../shared/fixtures/alertmanager/`;
+const fixturesDir = `${root}test/fixtures/alertmanager/`;
 const fixtures = Object.fromEntries(
   readdirSync(fixturesDir)
     .filter((f) => f.endsWith('.json') && f !== 'headers.json')

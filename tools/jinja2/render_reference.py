@@ -23,7 +23,7 @@ from cases import DEFAULT_TEMPLATE_REFS, DEVIATIONS, DOCS_CASES, FEATURE_CASES, 
 from oncall_env import make_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = (ROOT / ".." / "shared" / "fixtures" / "alertmanager").resolve()
+FIXTURES = (ROOT / "test" / "fixtures" / "alertmanager").resolve()
 DEFAULTS_TS = [ROOT / "libs/domain/src/templates/oncall-alertmanager.templates.ts", ROOT / "libs/domain/src/templates/oncall-webhook.templates.ts"]
 OUT = ROOT / "libs/domain/src/templates/testdata/jinja2-reference.json"
 

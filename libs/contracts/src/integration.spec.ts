@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { alertmanagerPayloadAsStored, checkJsonDepth, parseAlertmanagerPayload, PayloadError } from './alertmanager.js';
 import { alertmanagerPayloadOf, parseWebhookPayload, PAYLOAD_LIMITS } from './integration.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../shared/fixtures/alertmanager/${name}`, import.meta.url)), 'utf8'));
+const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../test/fixtures/alertmanager/${name}`, import.meta.url)), 'utf8'));
 
 function problem(f: () => unknown): PayloadError {
   try {

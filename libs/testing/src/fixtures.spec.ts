@@ -7,7 +7,7 @@ describe('fixtures', () => {
   it('finds the repository root and the shared fixtures beside it', () => {
     const root = findRepoRoot();
     expect(readFileSync(path.join(root, 'nx.json'), 'utf8')).toContain('namedInputs');
-    expect(fixturesDir()).toBe(path.resolve(root, '../shared/fixtures/alertmanager'));
+    expect(fixturesDir()).toBe(path.resolve(root, 'test/fixtures/alertmanager'));
     expect(listFixtures()).toContain('firing-single.json');
   });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AlertmanagerPayload } from '@dozor/contracts';
 
 /**
- * Loader for the real Alertmanager captures in `../shared/fixtures/alertmanager/`
+ * Loader for the real Alertmanager captures in `test/fixtures/alertmanager/`
  * (relative to the repository root, the folder holding `nx.json`).
  */
 export interface Fixture<T = AlertmanagerPayload> {
@@ -28,7 +28,7 @@ export function findRepoRoot(from: string = path.dirname(fileURLToPath(import.me
 }
 
 export function fixturesDir(repoRoot: string = findRepoRoot()): string {
-  return path.resolve(repoRoot, '../shared/fixtures/alertmanager');
+  return path.resolve(repoRoot, 'test/fixtures/alertmanager');
 }
 
 /** Fixture file names (`*.json`), sorted. */

@@ -5,7 +5,7 @@ import { parseAlertmanagerPayload, type DozorEvent, type NewEvent, type AlertRec
 import { deciderSpec, specEvents } from '@dozor/testing';
 import { decide, evolve, initialState, groupState, type AlertGroupCommand, type ActOnAlertGroup } from './index.js';
 
-const fixtures = fileURLToPath(new URL('../../../../../shared/fixtures/alertmanager/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../../test/fixtures/alertmanager/', import.meta.url));
 const payload = (name: string) => parseAlertmanagerPayload(JSON.parse(readFileSync(fixtures + name, 'utf8')));
 
 const KEY = 'abcdefghijklmnopqrst';

@@ -6,7 +6,7 @@ import { deciderSpec, specEvents } from '@dozor/testing';
 import { decide, evolve, initialState, groupState, type AlertGroupCommand, type ProcessReceipt } from './index.js';
 
 /** The decider with what the router renders from templates passed in as data: conditions, display, template errors, modes. */
-const fixtures = fileURLToPath(new URL('../../../../../shared/fixtures/alertmanager/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../../test/fixtures/alertmanager/', import.meta.url));
 const am = (name: string) => alertmanagerPayloadAsStored(JSON.parse(readFileSync(fixtures + name, 'utf8')));
 
 const KEY = 'abcdefghijklmnopqrst';

@@ -16,7 +16,7 @@ import {
   renderTemplate,
 } from '../templates/index.js';
 
-const dir = fileURLToPath(new URL('../../../../../shared/fixtures/alertmanager/', import.meta.url));
+const dir = fileURLToPath(new URL('../../../../test/fixtures/alertmanager/', import.meta.url));
 const fixtures = new Map(
   readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'headers.json')
