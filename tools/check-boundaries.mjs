@@ -7,7 +7,20 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const rules = [
-  { dir: 'libs/domain/src', forbid: [/^@nestjs\//, /^@nats-io\//, /^nats$/, /^typeorm$/, /^pg$/, /^@dozor\/(?!contracts$)/, /^node:(fs|net|http|https|child_process|dgram)/, /^fastify/], specsMay: [/^@dozor\/testing$/, /^node:fs$/, /^node:url$/] },
+  {
+    dir: 'libs/domain/src',
+    forbid: [
+      /^@nestjs\//,
+      /^@nats-io\//,
+      /^nats$/,
+      /^typeorm$/,
+      /^pg$/,
+      /^@dozor\/(?!contracts$)/,
+      /^node:(fs|net|http|https|child_process|dgram)/,
+      /^fastify/,
+    ],
+    specsMay: [/^@dozor\/testing$/, /^node:fs$/, /^node:url$/],
+  },
   { dir: 'libs/contracts/src', forbid: [/^@nestjs\//, /^@nats-io\//, /^typeorm$/, /^pg$/, /^@dozor\//], specsMay: [] },
   { dir: 'apps', forbid: [/^@dozor\/testing$/], specsMay: [/^@dozor\/testing$/] },
   { dir: 'libs', forbid: [/^@dozor\/testing$/], specsMay: [/^@dozor\/testing$/], skip: ['libs/testing'] },

@@ -32,13 +32,15 @@ async function pool(n, c, fn) {
   const lat = new Array(n);
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: c }, async () => {
-    for (let i = next++; i < n; i = next++) {
-      const s = performance.now();
-      await fn(i);
-      lat[i] = performance.now() - s;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const s = performance.now();
+        await fn(i);
+        lat[i] = performance.now() - s;
+      }
+    }),
+  );
   const secs = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
   return { rate: n / secs, p50: pct(lat, 50), p99: pct(lat, 99) };

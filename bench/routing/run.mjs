@@ -12,9 +12,16 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { compileRoutes, selectRoute, LinearRegex, pythonJsonDumps, compileTemplate, renderTemplate, buildTemplateContext, ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE } = await import(
-  `${root}libs/domain/dist/index.js`
-);
+const {
+  compileRoutes,
+  selectRoute,
+  LinearRegex,
+  pythonJsonDumps,
+  compileTemplate,
+  renderTemplate,
+  buildTemplateContext,
+  ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE,
+} = await import(`${root}libs/domain/dist/index.js`);
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 1);
 const dir = `${root}test/fixtures/alertmanager/`;
@@ -96,12 +103,17 @@ const evilRate = rate(() => evil.test(evilInput));
 const telegram = compileTemplate(ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE, 'telegram_message');
 const contexts = payloads.map((p) => buildTemplateContext({ payload: p, sourceLink: p.externalURL }));
 const telegramRate = rate((i) => renderTemplate(telegram, contexts[i % contexts.length]));
-const bomb = compileTemplate('{% for a in payload.groupKey %}{% for b in payload.groupKey %}{% for c in payload.groupKey %}{% for d in payload.groupKey %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}', 'bomb');
+const bomb = compileTemplate(
+  '{% for a in payload.groupKey %}{% for b in payload.groupKey %}{% for c in payload.groupKey %}{% for d in payload.groupKey %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}',
+  'bomb',
+);
 const bombStart = process.hrtime.bigint();
 const bombResult = renderTemplate(bomb, contexts[0]);
 const bombMs = Number(process.hrtime.bigint() - bombStart) / 1e6;
 
-console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${bodies.length} fixtures, ${ROUTES} routes per integration, ~${seconds}s per measurement\n`);
+console.log(
+  `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${bodies.length} fixtures, ${ROUTES} routes per integration, ~${seconds}s per measurement\n`,
+);
 console.log('Limits measured in this run (operations/s):');
 console.table(Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, Math.round(v)])));
 console.log('Routing throughput:');

@@ -8,7 +8,12 @@ import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { defineOverride, defineRotation, defineSchedule, expandShifts, finalSchedule } from '../../libs/domain/dist/index.js';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? 'true']),
+);
 const ITERATIONS = Number(args.iterations ?? 50);
 const FROM = '2025-01-01T00:00:00Z';
 const TO = '2026-01-01T00:00:00Z';
@@ -31,11 +36,56 @@ const schedule = defineSchedule({
   id: 'bench',
   timeZone: 'Europe/Berlin',
   rotations: [
-    defineRotation({ id: 'l0-daily', frequency: 'daily', start: '2024-06-03T09:00', duration: 86400, timeZone: 'Europe/Berlin', rollingUsers: team(0), level: 0 }),
-    defineRotation({ id: 'l1-workdays', frequency: 'weekly', byDay: ['MO', 'TU', 'WE', 'TH', 'FR'], weekStart: 'MO', start: '2024-06-03T09:00', duration: 9 * 3600, timeZone: 'America/New_York', rollingUsers: team(1), level: 1 }),
-    defineRotation({ id: 'l2-six-hourly', frequency: 'hourly', interval: 6, start: '2024-06-03T00:00', duration: 3 * 3600, timeZone: 'Asia/Kolkata', rollingUsers: team(2), level: 2 }),
-    defineRotation({ id: 'l3-weekends', frequency: 'weekly', byDay: ['SA', 'SU'], start: '2024-06-01T00:00', duration: 86400, timeZone: 'Australia/Sydney', rollingUsers: team(3), level: 3 }),
-    defineRotation({ id: 'l4-monthly', frequency: 'monthly', byMonthday: [1, 15, -1], start: '2024-06-01T08:00', duration: 8 * 3600, timeZone: 'UTC', rollingUsers: team(4), level: 4 }),
+    defineRotation({
+      id: 'l0-daily',
+      frequency: 'daily',
+      start: '2024-06-03T09:00',
+      duration: 86400,
+      timeZone: 'Europe/Berlin',
+      rollingUsers: team(0),
+      level: 0,
+    }),
+    defineRotation({
+      id: 'l1-workdays',
+      frequency: 'weekly',
+      byDay: ['MO', 'TU', 'WE', 'TH', 'FR'],
+      weekStart: 'MO',
+      start: '2024-06-03T09:00',
+      duration: 9 * 3600,
+      timeZone: 'America/New_York',
+      rollingUsers: team(1),
+      level: 1,
+    }),
+    defineRotation({
+      id: 'l2-six-hourly',
+      frequency: 'hourly',
+      interval: 6,
+      start: '2024-06-03T00:00',
+      duration: 3 * 3600,
+      timeZone: 'Asia/Kolkata',
+      rollingUsers: team(2),
+      level: 2,
+    }),
+    defineRotation({
+      id: 'l3-weekends',
+      frequency: 'weekly',
+      byDay: ['SA', 'SU'],
+      start: '2024-06-01T00:00',
+      duration: 86400,
+      timeZone: 'Australia/Sydney',
+      rollingUsers: team(3),
+      level: 3,
+    }),
+    defineRotation({
+      id: 'l4-monthly',
+      frequency: 'monthly',
+      byMonthday: [1, 15, -1],
+      start: '2024-06-01T08:00',
+      duration: 8 * 3600,
+      timeZone: 'UTC',
+      rollingUsers: team(4),
+      level: 4,
+    }),
   ],
   overrides: Array.from({ length: 200 }, (_, i) => {
     const start = Date.parse(FROM) + Math.floor(rand() * 364 * 24) * 3_600_000;

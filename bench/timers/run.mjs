@@ -18,7 +18,9 @@ import { TimerStore } from '@dozor/escalator';
 import { JsonLogger } from '@dozor/telemetry';
 import { TimerWorker } from '../../apps/escalator/dist/timers/timer-worker.js';
 
-const { values } = parseArgs({ options: { timers: { type: 'string', default: '100000' }, spread: { type: 'string', default: '60' }, workers: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { timers: { type: 'string', default: '100000' }, spread: { type: 'string', default: '60' }, workers: { type: 'string', default: '2' } },
+});
 const N = Number(values.timers);
 const SPREAD = Number(values.spread) * 1000;
 const W = Number(values.workers);
@@ -36,10 +38,16 @@ const timers = dbs.map((d) => new TimerStore(d.dataSource));
 // Physical limit: claim one due row and append one event, 50 times.
 const rt = [];
 for (let i = 0; i < 50; i++) {
-  await timers[0].schedule([{ timerId: `probe-${i}`, dueAt: new Date(0).toISOString(), subject: `bt${id}.evt.escalation.probe`, purpose: 'escalation', traceparent: null }]);
+  await timers[0].schedule([
+    { timerId: `probe-${i}`, dueAt: new Date(0).toISOString(), subject: `bt${id}.evt.escalation.probe`, purpose: 'escalation', traceparent: null },
+  ]);
   const s = performance.now();
   const [row] = await timers[0].claimDue(new Date(), 1);
-  await store.append(row.subject, [{ type: 'TimerFired', data: { timerId: row.timer_id, purpose: 'escalation', dueAt: new Date(0).toISOString(), firedAt: new Date().toISOString() } }], { expected: { kind: 'any' }, actor: { kind: 'system', id: 'bench' }, source: 'system' });
+  await store.append(
+    row.subject,
+    [{ type: 'TimerFired', data: { timerId: row.timer_id, purpose: 'escalation', dueAt: new Date(0).toISOString(), firedAt: new Date().toISOString() } }],
+    { expected: { kind: 'any' }, actor: { kind: 'system', id: 'bench' }, source: 'system' },
+  );
   rt.push(performance.now() - s);
   await timers[0].markPublished([row.timer_id], new Date());
 }
@@ -50,7 +58,14 @@ const floor = rt[Math.floor(rt.length / 2)];
 const start = Date.now() + 5000 + N / 20;
 for (let i = 0; i < N; i += 1000) {
   const rows = [];
-  for (let j = i; j < Math.min(N, i + 1000); j++) rows.push({ timerId: `t-${j}`, dueAt: new Date(start + (j * SPREAD) / N).toISOString(), subject: `bt${id}.evt.escalation.g${j % 1000}`, purpose: 'escalation', traceparent: null });
+  for (let j = i; j < Math.min(N, i + 1000); j++)
+    rows.push({
+      timerId: `t-${j}`,
+      dueAt: new Date(start + (j * SPREAD) / N).toISOString(),
+      subject: `bt${id}.evt.escalation.g${j % 1000}`,
+      purpose: 'escalation',
+      traceparent: null,
+    });
   await timers[0].schedule(rows);
 }
 const pending = await timers[0].pendingCount();

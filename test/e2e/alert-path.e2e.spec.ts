@@ -91,7 +91,12 @@ for (const mode of ['one process', 'separate processes'] as const) {
       const answer = await telegram.pressButton(ALICE_TG, dm.message_id, 'Acknowledge', ALICE_TG, { timeoutMs: 20_000 });
       expect(answer).toMatch(/Acknowledged/);
       await chat.expectEdit(dm.message_id, /Acknowledged by alice/, { timeoutMs: 20_000 });
-      expect(chat.buttons(dm.message_id).flat().some((l) => l.includes('Unacknowledge'))).toBe(true);
+      expect(
+        chat
+          .buttons(dm.message_id)
+          .flat()
+          .some((l) => l.includes('Unacknowledge')),
+      ).toBe(true);
 
       // A stranger's press changes nothing and is told why.
       const stranger = await telegram.pressButton(ALICE_TG, dm.message_id, 'Resolve', 999, { timeoutMs: 20_000 });
@@ -118,7 +123,8 @@ for (const mode of ['one process', 'separate processes'] as const) {
       });
       const timeline = detail.timeline as { event: string; text: string; actor: unknown; source: string }[];
       const events = timeline.map((t) => t.event);
-      for (const e of ['AlertGroupCreated', 'EscalationStarted', 'NotificationRequested', 'NotificationSent', 'AlertGroupAcknowledged', 'AlertGroupResolved']) expect(events).toContain(e);
+      for (const e of ['AlertGroupCreated', 'EscalationStarted', 'NotificationRequested', 'NotificationSent', 'AlertGroupAcknowledged', 'AlertGroupResolved'])
+        expect(events).toContain(e);
       const ack = timeline.find((t) => t.event === 'AlertGroupAcknowledged')!;
       expect(ack.source).toBe('telegram');
       expect(JSON.stringify(ack.actor)).toMatch(/alice/);

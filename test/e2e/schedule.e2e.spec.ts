@@ -92,7 +92,11 @@ schedules:
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
   const alert = async (fixture: string) => {
-    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loadFixture(fixture).body });
+    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loadFixture(fixture).body,
+    });
     expect(r.status, dump()).toBe(200);
   };
 
@@ -100,9 +104,12 @@ schedules:
     expect(Date.now(), 'Dozor took too long to start for this scenario').toBeLessThan(boundary - 10_000);
     expect((await api(`/api/v1/schedules/${SCHEDULE}`)).body).toMatchObject({ id: SCHEDULE, on_call_now: ['alice'] });
     await alert('firing-single.json');
-    const dm = await telegram.chat(ALICE_TG).expectMessage(/AlwaysFiringTest/, { timeoutMs: 20_000 }).catch((e) => {
-      throw new Error(`${e}\n${dump()}`);
-    });
+    const dm = await telegram
+      .chat(ALICE_TG)
+      .expectMessage(/AlwaysFiringTest/, { timeoutMs: 20_000 })
+      .catch((e) => {
+        throw new Error(`${e}\n${dump()}`);
+      });
     expect(dm.text).toMatch(/critical/);
     expect(telegram.chat(BOB_TG).messages()).toEqual([]);
 
@@ -126,11 +133,24 @@ schedules:
       return JSON.stringify(r.body.on_call_now) === '["bob"]';
     });
     await alert('firing-job-instance.json');
-    await telegram.chat(BOB_TG).expectMessage(/LabToggleTest/, { timeoutMs: 20_000 }).catch((e) => {
-      throw new Error(`${e}\n${dump()}`);
-    });
-    expect(telegram.chat(ALICE_TG).messages().filter((m) => /LabToggleTest/.test(m.text))).toEqual([]);
-    expect(telegram.chat(BOB_TG).messages().filter((m) => /AlwaysFiringTest/.test(m.text))).toEqual([]);
+    await telegram
+      .chat(BOB_TG)
+      .expectMessage(/LabToggleTest/, { timeoutMs: 20_000 })
+      .catch((e) => {
+        throw new Error(`${e}\n${dump()}`);
+      });
+    expect(
+      telegram
+        .chat(ALICE_TG)
+        .messages()
+        .filter((m) => /LabToggleTest/.test(m.text)),
+    ).toEqual([]);
+    expect(
+      telegram
+        .chat(BOB_TG)
+        .messages()
+        .filter((m) => /AlwaysFiringTest/.test(m.text)),
+    ).toEqual([]);
   });
 
   it('the schedule configuration is an event with an audit entry', async () => {

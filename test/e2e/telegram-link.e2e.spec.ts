@@ -65,7 +65,10 @@ describe('linking a Telegram account with a verification code', () => {
 
   const dump = () => dozor.tail(30);
   const issue = async (userId: string) => {
-    const r = await fetch(`${dozor.url}/api/v1/users/${userId}/telegram_verification_code`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const r = await fetch(`${dozor.url}/api/v1/users/${userId}/telegram_verification_code`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
 
@@ -130,7 +133,15 @@ describe('linking a Telegram account with a verification code', () => {
         const q = await c.query(`SELECT action, target_type, target_id, source, details FROM "${iso.schema}".audit_log WHERE target_type = 'user'`);
         return q.rows.length > 0 ? q.rows : null;
       });
-      expect(rows).toEqual([{ action: 'telegram_account_linked', target_type: 'user', target_id: 'bob', source: 'telegram', details: { telegramUserId: String(BOB_TG), chatId: String(BOB_TG) } }]);
+      expect(rows).toEqual([
+        {
+          action: 'telegram_account_linked',
+          target_type: 'user',
+          target_id: 'bob',
+          source: 'telegram',
+          details: { telegramUserId: String(BOB_TG), chatId: String(BOB_TG) },
+        },
+      ]);
     } finally {
       await c.end();
     }

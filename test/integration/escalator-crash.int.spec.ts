@@ -27,8 +27,14 @@ describe('escalator survives kill -9 during a wait', () => {
     // A short wait so the test waits seconds, not an hour.
     writeFileSync(config, readFileSync(config, 'utf8').replace('wait: 1h', 'wait: 3s'));
     env = {
-      PATH: process.env.PATH, NATS_URL, DOZOR_SUBJECT_PREFIX: iso.prefix, DOZOR_CONFIG: config, ALERTMANAGER_INTEGRATION_TOKEN: 'kill-test-token',
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`, LOG_LEVEL: 'warn', OTEL_TRACES_EXPORTER: 'none',
+      PATH: process.env.PATH,
+      NATS_URL,
+      DOZOR_SUBJECT_PREFIX: iso.prefix,
+      DOZOR_CONFIG: config,
+      ALERTMANAGER_INTEGRATION_TOKEN: 'kill-test-token',
+      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+      LOG_LEVEL: 'warn',
+      OTEL_TRACES_EXPORTER: 'none',
     };
   });
   afterAll(async () => {
@@ -50,12 +56,38 @@ describe('escalator survives kill -9 during a wait', () => {
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
     const events: NewEvent[] = [
-      { type: 'AlertGroupCreated', data: { alertGroupId: groupId, aggregateKey: key, integrationId: 'alertmanager-main-integration', groupingKey: payload.groupKey, routeId: 'default', escalationChainId: 'demo-critical-escalation-chain', title: 'FlappingTest (warning)', severity: 'warning', groupLabels: payload.groupLabels, commonLabels: payload.commonLabels, commonAnnotations: payload.commonAnnotations, sourceLink: null } },
-      { type: 'AlertAdded', data: { alertGroupId: groupId, receiptId: 'r1', alert: { alertId: 'r1', status: 'firing', firing: [], resolved: [], title: 'FlappingTest', receivedAt: new Date().toISOString() }, payload } },
+      {
+        type: 'AlertGroupCreated',
+        data: {
+          alertGroupId: groupId,
+          aggregateKey: key,
+          integrationId: 'alertmanager-main-integration',
+          groupingKey: payload.groupKey,
+          routeId: 'default',
+          escalationChainId: 'demo-critical-escalation-chain',
+          title: 'FlappingTest (warning)',
+          severity: 'warning',
+          groupLabels: payload.groupLabels,
+          commonLabels: payload.commonLabels,
+          commonAnnotations: payload.commonAnnotations,
+          sourceLink: null,
+        },
+      },
+      {
+        type: 'AlertAdded',
+        data: {
+          alertGroupId: groupId,
+          receiptId: 'r1',
+          alert: { alertId: 'r1', status: 'firing', firing: [], resolved: [], title: 'FlappingTest', receivedAt: new Date().toISOString() },
+          payload,
+        },
+      },
     ];
     await store.append(subjects.alertGroup(store.topology, key), events, { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' });
 
-    const scheduled = await poll('the wait step to be scheduled', async () => (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'));
+    const scheduled = await poll('the wait step to be scheduled', async () =>
+      (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'),
+    );
     // The timer is in the due-table once the projection consumer acked; give it a moment, then kill.
     await new Promise((r) => setTimeout(r, 300));
     await first.kill9();
@@ -90,9 +122,29 @@ describe('escalator survives kill -9 during a wait', () => {
     const first = new DozorProcess('escalator', env, 'escalator#3');
     procs.push(first);
     await first.start();
-    await store.append(subjects.alertGroup(store.topology, key), [
-      { type: 'AlertGroupCreated', data: { alertGroupId: groupId, aggregateKey: key, integrationId: 'alertmanager-main-integration', groupingKey: 'fresh', routeId: 'default', escalationChainId: 'demo-critical-escalation-chain', title: 'FlappingTest', severity: 'warning', groupLabels: payload.groupLabels, commonLabels: payload.commonLabels, commonAnnotations: payload.commonAnnotations, sourceLink: null } },
-    ], { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' });
+    await store.append(
+      subjects.alertGroup(store.topology, key),
+      [
+        {
+          type: 'AlertGroupCreated',
+          data: {
+            alertGroupId: groupId,
+            aggregateKey: key,
+            integrationId: 'alertmanager-main-integration',
+            groupingKey: 'fresh',
+            routeId: 'default',
+            escalationChainId: 'demo-critical-escalation-chain',
+            title: 'FlappingTest',
+            severity: 'warning',
+            groupLabels: payload.groupLabels,
+            commonLabels: payload.commonLabels,
+            commonAnnotations: payload.commonAnnotations,
+            sourceLink: null,
+          },
+        },
+      ],
+      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' },
+    );
     await poll('the wait step to be scheduled', async () => (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'));
     await first.kill9();
     // The same log, a database that has never seen it.

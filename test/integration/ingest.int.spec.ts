@@ -15,7 +15,16 @@ describe('ingest', () => {
   beforeAll(async () => {
     iso = isolate('ing');
     dozor = await bootstrap([ingestService], {
-      env: { NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: iso.prefix, DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none' },
+      env: {
+        NATS_URL,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DOZOR_SUBJECT_PREFIX: iso.prefix,
+        DOZOR_CONFIG: writeConfig(iso.dir),
+        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
+        LOG_LEVEL: 'error',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
     });
   });
   afterAll(async () => {
@@ -27,9 +36,24 @@ describe('ingest', () => {
   const cases: { name: string; send: () => Promise<Response>; status: number; message: RegExp }[] = [
     { name: 'malformed JSON', send: () => post('{"receiver": "x", "alerts": ['), status: 400, message: /JSON/i },
     { name: 'missing alerts', send: () => post(JSON.stringify({ ...valid.json, alerts: undefined })), status: 400, message: /alerts: is required/ },
-    { name: 'alerts of the wrong type', send: () => post(JSON.stringify({ ...valid.json, alerts: 'many' })), status: 400, message: /alerts: must be an array, got string/ },
-    { name: 'a label of the wrong type', send: () => post(JSON.stringify({ ...valid.json, alerts: [{ ...valid.json.alerts[0], labels: { severity: 3 } }] })), status: 400, message: /alerts\[0\]\.labels\.severity: must be a string/ },
-    { name: 'a bad timestamp', send: () => post(JSON.stringify({ ...valid.json, alerts: [{ ...valid.json.alerts[0], startsAt: 'yesterday' }] })), status: 400, message: /alerts\[0\]\.startsAt: must be an RFC 3339 timestamp/ },
+    {
+      name: 'alerts of the wrong type',
+      send: () => post(JSON.stringify({ ...valid.json, alerts: 'many' })),
+      status: 400,
+      message: /alerts: must be an array, got string/,
+    },
+    {
+      name: 'a label of the wrong type',
+      send: () => post(JSON.stringify({ ...valid.json, alerts: [{ ...valid.json.alerts[0], labels: { severity: 3 } }] })),
+      status: 400,
+      message: /alerts\[0\]\.labels\.severity: must be a string/,
+    },
+    {
+      name: 'a bad timestamp',
+      send: () => post(JSON.stringify({ ...valid.json, alerts: [{ ...valid.json.alerts[0], startsAt: 'yesterday' }] })),
+      status: 400,
+      message: /alerts\[0\]\.startsAt: must be an RFC 3339 timestamp/,
+    },
     { name: 'a 2 MiB body', send: () => post(JSON.stringify({ ...valid.json, pad: 'x'.repeat(2 * 1024 * 1024) })), status: 413, message: /too large/i },
     { name: 'an unknown token', send: () => post(valid.body, 'application/json', 'not-a-token-of-ours'), status: 403, message: /unknown integration token/ },
     { name: 'an empty body', send: () => post(''), status: 400, message: /empty/i },

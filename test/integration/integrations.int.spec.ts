@@ -18,7 +18,13 @@ import { NATS_URL, isolate, poll, type Isolation } from '../support/scenario.js'
  * kind (help page, rate limits, limits on huge payloads) and hostile route
  * templates that must not take the service down.
  */
-const TOKENS = { am: 'conformance-am-token', wh: 'conformance-wh-token', fw: 'conformance-fw-token', limited: 'conformance-limited', hostile: 'conformance-hostile' };
+const TOKENS = {
+  am: 'conformance-am-token',
+  wh: 'conformance-wh-token',
+  fw: 'conformance-fw-token',
+  limited: 'conformance-limited',
+  hostile: 'conformance-hostile',
+};
 
 const CONFIG = `
 integrations:
@@ -142,7 +148,8 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     const received = events.find((e): e is EventOf<'AlertReceived'> => e.type === 'AlertReceived' && e.data.receiptId === receipt_id)!;
     const added = events.find((e): e is EventOf<'AlertAdded'> => e.type === 'AlertAdded' && e.data.receiptId === receipt_id);
     const state = events.reduce(evolve, initialState());
-    const created = added && events.find((e): e is EventOf<'AlertGroupCreated'> => e.type === 'AlertGroupCreated' && e.data.alertGroupId === added.data.alertGroupId);
+    const created =
+      added && events.find((e): e is EventOf<'AlertGroupCreated'> => e.type === 'AlertGroupCreated' && e.data.alertGroupId === added.data.alertGroupId);
     const assigned = added && events.find((e): e is EventOf<'RouteAssigned'> => e.type === 'RouteAssigned' && e.data.alertGroupId === added.data.alertGroupId);
     return { received, added, created, assigned, group: state.current, events };
   }
@@ -173,13 +180,29 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     }
   });
 
-  it('the rendered title and source link are OnCall\'s defaults', async () => {
-    const { created } = await send('alertmanager', TOKENS.am, 'am', { ...loadFixture('firing-job-instance.json').json, status: 'firing' } as never, '{}:{alertname="LabToggleTest", job="capture", severity="critical"}');
-    expect(created?.data).toMatchObject({ title: '[firing] LabToggleTest (capture, critical)', sourceLink: 'http://vm:19093', integrationKind: 'alertmanager' });
+  it("the rendered title and source link are OnCall's defaults", async () => {
+    const { created } = await send(
+      'alertmanager',
+      TOKENS.am,
+      'am',
+      { ...loadFixture('firing-job-instance.json').json, status: 'firing' } as never,
+      '{}:{alertname="LabToggleTest", job="capture", severity="critical"}',
+    );
+    expect(created?.data).toMatchObject({
+      title: '[firing] LabToggleTest (capture, critical)',
+      sourceLink: 'http://vm:19093',
+      integrationKind: 'alertmanager',
+    });
   });
 
   it('grafana_alerting posts to an alertmanager integration; its extra fields reach the templates', async () => {
-    const p = { ...loadFixture('firing-two-alerts.json').json, numFiring: 2, numResolved: 0, groupKey: '{}:{alertname="GrafanaTest"}', commonLabels: { alertname: 'GrafanaTest', severity: 'critical' } };
+    const p = {
+      ...loadFixture('firing-two-alerts.json').json,
+      numFiring: 2,
+      numResolved: 0,
+      groupKey: '{}:{alertname="GrafanaTest"}',
+      commonLabels: { alertname: 'GrafanaTest', severity: 'critical' },
+    };
     const { created } = await send('grafana_alerting', TOKENS.am, 'am', p as never, '{}:{alertname="GrafanaTest"}');
     expect(created?.data.routeId).toBe('seed-critical');
     expect(created?.data.title).toMatch(/^\[firing:2\] /);
@@ -189,7 +212,22 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     ['webhook alerting', 'webhook', 'wh', { alert_uid: 'u1', title: 'Disk full', state: 'alerting', message: 'Severity: High' }, 'disk', 'u1', false],
     ['webhook ok', 'webhook', 'wh', { alert_uid: 'u1', title: 'Disk full', state: 'OK', message: 'fine' }, 'disk', 'u1', true],
     ['webhook high', 'webhook', 'wh', { title: 'API errors', state: 'alerting', message: 'Severity: Critical' }, 'sev-high', 'API errors', false],
-    ['formatted alerting', 'formatted_webhook', 'fw', { alert_uid: 'f-1', title: 'Latency', state: 'alerting', message: 'p99 > 1s', link_to_upstream_details: 'https://grafana.example/d/1', labels: { alertname: 'Latency' } }, 'latency', 'f-1', false],
+    [
+      'formatted alerting',
+      'formatted_webhook',
+      'fw',
+      {
+        alert_uid: 'f-1',
+        title: 'Latency',
+        state: 'alerting',
+        message: 'p99 > 1s',
+        link_to_upstream_details: 'https://grafana.example/d/1',
+        labels: { alertname: 'Latency' },
+      },
+      'latency',
+      'f-1',
+      false,
+    ],
     ['formatted ok', 'formatted_webhook', 'fw', { alert_uid: 'f-1', title: 'Latency', state: 'ok' }, 'latency', 'f-1', true],
     ['formatted other', 'formatted_webhook', 'fw', { alert_uid: 'f-2', title: 'Queue', state: 'alerting' }, 'default', 'f-2', false],
   ];
@@ -203,14 +241,24 @@ describe('integrations: conformance through ingest and router on NATS', () => {
   });
 
   it('formatted_webhook: title and source link from its fields', async () => {
-    const { created } = await send('formatted_webhook', TOKENS.fw, 'fw', { alert_uid: 'f-3', title: 'Deploy failed', state: 'alerting', link_to_upstream_details: 'https://ci.example/7' }, 'f-3');
+    const { created } = await send(
+      'formatted_webhook',
+      TOKENS.fw,
+      'fw',
+      { alert_uid: 'f-3', title: 'Deploy failed', state: 'alerting', link_to_upstream_details: 'https://ci.example/7' },
+      'f-3',
+    );
     expect(created?.data).toMatchObject({ title: 'Deploy failed', sourceLink: 'https://ci.example/7', severity: null, commonLabels: {} });
   });
 
   it('a grouping id template that fails: the payload digest groups it, the error is on the alert, never a 5xx', async () => {
     const failing = await bootstrapWithGroupingTemplate('{{ payload.a.b.c }}');
     try {
-      const r = await fetch(`${failing.url}/integrations/v1/webhook/grouping-fails-token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x": 1}' });
+      const r = await fetch(`${failing.url}/integrations/v1/webhook/grouping-fails-token/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"x": 1}',
+      });
       expect(r.status).toBe(200);
       const evs = await poll('the receipt', async () => {
         for await (const c of failing.store.replay({ filter: subjects.allOf(failing.store.topology, 'alert-group') })) {
@@ -233,18 +281,39 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     const file = join(iso.dir, 'grouping-fails.yaml');
     writeFileSync(file, `integrations:\n  - id: gf\n    type: webhook\n    token: grouping-fails-token\n    templates:\n      grouping_id: '${template}'\n`);
     return bootstrap([ingestService, routerService], {
-      env: { NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: `${iso.prefix}gf`, DOZOR_CONFIG: file, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none' },
+      env: {
+        NATS_URL,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DOZOR_SUBJECT_PREFIX: `${iso.prefix}gf`,
+        DOZOR_CONFIG: file,
+        LOG_LEVEL: 'error',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
     }).then((d) => {
       const close = d.close.bind(d);
-      return { ...d, close: async () => { await d.store.deleteStream(); await close(); } };
+      return {
+        ...d,
+        close: async () => {
+          await d.store.deleteStream();
+          await close();
+        },
+      };
     });
   }
 
   describe('the HTTP edge', () => {
     it('GET on an integration URL: a help page for the kind, the same for any token, naming no integration', async () => {
-      const titles = { alertmanager: 'Dozor alertmanager integration', grafana_alerting: 'Dozor grafana_alerting integration', webhook: 'Dozor webhook integration', formatted_webhook: 'Dozor formatted webhook integration' };
+      const titles = {
+        alertmanager: 'Dozor alertmanager integration',
+        grafana_alerting: 'Dozor grafana_alerting integration',
+        webhook: 'Dozor webhook integration',
+        formatted_webhook: 'Dozor formatted webhook integration',
+      };
       for (const [kind, title] of Object.entries(titles)) {
-        const valid = await fetch(`${dozor.url}/integrations/v1/${kind}/${kind === 'webhook' ? TOKENS.wh : kind === 'formatted_webhook' ? TOKENS.fw : TOKENS.am}/`);
+        const valid = await fetch(
+          `${dozor.url}/integrations/v1/${kind}/${kind === 'webhook' ? TOKENS.wh : kind === 'formatted_webhook' ? TOKENS.fw : TOKENS.am}/`,
+        );
         const invalid = await fetch(`${dozor.url}/integrations/v1/${kind}/no-such-token/`);
         expect(valid.status).toBe(200);
         expect(valid.headers.get('content-type')).toMatch(/text\/plain/);
@@ -283,7 +352,10 @@ describe('integrations: conformance through ingest and router on NATS', () => {
       const labels = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`l${i}`, 'v']));
       const huge = await post('alertmanager', TOKENS.am, JSON.stringify({ ...f, alerts: [{ ...f.alerts[0], labels }] }));
       expect(huge.status).toBe(400);
-      expect(await huge.json()).toMatchObject({ detail: 'invalid Alertmanager payload: alerts[0].labels: has 1500 entries, at most 1000 are accepted', field: 'alerts[0].labels' });
+      expect(await huge.json()).toMatchObject({
+        detail: 'invalid Alertmanager payload: alerts[0].labels: has 1500 entries, at most 1000 are accepted',
+        field: 'alerts[0].labels',
+      });
       const long = await post('alertmanager', TOKENS.am, JSON.stringify({ ...f, commonAnnotations: { description: 'x'.repeat(70_000) } }));
       expect(long.status).toBe(400);
       expect(await long.text()).toMatch(/commonAnnotations\.description: has 70000 characters, at most 65536/);
@@ -316,10 +388,15 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     expect(errors[1]!.message).toMatch(/BudgetExceeded/);
     expect(errors[2]!.message).toMatch(/has no attribute 'constructor'/);
     // The service is still up and routes the next alert.
-    const next = await send('alertmanager', TOKENS.am, 'am', { ...loadFixture('firing-single.json').json, groupKey: 'after-hostile' } as never, 'after-hostile');
+    const next = await send(
+      'alertmanager',
+      TOKENS.am,
+      'am',
+      { ...loadFixture('firing-single.json').json, groupKey: 'after-hostile' } as never,
+      'after-hostile',
+    );
     expect(next.created?.data.routeId).toBe('seed-critical');
     expect((await fetch(`${dozor.url}/healthz`)).status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
-

@@ -76,8 +76,15 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     process.env.DOZOR_API_TOKEN = API_TOKEN;
     dozor = await start(['ingest', 'router', 'escalator', 'api'], {
       env: {
-        NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: iso.prefix, DOZOR_CONFIG: file, DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
-        DOZOR_API_TOKEN: API_TOKEN, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none',
+        NATS_URL,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DOZOR_SUBJECT_PREFIX: iso.prefix,
+        DOZOR_CONFIG: file,
+        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DOZOR_API_TOKEN: API_TOKEN,
+        LOG_LEVEL: 'error',
+        OTEL_TRACES_EXPORTER: 'none',
       },
       clock: () => new Date(Date.now() + offsetMs),
     });
@@ -91,7 +98,8 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
 
   const topo = () => dozor.store.topology;
   const events = async (subject: string): Promise<DozorEvent[]> => (await dozor.store.readSubject(subject)).flatMap((c) => c.events);
-  const groupSubject = (integrationId: string, groupingKey: string) => subjects.alertGroup(topo(), aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`)));
+  const groupSubject = (integrationId: string, groupingKey: string) =>
+    subjects.alertGroup(topo(), aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`)));
   const api = async (method: string, path: string, body?: unknown, auth = true) => {
     const r = await fetch(`${dozor.url}${path}`, {
       method,
@@ -103,7 +111,9 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
   /** An Alertmanager fixture, made unique so that dedup never hides it. */
   const postAm = async (fixture: string, token = T.am) => {
     const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${token}/`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...loadFixture(fixture).json, dozorTest: ++n }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...loadFixture(fixture).json, dozorTest: ++n }),
     });
     expect(r.status).toBe(200);
     return ((await r.json()) as { receipt_id: string }).receipt_id;
@@ -122,7 +132,8 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
       }
       return null;
     });
-  const escalated = (alertGroupId: string) => poll(`escalation of ${alertGroupId}`, async () => (await events(subjects.escalation(topo(), alertGroupId))).some((e) => e.type === 'EscalationStarted'));
+  const escalated = (alertGroupId: string) =>
+    poll(`escalation of ${alertGroupId}`, async () => (await events(subjects.escalation(topo(), alertGroupId))).some((e) => e.type === 'EscalationStarted'));
   const integrationEvents = (id: string) => events(subjects.integration(topo(), id));
   const advance = (ms: number) => {
     offsetMs += ms;
@@ -130,8 +141,15 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
 
   it('dozor.yaml puts an integration in maintenance at start, as an event by the config', async () => {
     const started = await poll('maintenance from config', async () => (await integrationEvents('cfg')).find((e) => e.type === 'IntegrationMaintenanceStarted'));
-    expect(started).toMatchObject({ data: { integrationId: 'cfg', mode: 'maintenance', durationSeconds: 3600, origin: 'config' }, metadata: { actor: { kind: 'system', id: 'config' }, source: 'system' } });
-    expect((await api('GET', '/api/v1/integrations/cfg/maintenance')).body).toMatchObject({ id: 'cfg', maintenance_mode: 'maintenance', maintenance_origin: 'config' });
+    expect(started).toMatchObject({
+      data: { integrationId: 'cfg', mode: 'maintenance', durationSeconds: 3600, origin: 'config' },
+      metadata: { actor: { kind: 'system', id: 'config' }, source: 'system' },
+    });
+    expect((await api('GET', '/api/v1/integrations/cfg/maintenance')).body).toMatchObject({
+      id: 'cfg',
+      maintenance_mode: 'maintenance',
+      maintenance_origin: 'config',
+    });
   });
 
   it('debug mode: groups as usual, escalates nothing, and expires by its durable timer', async () => {
@@ -143,7 +161,9 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     const firing = await decided(await postAm('firing-flapping.json'));
     expect(firing.received.data.mode).toMatchObject({ mode: 'debug' });
     expect(firing.created.data).toMatchObject({ routeId: 'default', escalationChainId: null, mode: 'debug' });
-    expect(firing.events.find((e) => e.type === 'RouteAssigned')).toMatchObject({ data: { routeId: 'default', escalationChainId: 'page', escalates: false, suppressedBy: 'debug' } });
+    expect(firing.events.find((e) => e.type === 'RouteAssigned')).toMatchObject({
+      data: { routeId: 'default', escalationChainId: 'page', escalates: false, suppressedBy: 'debug' },
+    });
     const resolved = await decided(await postAm('resolved.json'));
     expect(resolved.alertGroupId).toBe(firing.alertGroupId);
     expect(resolved.events.reduce(evolve, initialState()).current?.resolved).toBe(true);
@@ -176,7 +196,9 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
 
     const off = await api('DELETE', '/api/v1/integrations/am/maintenance');
     expect(off).toMatchObject({ status: 200, body: { maintenance_mode: null } });
-    const closed = await poll('the maintenance group to resolve', async () => (await events(groupSubject('am', key))).find((e) => e.type === 'AlertGroupResolved'));
+    const closed = await poll('the maintenance group to resolve', async () =>
+      (await events(groupSubject('am', key))).find((e) => e.type === 'AlertGroupResolved'),
+    );
     expect(closed).toMatchObject({ data: { alertGroupId: group.alertGroupId, by: 'maintenance' } });
     expect(await events(subjects.escalation(topo(), group.alertGroupId))).toEqual([]);
 
@@ -186,9 +208,18 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
   });
 
   it('the REST API refuses what it cannot do, with a detail', async () => {
-    expect(await api('DELETE', '/api/v1/integrations/am/maintenance')).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/not in maintenance or debug mode/) } });
-    expect(await api('POST', '/api/v1/integrations/am/maintenance', { mode: 'nap', duration: '1h' })).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/mode must be/) } });
-    expect(await api('POST', '/api/v1/integrations/am/maintenance', { mode: 'debug', duration: '2h' })).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/duration must be one of 1h, 3h, 6h, 12h, 24h, forever/) } });
+    expect(await api('DELETE', '/api/v1/integrations/am/maintenance')).toMatchObject({
+      status: 400,
+      body: { detail: expect.stringMatching(/not in maintenance or debug mode/) },
+    });
+    expect(await api('POST', '/api/v1/integrations/am/maintenance', { mode: 'nap', duration: '1h' })).toMatchObject({
+      status: 400,
+      body: { detail: expect.stringMatching(/mode must be/) },
+    });
+    expect(await api('POST', '/api/v1/integrations/am/maintenance', { mode: 'debug', duration: '2h' })).toMatchObject({
+      status: 400,
+      body: { detail: expect.stringMatching(/duration must be one of 1h, 3h, 6h, 12h, 24h, forever/) },
+    });
     expect(await api('POST', '/api/v1/integrations/am/maintenance', { mode: 'debug' })).toMatchObject({ status: 400 });
     expect(await api('POST', '/api/v1/integrations/nope/maintenance', { mode: 'debug', duration: '1h' })).toMatchObject({ status: 404 });
     expect((await api('POST', '/api/v1/integrations/am/maintenance', { mode: 'debug', duration: '1h' }, false)).status).toBe(401);
@@ -199,7 +230,9 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     await c.connect();
     try {
       const rows = await poll('the audit rows', async () => {
-        const r = await c.query(`SELECT action, target_id, actor_id, source, details FROM "${iso.schema}".audit_log WHERE target_type = 'integration' ORDER BY seq, idx`);
+        const r = await c.query(
+          `SELECT action, target_id, actor_id, source, details FROM "${iso.schema}".audit_log WHERE target_type = 'integration' ORDER BY seq, idx`,
+        );
         return r.rows.length >= 5 ? r.rows : null;
       });
       expect(rows.map((r) => [r.target_id, r.action, r.actor_id, r.source])).toEqual(
@@ -227,8 +260,14 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     const missed = await poll('the heartbeat to be missed', async () => (await integrationEvents('hb-am')).find((e) => e.type === 'HeartbeatMissed'), 20_000);
     expect(missed).toMatchObject({ data: { integrationId: 'hb-am', incidentId: '1' } });
     const subject = groupSubject('hb-am', '{}:{alertname="DozorHeartbeatMissing"}');
-    const created = await poll('the heartbeat alert group', async () => (await events(subject)).find((e): e is EventOf<'AlertGroupCreated'> => e.type === 'AlertGroupCreated'));
-    expect(created.data).toMatchObject({ routeId: 'critical', escalationChainId: 'page', commonLabels: { alertname: 'DozorHeartbeatMissing', severity: 'critical' } });
+    const created = await poll('the heartbeat alert group', async () =>
+      (await events(subject)).find((e): e is EventOf<'AlertGroupCreated'> => e.type === 'AlertGroupCreated'),
+    );
+    expect(created.data).toMatchObject({
+      routeId: 'critical',
+      escalationChainId: 'page',
+      commonLabels: { alertname: 'DozorHeartbeatMissing', severity: 'critical' },
+    });
     await escalated(created.data.alertGroupId);
 
     const again = await fetch(`${dozor.url}/integrations/v1/alertmanager/${T.hbAm}/heartbeat/`, { method: 'POST' });
@@ -236,15 +275,25 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     const resolved = await poll('the heartbeat alert to resolve', async () => (await events(subject)).find((e) => e.type === 'AlertGroupResolved'));
     expect(resolved).toMatchObject({ data: { alertGroupId: created.data.alertGroupId, by: 'source' } });
     expect((await integrationEvents('hb-am')).map((e) => e.type)).toEqual(expect.arrayContaining(['HeartbeatMissed', 'HeartbeatRestored']));
-    expect((await api('GET', '/api/v1/integrations/hb-am/maintenance')).body).toMatchObject({ heartbeat: { missing: false, last_heartbeat_time: expect.any(String) } });
+    expect((await api('GET', '/api/v1/integrations/hb-am/maintenance')).body).toMatchObject({
+      heartbeat: { missing: false, last_heartbeat_time: expect.any(String) },
+    });
   });
 
-  it('heartbeats (formatted_webhook): the alert is in the integration\'s own format', async () => {
+  it("heartbeats (formatted_webhook): the alert is in the integration's own format", async () => {
     expect((await fetch(`${dozor.url}/integrations/v1/formatted_webhook/${T.hbFw}/heartbeat/`, { method: 'POST' })).status).toBe(200);
     advance(65_000);
     const subject = groupSubject('hb-fw', 'dozor-heartbeat-hb-fw');
-    const received = await poll('the heartbeat alert', async () => (await events(subject)).find((e): e is EventOf<'AlertReceived'> => e.type === 'AlertReceived'), 20_000);
-    expect(received.data).toMatchObject({ integrationKind: 'formatted_webhook', heartbeat: { status: 'missed' }, payload: { alert_uid: 'dozor-heartbeat-hb-fw', state: 'alerting', alertname: 'DozorHeartbeatMissing' } });
+    const received = await poll(
+      'the heartbeat alert',
+      async () => (await events(subject)).find((e): e is EventOf<'AlertReceived'> => e.type === 'AlertReceived'),
+      20_000,
+    );
+    expect(received.data).toMatchObject({
+      integrationKind: 'formatted_webhook',
+      heartbeat: { status: 'missed' },
+      payload: { alert_uid: 'dozor-heartbeat-hb-fw', state: 'alerting', alertname: 'DozorHeartbeatMissing' },
+    });
     const created = await poll('the group', async () => (await events(subject)).find((e): e is EventOf<'AlertGroupCreated'> => e.type === 'AlertGroupCreated'));
     expect(created.data).toMatchObject({ routeId: 'default', title: 'DozorHeartbeatMissing: Heartbeat FW' });
     expect((await fetch(`${dozor.url}/integrations/v1/formatted_webhook/${T.hbFw}/heartbeat/`)).status).toBe(200);

@@ -18,7 +18,16 @@ describe('two routers, one alert group', () => {
 
   beforeAll(async () => {
     iso = isolate('conc');
-    const env = { NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: iso.prefix, DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none' };
+    const env = {
+      NATS_URL,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DOZOR_SUBJECT_PREFIX: iso.prefix,
+      DOZOR_CONFIG: writeConfig(iso.dir),
+      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
+      LOG_LEVEL: 'error',
+      OTEL_TRACES_EXPORTER: 'none',
+    };
     nodes.push(await bootstrap([ingestService, routerService], { env }));
     nodes.push(await bootstrap([routerService], { env }));
   });
@@ -29,20 +38,33 @@ describe('two routers, one alert group', () => {
 
   it('keeps a consistent history under concurrent commands', async () => {
     const [a] = nodes;
-    const r = await fetch(`${a!.url}/integrations/v1/alertmanager/${TOKEN}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loadFixture('firing-flapping.json').body });
+    const r = await fetch(`${a!.url}/integrations/v1/alertmanager/${TOKEN}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loadFixture('firing-flapping.json').body,
+    });
     expect(r.status).toBe(200);
     const topo = a!.store.topology;
     const subject = await poll('the alert group', async () => {
-      for await (const c of a!.store.replay({ filter: subjects.allOf(topo, 'alert-group') })) if (c.events.some((e) => e.type === 'AlertGroupCreated')) return c.subject;
+      for await (const c of a!.store.replay({ filter: subjects.allOf(topo, 'alert-group') }))
+        if (c.events.some((e) => e.type === 'AlertGroupCreated')) return c.subject;
       return null;
     });
-    const groupId = (await a!.store.readSubject(subject)).flatMap((c) => c.events).find((e) => e.type === 'AlertGroupCreated')!.data as { alertGroupId: string };
+    const groupId = (await a!.store.readSubject(subject)).flatMap((c) => c.events).find((e) => e.type === 'AlertGroupCreated')!.data as {
+      alertGroupId: string;
+    };
 
     const actions: AlertGroupAction[] = ['acknowledge', 'unacknowledge', 'silence', 'unsilence', 'resolve', 'unresolve'];
     const replies = await Promise.all(
       Array.from({ length: 120 }, (_, i) => {
         const action = actions[i % actions.length]!;
-        const req = { action, alertGroupId: groupId.alertGroupId, actor: { kind: 'user', id: `u${i % 2}` }, source: 'api', durationSeconds: action === 'silence' ? 600 : undefined };
+        const req = {
+          action,
+          alertGroupId: groupId.alertGroupId,
+          actor: { kind: 'user', id: `u${i % 2}` },
+          source: 'api',
+          durationSeconds: action === 'silence' ? 600 : undefined,
+        };
         // Requests spread over both routers by the queue group; send from both connections too.
         return nodes[i % 2]!.store.nc.request(subjects.alertGroupCommands(topo), JSON.stringify(req), { timeout: 10_000 }).then((m) => m.json<CommandReply>());
       }),
@@ -55,15 +77,30 @@ describe('two routers, one alert group', () => {
     let state: AlertGroupAggregate = initialState();
     let actionEvents = 0;
     const toAction: Partial<Record<DozorEvent['type'], AlertGroupAction>> = {
-      AlertGroupAcknowledged: 'acknowledge', AlertGroupUnacknowledged: 'unacknowledge', AlertGroupResolved: 'resolve',
-      AlertGroupUnresolved: 'unresolve', AlertGroupSilenced: 'silence', AlertGroupUnsilenced: 'unsilence',
+      AlertGroupAcknowledged: 'acknowledge',
+      AlertGroupUnacknowledged: 'unacknowledge',
+      AlertGroupResolved: 'resolve',
+      AlertGroupUnresolved: 'unresolve',
+      AlertGroupSilenced: 'silence',
+      AlertGroupUnsilenced: 'unsilence',
     };
     for (const c of await a!.store.readSubject(subject)) {
       for (const e of c.events) {
         const action = toAction[e.type];
         if (action && e.metadata.source === 'api') {
           actionEvents++;
-          const d = decide({ type: 'ActOnAlertGroup', action, alertGroupId: groupId.alertGroupId, actor: e.metadata.actor, source: 'api', durationSeconds: action === 'silence' ? 600 : undefined, now: e.metadata.occurredAt }, state);
+          const d = decide(
+            {
+              type: 'ActOnAlertGroup',
+              action,
+              alertGroupId: groupId.alertGroupId,
+              actor: e.metadata.actor,
+              source: 'api',
+              durationSeconds: action === 'silence' ? 600 : undefined,
+              now: e.metadata.occurredAt,
+            },
+            state,
+          );
           expect('events' in d, `${e.type} was not allowed at that point`).toBe(true);
           if ('events' in d) expect(d.events.map((x) => x.type)).toEqual([e.type]);
         }

@@ -17,8 +17,15 @@ describe('silence expiry', () => {
     iso = isolate('sil');
     dozor = await bootstrap([ingestService, routerService, escalatorService], {
       env: {
-        NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: iso.prefix, DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none',
+        NATS_URL,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DOZOR_SUBJECT_PREFIX: iso.prefix,
+        DOZOR_CONFIG: writeConfig(iso.dir),
+        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
+        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        LOG_LEVEL: 'error',
+        OTEL_TRACES_EXPORTER: 'none',
       },
       openDatabase: (env) => openDatabase(env),
     });
@@ -29,7 +36,11 @@ describe('silence expiry', () => {
   });
 
   it('unsilences when the silence ends and restarts escalation', async () => {
-    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loadFixture('firing-single.json').body });
+    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loadFixture('firing-single.json').body,
+    });
     expect(r.status).toBe(200);
     const t = dozor.store.topology;
     const created = await poll('the group', async () => {
@@ -41,7 +52,11 @@ describe('silence expiry', () => {
     });
     await poll('escalation to start', async () => (await dozor.store.readSubject(subjects.escalation(t, created.id))).length > 0);
     const reply = await dozor.store.nc
-      .request(subjects.alertGroupCommands(t), JSON.stringify({ action: 'silence', alertGroupId: created.id, actor: { kind: 'user', id: 'alice' }, source: 'api', durationSeconds: 2 }), { timeout: 5000 })
+      .request(
+        subjects.alertGroupCommands(t),
+        JSON.stringify({ action: 'silence', alertGroupId: created.id, actor: { kind: 'user', id: 'alice' }, source: 'api', durationSeconds: 2 }),
+        { timeout: 5000 },
+      )
       .then((m) => m.json<CommandReply>());
     expect(reply).toMatchObject({ ok: true, state: 'silenced' });
 

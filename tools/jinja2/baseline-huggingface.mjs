@@ -48,6 +48,10 @@ const groups = {
 const rows = [];
 for (const [group, pick] of Object.entries(groups)) {
   const cases = ref.cases.filter((c) => !c.deviation && pick(c));
-  rows.push({ group, '@huggingface/jinja': `${cases.filter((c) => same(c.expected, library(c))).length}/${cases.length}`, dozor: `${cases.filter((c) => same(c.expected, dozor(c))).length}/${cases.length}` });
+  rows.push({
+    group,
+    '@huggingface/jinja': `${cases.filter((c) => same(c.expected, library(c))).length}/${cases.length}`,
+    dozor: `${cases.filter((c) => same(c.expected, dozor(c))).length}/${cases.length}`,
+  });
 }
 console.table(rows);

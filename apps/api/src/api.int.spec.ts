@@ -27,26 +27,59 @@ async function group(
   const id = `${key}-1`;
   const labels = { alertname: o.title, severity: 'warning' };
   const payload = {
-    receiver: 'r', status: 'firing' as const, groupLabels: labels, commonLabels: labels, commonAnnotations: {}, externalURL: 'http://am', version: '4',
-    groupKey: `{}:{alertname="${o.title}"}`, truncatedAlerts: 0,
-    alerts: [{ status: 'firing' as const, labels, annotations: {}, startsAt: '2026-11-24T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://vm/graph', fingerprint: 'f1' }],
+    receiver: 'r',
+    status: 'firing' as const,
+    groupLabels: labels,
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: 'http://am',
+    version: '4',
+    groupKey: `{}:{alertname="${o.title}"}`,
+    truncatedAlerts: 0,
+    alerts: [
+      {
+        status: 'firing' as const,
+        labels,
+        annotations: {},
+        startsAt: '2026-11-24T00:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://vm/graph',
+        fingerprint: 'f1',
+      },
+    ],
   };
-  await store.append(subjects.alertGroup(store.topology, key), [
-    {
-      type: 'AlertGroupCreated',
-      data: {
-        alertGroupId: id, aggregateKey: key, integrationId: o.integrationId, groupingKey: payload.groupKey, routeId: o.routeId, escalationChainId: null,
-        title: o.title, severity: 'warning', groupLabels: labels, commonLabels: labels, commonAnnotations: {}, sourceLink: null,
+  await store.append(
+    subjects.alertGroup(store.topology, key),
+    [
+      {
+        type: 'AlertGroupCreated',
+        data: {
+          alertGroupId: id,
+          aggregateKey: key,
+          integrationId: o.integrationId,
+          groupingKey: payload.groupKey,
+          routeId: o.routeId,
+          escalationChainId: null,
+          title: o.title,
+          severity: 'warning',
+          groupLabels: labels,
+          commonLabels: labels,
+          commonAnnotations: {},
+          sourceLink: null,
+        },
       },
-    },
-    {
-      type: 'AlertAdded',
-      data: {
-        alertGroupId: id, receiptId: `r-${key}`, payload,
-        alert: { alertId: `r-${key}`, status: 'firing', firing: ['f1@0'], resolved: [], title: o.title, receivedAt: '2026-11-24T00:00:01.000Z' },
+      {
+        type: 'AlertAdded',
+        data: {
+          alertGroupId: id,
+          receiptId: `r-${key}`,
+          payload,
+          alert: { alertId: `r-${key}`, status: 'firing', firing: ['f1@0'], resolved: [], title: o.title, receivedAt: '2026-11-24T00:00:01.000Z' },
+        },
       },
-    },
-  ], { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.router, source: 'system' });
+    ],
+    { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.router, source: 'system' },
+  );
   for (const t of o.then ?? []) {
     const subject = t.events[0]!.type.startsWith('Notification') ? subjects.notification(store.topology, id) : subjects.alertGroup(store.topology, key);
     await store.append(subject, t.events, { expected: ExpectedVersion.any, actor: t.actor, source: t.source });
@@ -101,13 +134,21 @@ describe('REST API /api/v1/alert_groups', () => {
       callback: (_err, msg) => {
         const req = msg.json<AlertGroupCommandRequest>();
         requests.push(req);
-        const fail = (code: Extract<CommandReply, { ok: false }>['code'], message: string) => msg.respond(JSON.stringify({ ok: false, code, message } satisfies CommandReply));
+        const fail = (code: Extract<CommandReply, { ok: false }>['code'], message: string) =>
+          msg.respond(JSON.stringify({ ok: false, code, message } satisfies CommandReply));
         if (req.alertGroupId.startsWith('slow')) return; // never answers
         if (req.alertGroupId.startsWith('missing')) return fail('not_found', `alert group ${req.alertGroupId} not found`);
         if (req.alertGroupId.startsWith('closed')) return fail('invalid_transition', `${req.alertGroupId} is already resolved`);
         if (req.alertGroupId.startsWith('busy')) return fail('conflict', 'lost the race too often');
         if (req.alertGroupId.startsWith('down')) return fail('unavailable', 'event log unavailable');
-        const state = { acknowledge: 'acknowledged', unacknowledge: 'firing', resolve: 'resolved', unresolve: 'firing', silence: 'silenced', unsilence: 'firing' }[req.action];
+        const state = {
+          acknowledge: 'acknowledged',
+          unacknowledge: 'firing',
+          resolve: 'resolved',
+          unresolve: 'firing',
+          silence: 'silenced',
+          unsilence: 'firing',
+        }[req.action];
         msg.respond(JSON.stringify({ ok: true, alertGroupId: req.alertGroupId, state, events: ['X'] } satisfies CommandReply));
       },
     });
@@ -115,7 +156,12 @@ describe('REST API /api/v1/alert_groups', () => {
 
   const get = (url: string, token: string | null = TOKEN) => app.inject({ method: 'GET', url, headers: token === null ? {} : { authorization: token } });
   const post = (url: string, body?: unknown) =>
-    app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, payload: body === undefined ? undefined : JSON.stringify(body) });
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     nc = await connectNats(NATS_URL, 'api-spec');
@@ -126,23 +172,41 @@ describe('REST API /api/v1/alert_groups', () => {
     db = await openDatabase({ DATABASE_URL: u.toString() }, { logger: quiet });
 
     ids.firing = await group(store, 'firingaaaa', {
-      integrationId: 'int-am', routeId: 'route-a', title: 'Firing',
-      then: [{
-        events: [{ type: 'NotificationSent', data: { alertGroupId: 'firingaaaa-1', notificationId: 'n1', userId: 'alice', channel: 'telegram', chatId: '-1009876543210', messageId: 77 } }],
-        actor: SYSTEM_ACTORS.telegram, source: 'telegram',
-      }],
+      integrationId: 'int-am',
+      routeId: 'route-a',
+      title: 'Firing',
+      then: [
+        {
+          events: [
+            {
+              type: 'NotificationSent',
+              data: { alertGroupId: 'firingaaaa-1', notificationId: 'n1', userId: 'alice', channel: 'telegram', chatId: '-1009876543210', messageId: 77 },
+            },
+          ],
+          actor: SYSTEM_ACTORS.telegram,
+          source: 'telegram',
+        },
+      ],
     });
     ids.acked = await group(store, 'ackedaaaaa', {
-      integrationId: 'int-am', routeId: 'route-b', title: 'Acked',
+      integrationId: 'int-am',
+      routeId: 'route-b',
+      title: 'Acked',
       then: [{ events: [{ type: 'AlertGroupAcknowledged', data: { alertGroupId: 'ackedaaaaa-1' } }], actor: alice, source: 'telegram' }],
     });
     ids.resolved = await group(store, 'resolvedaa', {
-      integrationId: 'int-other', routeId: 'route-a', title: 'Resolved',
+      integrationId: 'int-other',
+      routeId: 'route-a',
+      title: 'Resolved',
       then: [{ events: [{ type: 'AlertGroupResolved', data: { alertGroupId: 'resolvedaa-1', by: 'source' } }], actor: SYSTEM_ACTORS.router, source: 'system' }],
     });
     ids.silenced = await group(store, 'silencedaa', {
-      integrationId: 'int-am', routeId: 'route-a', title: 'Silenced',
-      then: [{ events: [{ type: 'AlertGroupSilenced', data: { alertGroupId: 'silencedaa-1', until: null, durationSeconds: null } }], actor: alice, source: 'api' }],
+      integrationId: 'int-am',
+      routeId: 'route-a',
+      title: 'Silenced',
+      then: [
+        { events: [{ type: 'AlertGroupSilenced', data: { alertGroupId: 'silencedaa-1', until: null, durationSeconds: null } }], actor: alice, source: 'api' },
+      ],
     });
     await rebuildProjections(store, db.dataSource, { logger: quiet });
 
@@ -226,7 +290,12 @@ describe('REST API /api/v1/alert_groups', () => {
         permalinks: { slack: null, slack_app: null, telegram: 'https://t.me/c/9876543210/77', web: null },
         silenced_at: null,
         silenced_until: null,
-        last_alert: { id: 'r-firingaaaa', alert_group_id: ids.firing, created_at: '2026-11-24T00:00:01.000Z', payload: expect.objectContaining({ status: 'firing', groupKey: '{}:{alertname="Firing"}' }) },
+        last_alert: {
+          id: 'r-firingaaaa',
+          alert_group_id: ids.firing,
+          created_at: '2026-11-24T00:00:01.000Z',
+          payload: expect.objectContaining({ status: 'firing', groupKey: '{}:{alertname="Firing"}' }),
+        },
       });
       const acked = body.results[2];
       expect(acked).toMatchObject({ state: 'acknowledged', acknowledged_by: 'alice', acknowledged_at: expect.any(String) });
@@ -274,11 +343,25 @@ describe('REST API /api/v1/alert_groups', () => {
       const g = r.json();
       expect(g).toMatchObject({ id: ids.acked, state: 'acknowledged', title: 'Acked', alerts_count: 1 });
       expect(g.timeline).toEqual([
-        { event: 'AlertGroupCreated', text: 'Alert group created on route route-b with no escalation chain', actor: SYSTEM_ACTORS.router, source: 'system', created_at: expect.any(String) },
-        { event: 'AlertAdded', text: 'Alert received: firing (1 firing, 0 resolved)', actor: SYSTEM_ACTORS.router, source: 'system', created_at: expect.any(String) },
+        {
+          event: 'AlertGroupCreated',
+          text: 'Alert group created on route route-b with no escalation chain',
+          actor: SYSTEM_ACTORS.router,
+          source: 'system',
+          created_at: expect.any(String),
+        },
+        {
+          event: 'AlertAdded',
+          text: 'Alert received: firing (1 firing, 0 resolved)',
+          actor: SYSTEM_ACTORS.router,
+          source: 'system',
+          created_at: expect.any(String),
+        },
         { event: 'AlertGroupAcknowledged', text: 'Acknowledged by alice (telegram)', actor: alice, source: 'telegram', created_at: expect.any(String) },
       ]);
-      expect(g.alerts).toEqual([{ id: 'r-ackedaaaaa', alert_group_id: ids.acked, created_at: '2026-11-24T00:00:01.000Z', payload: expect.objectContaining({ receiver: 'r' }) }]);
+      expect(g.alerts).toEqual([
+        { id: 'r-ackedaaaaa', alert_group_id: ids.acked, created_at: '2026-11-24T00:00:01.000Z', payload: expect.objectContaining({ receiver: 'r' }) },
+      ]);
     });
 
     it('answers 404 with a detail for an unknown or malformed id', async () => {
@@ -298,7 +381,15 @@ describe('REST API /api/v1/alert_groups', () => {
       // The projection has not seen an acknowledgement (nobody appended one): the state comes from the reply.
       expect(r.json()).toMatchObject({ id: ids.firing, state: 'acknowledged', title: 'Firing', alerts_count: 1 });
       expect(r.json().timeline).toBeUndefined();
-      expect(requests).toEqual([{ action: 'acknowledge', alertGroupId: ids.firing, actor: { kind: 'user', id: 'api', name: 'api' }, source: 'api', traceparent: expect.toSatisfy((v: unknown) => v === null || typeof v === 'string') }]);
+      expect(requests).toEqual([
+        {
+          action: 'acknowledge',
+          alertGroupId: ids.firing,
+          actor: { kind: 'user', id: 'api', name: 'api' },
+          source: 'api',
+          traceparent: expect.toSatisfy((v: unknown) => v === null || typeof v === 'string'),
+        },
+      ]);
 
       for (const action of ['unacknowledge', 'resolve', 'unresolve', 'unsilence'] as const) {
         const res = await post(`/api/v1/alert_groups/${ids.acked}/${action}`);
@@ -314,7 +405,11 @@ describe('REST API /api/v1/alert_groups', () => {
       expect(r.json().state).toBe('silenced');
       expect((await post(`/api/v1/alert_groups/${ids.firing}/silence`, { delay: -1 })).statusCode).toBe(200);
       expect((await post(`/api/v1/alert_groups/${ids.firing}/silence`, { delay: '1800' })).statusCode).toBe(200);
-      expect(requests.map((q) => [q.action, q.durationSeconds])).toEqual([['silence', 3600], ['silence', null], ['silence', 1800]]);
+      expect(requests.map((q) => [q.action, q.durationSeconds])).toEqual([
+        ['silence', 3600],
+        ['silence', null],
+        ['silence', 1800],
+      ]);
       for (const body of [{}, { delay: 0 }, { delay: -5 }, { delay: 'soon' }, { delay: 1.5 }]) {
         const bad = await post(`/api/v1/alert_groups/${ids.firing}/silence`, body);
         expect(bad.statusCode, JSON.stringify(body)).toBe(400);

@@ -30,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, sub] = positionals;
   if (cmd === 'config' && sub === 'validate') {
     const c = loadConfig(configPath ?? 'dozor.yaml');
-    console.log(`${c.file}: ok (${c.users.length} users, ${c.integrations.length} integrations, ${c.escalationChains.length} escalation chains, ${c.schedules.length} schedules)`);
+    console.log(
+      `${c.file}: ok (${c.users.length} users, ${c.integrations.length} integrations, ${c.escalationChains.length} escalation chains, ${c.schedules.length} schedules)`,
+    );
     return 0;
   }
   if (cmd === 'projections' && sub === 'rebuild') {

@@ -18,7 +18,10 @@ import { HealthRegistry } from '@dozor/telemetry';
     {
       provide: UserDirectory,
       useFactory: (rt: Runtime) =>
-        new UserDirectory(rt.config.users, rt.settings.telegramBotToken ? { botToken: rt.settings.telegramBotToken, apiRoot: rt.settings.telegramApiRoot } : null),
+        new UserDirectory(
+          rt.config.users,
+          rt.settings.telegramBotToken ? { botToken: rt.settings.telegramBotToken, apiRoot: rt.settings.telegramApiRoot } : null,
+        ),
       inject: [Runtime],
     },
   ],
@@ -39,9 +42,13 @@ export const SERVICES: Record<Target, ServiceDefinition> = {
 };
 
 export function parseTargets(spec: string): Target[] {
-  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0 || parts.includes('all')) return [...TARGETS];
-  for (const p of parts) if (!(TARGETS as readonly string[]).includes(p)) throw new UsageError(`unknown target ${JSON.stringify(p)}; expected all or one of ${TARGETS.join(', ')}`);
+  for (const p of parts)
+    if (!(TARGETS as readonly string[]).includes(p)) throw new UsageError(`unknown target ${JSON.stringify(p)}; expected all or one of ${TARGETS.join(', ')}`);
   return parts as Target[];
 }
 
@@ -61,7 +68,8 @@ export async function start(targets: Target[], opts: Omit<BootstrapOptions, 'ope
       },
     },
   ).then((running) => {
-    if (targets.includes('api') && running.db) running.app.get(HealthRegistry).register('projections', projectorReadiness(running.store, running.db.dataSource));
+    if (targets.includes('api') && running.db)
+      running.app.get(HealthRegistry).register('projections', projectorReadiness(running.store, running.db.dataSource));
     return running;
   });
 }

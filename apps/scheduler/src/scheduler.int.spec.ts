@@ -81,8 +81,14 @@ function isolate(tag: string) {
 
 function envOf(prefix: string, configFile: string): NodeJS.ProcessEnv {
   return {
-    NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: prefix, DOZOR_CONFIG: configFile,
-    DOZOR_API_TOKEN: API_TOKEN, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none',
+    NATS_URL,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DOZOR_SUBJECT_PREFIX: prefix,
+    DOZOR_CONFIG: configFile,
+    DOZOR_API_TOKEN: API_TOKEN,
+    LOG_LEVEL: 'error',
+    OTEL_TRACES_EXPORTER: 'none',
   };
 }
 
@@ -97,6 +103,7 @@ function client(node: RunningDozor) {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const r = await fetch(`${node.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs read arbitrary JSON answers
     let json: any = null;
     try {
       json = text ? JSON.parse(text) : null;
@@ -132,7 +139,10 @@ describe('schedule configuration events', () => {
   });
 
   it('two replicas starting together append each definition once', async () => {
-    const file = config(iso.dir, `${PRIMARY}  - id: secondary\n    rotations:\n      - { id: r, frequency: daily, start: "2030-01-01T00:00:00", duration: 1d, users: [carol] }\n`);
+    const file = config(
+      iso.dir,
+      `${PRIMARY}  - id: secondary\n    rotations:\n      - { id: r, frequency: daily, start: "2030-01-01T00:00:00", duration: 1d, users: [carol] }\n`,
+    );
     const [a] = await Promise.all([start(file), start(file)]);
     for (const id of ['primary', 'secondary']) {
       const events = await scheduleEvents(a!, id);
@@ -178,11 +188,21 @@ describe('scheduler service', () => {
   let feedUrl = '';
   let served: { status: number; body: string } = { status: 404, body: 'not yet' };
   let feedRequests = 0;
-  const liveCalendar = (user: string) => [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//spec//EN',
-    'BEGIN:VEVENT', `UID:live-${user}`, 'DTSTAMP:20300101T000000Z', 'DTSTART:20300107T000000Z', 'DTEND:20300108T000000Z', `SUMMARY:${user}`, 'END:VEVENT',
-    'END:VCALENDAR', '',
-  ].join('\r\n');
+  const liveCalendar = (user: string) =>
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//spec//EN',
+      'BEGIN:VEVENT',
+      `UID:live-${user}`,
+      'DTSTAMP:20300101T000000Z',
+      'DTSTART:20300107T000000Z',
+      'DTEND:20300108T000000Z',
+      `SUMMARY:${user}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
   let live = liveCalendar('alice');
 
   beforeAll(async () => {
@@ -193,13 +213,33 @@ describe('scheduler service', () => {
     });
     await new Promise<void>((r) => feed.listen(0, '127.0.0.1', r));
     feedUrl = `http://127.0.0.1:${(feed.address() as AddressInfo).port}/private-s3cret/basic.ics`;
-    writeFileSync(join(iso.dir, 'team.ics'), [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//spec//EN',
-      'BEGIN:VEVENT', 'UID:file-1', 'DTSTAMP:20300101T000000Z', 'DTSTART:20300108T000000Z', 'DTEND:20300108T060000Z', 'SUMMARY:[L1] bob', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:file-2', 'DTSTAMP:20300101T000000Z', 'DTSTART:20300108T060000Z', 'DTEND:20300108T080000Z', 'SUMMARY:nobody-we-know', 'END:VEVENT',
-      'END:VCALENDAR', '',
-    ].join('\r\n'));
-    const file = config(iso.dir, `${PRIMARY}  - id: mirror
+    writeFileSync(
+      join(iso.dir, 'team.ics'),
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//spec//EN',
+        'BEGIN:VEVENT',
+        'UID:file-1',
+        'DTSTAMP:20300101T000000Z',
+        'DTSTART:20300108T000000Z',
+        'DTEND:20300108T060000Z',
+        'SUMMARY:[L1] bob',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:file-2',
+        'DTSTAMP:20300101T000000Z',
+        'DTSTART:20300108T060000Z',
+        'DTEND:20300108T080000Z',
+        'SUMMARY:nobody-we-know',
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    const file = config(
+      iso.dir,
+      `${PRIMARY}  - id: mirror
     name: Mirror
     type: ical
     ical_url: ${feedUrl}
@@ -211,7 +251,8 @@ describe('scheduler service', () => {
     type: ical
     ical_url: ${feedUrl.replace(/\/private-s3cret\/basic\.ics$/, '/live.ics')}
     ical_refresh_interval: 1s
-`);
+`,
+    );
     const opts = { env: envOf(iso.prefix, file), clock: () => new Date(now) };
     [a, b] = await Promise.all([bootstrap([schedulerService], opts), bootstrap([schedulerService], opts)]);
   });
@@ -243,11 +284,24 @@ describe('scheduler service', () => {
       expect(Object.keys(r.json)).toEqual(['count', 'next', 'previous', 'results', 'current_page_number', 'page_size', 'total_pages']);
       expect(r.json.results.map((s: { id: string }) => s.id)).toEqual(['primary', 'mirror', 'from-file', 'live']);
       expect(r.json.results[0]).toEqual({
-        id: 'primary', name: 'Primary', type: 'calendar', team_id: null, time_zone: 'Europe/Berlin', on_call_now: ['alice'],
-        shifts: ['weekdays', 'carol-lunch'], ical_url_overrides: null, enable_web_overrides: false, slack: null,
+        id: 'primary',
+        name: 'Primary',
+        type: 'calendar',
+        team_id: null,
+        time_zone: 'Europe/Berlin',
+        on_call_now: ['alice'],
+        shifts: ['weekdays', 'carol-lunch'],
+        ical_url_overrides: null,
+        enable_web_overrides: false,
+        slack: null,
       });
       // The private part of an iCal URL is never shown (nor written to the log).
-      expect(r.json.results[1]).toMatchObject({ id: 'mirror', type: 'ical', ical_url_primary: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…$/), ical_url_overrides: null });
+      expect(r.json.results[1]).toMatchObject({
+        id: 'mirror',
+        type: 'ical',
+        ical_url_primary: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…$/),
+        ical_url_overrides: null,
+      });
       expect(JSON.stringify(await scheduleEvents(a, 'mirror'))).not.toContain('s3cret');
       expect((await client(a).get('/api/v1/schedules?name=Mirror')).json.results.map((s: { id: string }) => s.id)).toEqual(['mirror']);
     });
@@ -265,24 +319,46 @@ describe('scheduler service', () => {
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({ count: 3, next: null, previous: null, current_page_number: 1, page_size: 50, total_pages: 1 });
       expect(r.json.results).toEqual([
-        { user_pk: 'alice', user_email: 'alice@example.com', user_username: 'Alice', shift_start: '2030-01-09T08:00:00.000Z', shift_end: '2030-01-09T11:00:00.000Z' },
+        {
+          user_pk: 'alice',
+          user_email: 'alice@example.com',
+          user_username: 'Alice',
+          shift_start: '2030-01-09T08:00:00.000Z',
+          shift_end: '2030-01-09T11:00:00.000Z',
+        },
         { user_pk: 'carol', user_email: null, user_username: 'Carol', shift_start: '2030-01-09T11:00:00.000Z', shift_end: '2030-01-09T13:00:00.000Z' },
-        { user_pk: 'alice', user_email: 'alice@example.com', user_username: 'Alice', shift_start: '2030-01-09T13:00:00.000Z', shift_end: '2030-01-09T17:00:00.000Z' },
+        {
+          user_pk: 'alice',
+          user_email: 'alice@example.com',
+          user_username: 'Alice',
+          shift_start: '2030-01-09T13:00:00.000Z',
+          shift_end: '2030-01-09T17:00:00.000Z',
+        },
       ]);
       const week2 = await client(a).get('/api/v1/schedules/primary/final_shifts?start_date=2030-01-14&end_date=2030-01-15');
       expect(week2.json.results.map((x: { user_pk: string }) => x.user_pk)).toEqual(['bob']);
       expect((await client(a).get('/api/v1/schedules/primary/final_shifts?start_date=2030-01-09')).status).toBe(400);
-      expect((await client(a).get('/api/v1/schedules/primary/final_shifts?start_date=2030-01-09&end_date=2030-01-01')).json.detail).toMatch(/greater than or equal/);
+      expect((await client(a).get('/api/v1/schedules/primary/final_shifts?start_date=2030-01-09&end_date=2030-01-01')).json.detail).toMatch(
+        /greater than or equal/,
+      );
       expect((await client(a).get('/api/v1/schedules/primary/final_shifts?start_date=2030-01-01&end_date=2031-06-01')).status).toBe(400);
     });
 
     it('finds gaps and empty shifts over the next 30 days', async () => {
       const r = await client(a).get('/api/v1/schedules/primary/gaps');
       expect(r.status).toBe(200);
-      expect(r.json).toMatchObject({ schedule: 'primary', start: '2030-01-07T10:00:00.000Z', end: '2030-02-06T10:00:00.000Z', has_gaps: true, has_empty_shifts: false });
+      expect(r.json).toMatchObject({
+        schedule: 'primary',
+        start: '2030-01-07T10:00:00.000Z',
+        end: '2030-02-06T10:00:00.000Z',
+        has_gaps: true,
+        has_empty_shifts: false,
+      });
       expect(r.json.gaps[0]).toEqual({ start: '2030-01-07T17:00:00.000Z', end: '2030-01-08T08:00:00.000Z' });
       const file = await client(a).get('/api/v1/schedules/from-file/gaps?days=2');
-      expect(file.json.empty_shifts).toEqual([{ start: '2030-01-08T06:00:00.000Z', end: '2030-01-08T08:00:00.000Z', source: { kind: 'single', id: 'file-2', level: 0 } }]);
+      expect(file.json.empty_shifts).toEqual([
+        { start: '2030-01-08T06:00:00.000Z', end: '2030-01-08T08:00:00.000Z', source: { kind: 'single', id: 'file-2', level: 0 } },
+      ]);
       expect((await client(a).get('/api/v1/schedules/primary/gaps?days=0')).status).toBe(400);
     });
 
@@ -290,9 +366,24 @@ describe('scheduler service', () => {
       const r = await client(a).get('/api/v1/on_call_shifts?schedule_id=primary');
       expect(r.json.count).toBe(2);
       expect(r.json.results[0]).toEqual({
-        id: 'weekdays', schedule_id: 'primary', team_id: null, name: 'weekdays', type: 'rolling_users', time_zone: 'Europe/Berlin', level: 0,
-        start: '2030-01-07T09:00:00', duration: 32400, rotation_start: '2030-01-07T09:00:00', frequency: 'weekly', interval: 1, until: null,
-        week_start: 'MO', by_day: ['MO', 'TU', 'WE', 'TH', 'FR'], by_month: null, by_monthday: null, rolling_users: [['alice'], ['bob']],
+        id: 'weekdays',
+        schedule_id: 'primary',
+        team_id: null,
+        name: 'weekdays',
+        type: 'rolling_users',
+        time_zone: 'Europe/Berlin',
+        level: 0,
+        start: '2030-01-07T09:00:00',
+        duration: 32400,
+        rotation_start: '2030-01-07T09:00:00',
+        frequency: 'weekly',
+        interval: 1,
+        until: null,
+        week_start: 'MO',
+        by_day: ['MO', 'TU', 'WE', 'TH', 'FR'],
+        by_month: null,
+        by_monthday: null,
+        rolling_users: [['alice'], ['bob']],
         start_rotation_from_user_index: 0,
       });
       expect(r.json.results[1]).toMatchObject({ id: 'carol-lunch', type: 'override', users: ['carol'], duration: 7200, shift_swap: null });
@@ -331,14 +422,30 @@ describe('scheduler service', () => {
     it('a user asks, another takes, and the override is in effect on every replica', async () => {
       const c = client(a);
       const created = await c.post('/api/v1/shift_swaps/', {
-        schedule: 'primary', beneficiary: 'alice', swap_start: '2030-01-08T08:00:00Z', swap_end: '2030-01-08T17:00:00Z', description: 'Dentist',
+        schedule: 'primary',
+        beneficiary: 'alice',
+        swap_start: '2030-01-08T08:00:00Z',
+        swap_end: '2030-01-08T17:00:00Z',
+        description: 'Dentist',
       });
       expect(created.status).toBe(201);
       expect(created.json).toMatchObject({
-        schedule: 'primary', beneficiary: 'alice', benefactor: null, status: 'open', description: 'Dentist',
-        swap_start: '2030-01-08T08:00:00.000Z', swap_end: '2030-01-08T17:00:00.000Z',
+        schedule: 'primary',
+        beneficiary: 'alice',
+        benefactor: null,
+        status: 'open',
+        description: 'Dentist',
+        swap_start: '2030-01-08T08:00:00.000Z',
+        swap_end: '2030-01-08T17:00:00.000Z',
       });
-      expect(created.json.shifts).toEqual([expect.objectContaining({ start: '2030-01-08T08:00:00.000Z', end: '2030-01-08T17:00:00.000Z', is_override: false, users: [{ pk: 'alice', display_name: 'Alice', email: 'alice@example.com' }] })]);
+      expect(created.json.shifts).toEqual([
+        expect.objectContaining({
+          start: '2030-01-08T08:00:00.000Z',
+          end: '2030-01-08T17:00:00.000Z',
+          is_override: false,
+          users: [{ pk: 'alice', display_name: 'Alice', email: 'alice@example.com' }],
+        }),
+      ]);
       swapId = created.json.id;
       expect(swapId).toMatch(/^SSR[A-Z2-7]+$/);
       expect((await client(b).get('/api/v1/shift_swaps?open_only=true')).json.results.map((w: { id: string }) => w.id)).toEqual([swapId]);
@@ -347,7 +454,9 @@ describe('scheduler service', () => {
       const taken = await client(b).post(`/api/v1/shift_swaps/${swapId}/take`, { benefactor: 'bob' });
       expect(taken.status).toBe(200);
       expect(taken.json).toMatchObject({ id: swapId, status: 'taken', benefactor: 'bob' });
-      expect(taken.json.shifts).toEqual([expect.objectContaining({ is_override: true, users: [{ pk: 'bob', display_name: 'Bob', email: 'bob@example.com' }] })]);
+      expect(taken.json.shifts).toEqual([
+        expect.objectContaining({ is_override: true, users: [{ pk: 'bob', display_name: 'Bob', email: 'bob@example.com' }] }),
+      ]);
       const again = await c.post(`/api/v1/shift_swaps/${swapId}/take`, { benefactor: 'carol' });
       expect(again.status).toBe(409);
       expect(again.json.detail).toMatch(/taken/);
@@ -358,14 +467,27 @@ describe('scheduler service', () => {
         expect(day.json.results.map((x: { user_pk: string }) => x.user_pk)).toEqual(['bob']);
       }
       const shifts = await c.get('/api/v1/on_call_shifts?schedule_id=primary');
-      expect(shifts.json.results.find((s: { shift_swap: string | null }) => s.shift_swap === swapId)).toMatchObject({ type: 'override', users: ['bob'], start: '2030-01-08T08:00:00.000Z', duration: 32400 });
+      expect(shifts.json.results.find((s: { shift_swap: string | null }) => s.shift_swap === swapId)).toMatchObject({
+        type: 'override',
+        users: ['bob'],
+        start: '2030-01-08T08:00:00.000Z',
+        duration: 32400,
+      });
       expect((await c.get(`/api/v1/shift_swaps?benefactor=bob`)).json.results).toEqual([expect.objectContaining({ id: swapId, status: 'taken' })]);
     });
 
     it('two users taking one request at once: one wins', async () => {
-      const created = await client(a).post('/api/v1/shift_swaps', { schedule: 'primary', beneficiary: 'alice', swap_start: '2030-01-10T08:00:00Z', swap_end: '2030-01-10T12:00:00Z' });
+      const created = await client(a).post('/api/v1/shift_swaps', {
+        schedule: 'primary',
+        beneficiary: 'alice',
+        swap_start: '2030-01-10T08:00:00Z',
+        swap_end: '2030-01-10T12:00:00Z',
+      });
       const id = created.json.id as string;
-      const [x, y] = await Promise.all([client(a).post(`/api/v1/shift_swaps/${id}/take`, { benefactor: 'bob' }), client(b).post(`/api/v1/shift_swaps/${id}/take`, { benefactor: 'carol' })]);
+      const [x, y] = await Promise.all([
+        client(a).post(`/api/v1/shift_swaps/${id}/take`, { benefactor: 'bob' }),
+        client(b).post(`/api/v1/shift_swaps/${id}/take`, { benefactor: 'carol' }),
+      ]);
       expect([x.status, y.status].sort()).toEqual([200, 409]);
       const events = (await scheduleEvents(a, 'primary')).filter((e) => e.type === 'ShiftSwapTaken' && e.data.swapId === id);
       expect(events).toHaveLength(1);
@@ -377,7 +499,12 @@ describe('scheduler service', () => {
       expect((await client(a).del(`/api/v1/shift_swaps/${swapId}`)).status).toBe(204);
       expect((await client(a).get(`/api/v1/shift_swaps/${swapId}`)).status).toBe(404);
       expect(await client(b).onCall('primary', '2030-01-08T12:00:00Z')).toMatchObject({ users: ['alice'] });
-      const late = await client(a).post('/api/v1/shift_swaps', { schedule: 'primary', beneficiary: 'alice', swap_start: '2030-01-11T08:00:00Z', swap_end: '2030-01-11T10:00:00Z' });
+      const late = await client(a).post('/api/v1/shift_swaps', {
+        schedule: 'primary',
+        beneficiary: 'alice',
+        swap_start: '2030-01-11T08:00:00Z',
+        swap_end: '2030-01-11T10:00:00Z',
+      });
       now = Date.parse('2030-01-11T09:00:00Z');
       try {
         expect((await client(a).get(`/api/v1/shift_swaps/${late.json.id}`)).json.status).toBe('past_due');
@@ -398,11 +525,21 @@ describe('scheduler service', () => {
         await rebuildProjections(a.store, db.dataSource, { logger: quiet });
         const rows = (await db.dataSource.query(
           `SELECT action, actor, source, target_type, target_id, details, occurred_at FROM audit_log WHERE target_id = 'primary' ORDER BY seq, idx`,
-        )) as { action: string; actor: { kind: string; id: string }; source: string; target_type: string; details: Record<string, unknown>; occurred_at: Date }[];
+        )) as {
+          action: string;
+          actor: { kind: string; id: string };
+          source: string;
+          target_type: string;
+          details: Record<string, unknown>;
+          occurred_at: Date;
+        }[];
         expect(rows.map((r) => r.action)).toEqual([
           'schedule_configured',
-          'shift_swap_requested', 'shift_swap_taken',
-          'shift_swap_requested', 'shift_swap_taken', 'shift_swap_deleted',
+          'shift_swap_requested',
+          'shift_swap_taken',
+          'shift_swap_requested',
+          'shift_swap_taken',
+          'shift_swap_deleted',
           'shift_swap_deleted',
           'shift_swap_requested',
         ]);

@@ -31,18 +31,21 @@ describe('config: integrations', () => {
     expect(x.rateLimit).toEqual(DEFAULT_RATE_LIMIT);
   });
 
-  it('the default rate limit is 3000 per 5 minutes, ten times OnCall\'s', () => expect(DEFAULT_RATE_LIMIT).toEqual({ requests: 3000, perSeconds: 300 }));
+  it("the default rate limit is 3000 per 5 minutes, ten times OnCall's", () => expect(DEFAULT_RATE_LIMIT).toEqual({ requests: 3000, perSeconds: 300 }));
 
   it('reads templates, maintenance, heartbeat and rate_limit', () => {
     const x = parseConfig(
-      one(`    templates:
+      one(
+        `    templates:
       grouping_id: '{{ payload.alert_uid }}-{{ payload.env }}'
       acknowledge_condition: '{{ payload.state == "ack" }}'
       telegram_message: null
     maintenance: { mode: debug, duration: 3h }
     heartbeat: { timeout: 5m }
     rate_limit: { requests: 100, per: 1m }
-`, 'formatted_webhook'),
+`,
+        'formatted_webhook',
+      ),
       'dozor.yaml',
       ENV,
     ).integrations[0]!;
@@ -56,8 +59,14 @@ describe('config: integrations', () => {
   });
 
   it('maintenance without a duration lasts until stopped', () => {
-    expect(parseConfig(one('    maintenance: { mode: maintenance }\n'), 'dozor.yaml', ENV).integrations[0]!.maintenance).toEqual({ mode: 'maintenance', durationSeconds: null });
-    expect(parseConfig(one('    maintenance: { mode: maintenance, duration: forever }\n'), 'dozor.yaml', ENV).integrations[0]!.maintenance).toEqual({ mode: 'maintenance', durationSeconds: null });
+    expect(parseConfig(one('    maintenance: { mode: maintenance }\n'), 'dozor.yaml', ENV).integrations[0]!.maintenance).toEqual({
+      mode: 'maintenance',
+      durationSeconds: null,
+    });
+    expect(parseConfig(one('    maintenance: { mode: maintenance, duration: forever }\n'), 'dozor.yaml', ENV).integrations[0]!.maintenance).toEqual({
+      mode: 'maintenance',
+      durationSeconds: null,
+    });
   });
 
   it('a grafana_alerting integration uses the Alertmanager grouping', () => {
@@ -65,13 +74,33 @@ describe('config: integrations', () => {
   });
 
   it.each([
-    ['a template that does not compile', one(`    templates:\n      title: '{{ payload.x '\n`), /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.title: invalid Jinja2 template/],
-    ['an unknown template key', one(`    templates:\n      web_title: 'x'\n`), /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.web_title: unknown field; expected one of grouping_id, resolve_condition/],
+    [
+      'a template that does not compile',
+      one(`    templates:\n      title: '{{ payload.x '\n`),
+      /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.title: invalid Jinja2 template/,
+    ],
+    [
+      'an unknown template key',
+      one(`    templates:\n      web_title: 'x'\n`),
+      /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.web_title: unknown field; expected one of grouping_id, resolve_condition/,
+    ],
     ['an emptied grouping id', one(`    templates:\n      grouping_id: ''\n`), /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.grouping_id: cannot be empty/],
     ['a template that is not a string', one(`    templates:\n      title: [1]\n`), /integrations\[0\]\.templates\.title: must be a Jinja2 template/],
-    ['a bad maintenance mode', one(`    maintenance: { mode: off }\n`), /dozor\.yaml:5:\d+: integrations\[0\]\.maintenance\.mode: must be maintenance or debug/],
-    ['a maintenance duration OnCall does not offer', one(`    maintenance: { mode: debug, duration: 2h }\n`), /integrations\[0\]\.maintenance\.duration: must be one of 1h, 3h, 6h, 12h, 24h, forever/],
-    ['a heartbeat timeout under a minute', one(`    heartbeat: { timeout: 30s }\n`), /dozor\.yaml:5:\d+: integrations\[0\]\.heartbeat\.timeout: must be between 60s and 1d, got 30s/],
+    [
+      'a bad maintenance mode',
+      one(`    maintenance: { mode: off }\n`),
+      /dozor\.yaml:5:\d+: integrations\[0\]\.maintenance\.mode: must be maintenance or debug/,
+    ],
+    [
+      'a maintenance duration OnCall does not offer',
+      one(`    maintenance: { mode: debug, duration: 2h }\n`),
+      /integrations\[0\]\.maintenance\.duration: must be one of 1h, 3h, 6h, 12h, 24h, forever/,
+    ],
+    [
+      'a heartbeat timeout under a minute',
+      one(`    heartbeat: { timeout: 30s }\n`),
+      /dozor\.yaml:5:\d+: integrations\[0\]\.heartbeat\.timeout: must be between 60s and 1d, got 30s/,
+    ],
     ['a heartbeat timeout over a day', one(`    heartbeat: { timeout: 2d }\n`), /integrations\[0\]\.heartbeat\.timeout: must be between 60s and 1d/],
     ['a heartbeat without a timeout', one(`    heartbeat: {}\n`), /integrations\[0\]\.heartbeat\.timeout: is required/],
     ['a rate limit of zero', one(`    rate_limit: { requests: 0, per: 5m }\n`), /integrations\[0\]\.rate_limit\.requests: must be a whole number/],

@@ -46,15 +46,33 @@ describe('config loader', () => {
       { id: 'route-1', filter: { kind: 'jinja2', template: '{{ payload.commonLabels.severity == "critical" }}' }, escalationChainId: 'chain' },
       { id: 'default', filter: null, escalationChainId: null },
     ]);
-    expect(c.escalationChains[0]!.steps).toEqual([{ kind: 'notify_persons', users: ['alice'], important: false }, { kind: 'wait', seconds: 300 }]);
+    expect(c.escalationChains[0]!.steps).toEqual([
+      { kind: 'notify_persons', users: ['alice'], important: false },
+      { kind: 'wait', seconds: 300 },
+    ]);
   });
 
   it.each([
     ['a missing variable', base, {}, /dozor\.yaml:7:\d+: integrations\[0\]\.token: environment variable AM_TOKEN is not set/],
-    ['an unknown user in a step', base.replace('[alice]', '[bob]'), undefined, /dozor\.yaml:14:\d+: escalation_chains\[0\]\.steps\[0\]\.notify_persons\[0\]: no user with id "bob"/],
-    ['an unknown chain', base.replace('escalation_chain: chain', 'escalation_chain: nope'), undefined, /dozor\.yaml:10:\d+: integrations\[0\]\.routes\[0\]\.escalation_chain: no escalation chain with id "nope"/],
+    [
+      'an unknown user in a step',
+      base.replace('[alice]', '[bob]'),
+      undefined,
+      /dozor\.yaml:14:\d+: escalation_chains\[0\]\.steps\[0\]\.notify_persons\[0\]: no user with id "bob"/,
+    ],
+    [
+      'an unknown chain',
+      base.replace('escalation_chain: chain', 'escalation_chain: nope'),
+      undefined,
+      /dozor\.yaml:10:\d+: integrations\[0\]\.routes\[0\]\.escalation_chain: no escalation chain with id "nope"/,
+    ],
     ['a bad duration', base.replace('wait: 5m', 'wait: soon'), undefined, /dozor\.yaml:15:\d+: escalation_chains\[0\]\.steps\[1\]\.wait: must be a duration/],
-    ['an unknown field', base.replace('    type: alertmanager', '    type: alertmanager\n    colour: red'), undefined, /dozor\.yaml:7:\d+: integrations\[0\]\.colour: unknown field/],
+    [
+      'an unknown field',
+      base.replace('    type: alertmanager', '    type: alertmanager\n    colour: red'),
+      undefined,
+      /dozor\.yaml:7:\d+: integrations\[0\]\.colour: unknown field/,
+    ],
     ['an unsupported type', base.replace('type: alertmanager', 'type: zabbix'), undefined, /integrations\[0\]\.type: unsupported integration type "zabbix"/],
     ['broken YAML', 'users: [', undefined, /dozor\.yaml:1:\d+: <yaml>:/],
     ['a short token', base, { AM_TOKEN: 'x' }, /integrations\[0\]\.token: must be at least 8 characters/],
@@ -65,8 +83,16 @@ describe('config loader', () => {
 
 describe('config loader: route filters', () => {
   it.each([
-    ['a broken Jinja2 filter', base.replace('{{ payload.commonLabels.severity == "critical" }}', '{{ payload.commonLabels.severity == }}'), /dozor\.yaml:9:\d+: integrations\[0\]\.routes\[0\]\.filter: /],
-    ['a broken label matcher', base.replace(`      - filter: '{{ payload.commonLabels.severity == "critical" }}'`, `      - labels: ['severity=~"crit']`), /dozor\.yaml:9:\d+: integrations\[0\]\.routes\[0\]\.labels/],
+    [
+      'a broken Jinja2 filter',
+      base.replace('{{ payload.commonLabels.severity == "critical" }}', '{{ payload.commonLabels.severity == }}'),
+      /dozor\.yaml:9:\d+: integrations\[0\]\.routes\[0\]\.filter: /,
+    ],
+    [
+      'a broken label matcher',
+      base.replace(`      - filter: '{{ payload.commonLabels.severity == "critical" }}'`, `      - labels: ['severity=~"crit']`),
+      /dozor\.yaml:9:\d+: integrations\[0\]\.routes\[0\]\.labels/,
+    ],
   ])('rejects %s at load, with its line', (_n, text, message) => {
     expect(error(text).message).toMatch(message);
   });

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { ConfigFieldError, formatConfigPath, INTEGRATION_KINDS, isIntegrationKind, MAINTENANCE_DURATIONS, maintenanceSeconds, type ConfigPath, type EscalationStep, type MaintenanceDuration } from '@dozor/contracts';
+import {
+  ConfigFieldError,
+  formatConfigPath,
+  INTEGRATION_KINDS,
+  isIntegrationKind,
+  MAINTENANCE_DURATIONS,
+  maintenanceSeconds,
+  type ConfigPath,
+  type EscalationStep,
+  type MaintenanceDuration,
+} from '@dozor/contracts';
 import { compileIntegrationTemplates, compileRoutes, INTEGRATION_TEMPLATE_KEYS, parseSchedules, type IntegrationTemplateKey } from '@dozor/domain';
 import type { DozorConfig, EscalationChainConfig, IntegrationConfig, RouteConfig, RouteFilterConfig, UserConfig } from './config.types.js';
 
@@ -180,8 +190,12 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
       // Templates, regexes and matchers are checked here, so a bad one fails at load with its line.
       if (!(err instanceof ConfigFieldError)) throw err;
       const [, j, ...rest] = err.path;
-      const at: ConfigPath = typeof j === 'number' && j < userRoutes ? [...p, 'routes', j, ...rest] : typeof j === 'number' ? [...p, 'default_route', ...rest] : [...p, 'routes'];
-      const field = rest[0] === 'filter' && o.routes && Array.isArray(o.routes) && typeof j === 'number' ? Object.keys(obj((o.routes as unknown[])[j], [...p, 'routes', j])).find((k) => ['filter', 'regex', 'labels'].includes(k)) : undefined;
+      const at: ConfigPath =
+        typeof j === 'number' && j < userRoutes ? [...p, 'routes', j, ...rest] : typeof j === 'number' ? [...p, 'default_route', ...rest] : [...p, 'routes'];
+      const field =
+        rest[0] === 'filter' && o.routes && Array.isArray(o.routes) && typeof j === 'number'
+          ? Object.keys(obj((o.routes as unknown[])[j], [...p, 'routes', j])).find((k) => ['filter', 'regex', 'labels'].includes(k))
+          : undefined;
       fail(field ? [...p, 'routes', j as number, field] : at, err.problem);
     }
     const iid = id(o, p, o.id === undefined ? 'name' : 'id');
@@ -235,7 +249,8 @@ function maintenanceSetting(v: unknown, p: ConfigPath): IntegrationConfig['maint
   const mode = str(o, 'mode', p)!;
   if (mode !== 'maintenance' && mode !== 'debug') fail([...p, 'mode'], `must be maintenance or debug, got ${JSON.stringify(mode)}`);
   const d = o.duration === undefined || o.duration === null ? 'forever' : String(o.duration).trim();
-  if (!(MAINTENANCE_DURATIONS as readonly string[]).includes(d)) fail([...p, 'duration'], `must be one of ${MAINTENANCE_DURATIONS.join(', ')}, got ${JSON.stringify(o.duration)}`);
+  if (!(MAINTENANCE_DURATIONS as readonly string[]).includes(d))
+    fail([...p, 'duration'], `must be one of ${MAINTENANCE_DURATIONS.join(', ')}, got ${JSON.stringify(o.duration)}`);
   return { mode: mode as 'maintenance' | 'debug', durationSeconds: maintenanceSeconds(d as MaintenanceDuration) };
 }
 
@@ -256,7 +271,8 @@ function rateLimitSetting(v: unknown, p: ConfigPath): IntegrationConfig['rateLim
   const o = obj(v, p);
   noUnknown(o, ['requests', 'per'], p);
   const n = o.requests;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000_000) fail([...p, 'requests'], `must be a whole number of requests from 1 to 1000000000, got ${JSON.stringify(n)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000_000)
+    fail([...p, 'requests'], `must be a whole number of requests from 1 to 1000000000, got ${JSON.stringify(n)}`);
   const per = o.per === undefined ? DEFAULT_RATE_LIMIT.perSeconds : parseDuration(o.per, [...p, 'per']);
   return { requests: n as number, perSeconds: per };
 }
@@ -281,7 +297,13 @@ function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolea
   let filter: RouteFilterConfig;
   if (o.filter !== undefined) filter = { kind: 'jinja2', template: str(o, 'filter', p)! };
   else if (o.regex !== undefined) filter = { kind: 'regex', pattern: str(o, 'regex', p)! };
-  else filter = { kind: 'labels', matchers: list(o.labels, [...p, 'labels'], false).map((m, k) => (typeof m === 'string' ? m : fail([...p, 'labels', k], 'must be a matcher string like severity=~"critical|warning"'))) };
+  else
+    filter = {
+      kind: 'labels',
+      matchers: list(o.labels, [...p, 'labels'], false).map((m, k) =>
+        typeof m === 'string' ? m : fail([...p, 'labels', k], 'must be a matcher string like severity=~"critical|warning"'),
+      ),
+    };
   return { id: rid, filter, escalationChainId: chain };
 }
 

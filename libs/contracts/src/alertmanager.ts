@@ -51,7 +51,8 @@ function labelMap(obj: Record<string, unknown>, key: string, path: string, optio
   const out: Record<string, string> = {};
   for (const [k, val] of entries) {
     if (typeof val !== 'string') throw new PayloadError(`${path}${key}.${k}`, `must be a string, got ${typeOf(val)}`);
-    if (val.length > MAX_LABEL_VALUE_CHARS) throw new PayloadError(`${path}${key}.${k}`, `has ${val.length} characters, at most ${MAX_LABEL_VALUE_CHARS} are accepted`);
+    if (val.length > MAX_LABEL_VALUE_CHARS)
+      throw new PayloadError(`${path}${key}.${k}`, `has ${val.length} characters, at most ${MAX_LABEL_VALUE_CHARS} are accepted`);
     out[k] = val;
   }
   return out;
@@ -93,7 +94,8 @@ export function parseAlertmanagerPayload(body: unknown): AlertmanagerPayload {
   const alertsRaw = b.alerts;
   if (alertsRaw === undefined) throw new PayloadError('alerts', 'is required');
   if (!Array.isArray(alertsRaw)) throw new PayloadError('alerts', `must be an array, got ${typeOf(alertsRaw)}`);
-  if (alertsRaw.length > MAX_ALERTS_PER_PAYLOAD) throw new PayloadError('alerts', `has ${alertsRaw.length} entries, at most ${MAX_ALERTS_PER_PAYLOAD} are accepted`);
+  if (alertsRaw.length > MAX_ALERTS_PER_PAYLOAD)
+    throw new PayloadError('alerts', `has ${alertsRaw.length} entries, at most ${MAX_ALERTS_PER_PAYLOAD} are accepted`);
   const alerts = alertsRaw.map((a, i): AlertmanagerAlert => {
     const p = `alerts[${i}].`;
     if (typeOf(a) !== 'object') throw new PayloadError(`alerts[${i}]`, `must be an object, got ${typeOf(a)}`);

@@ -429,18 +429,35 @@ export type EventOf<K extends EventType> = Extract<DozorEvent, { type: K }>;
 export type NewEvent = { [K in EventType]: { type: K; data: EventCatalogue[K] } }[EventType];
 
 export const ALERT_GROUP_EVENTS = [
-  'AlertReceived', 'AlertGroupCreated', 'RouteAssigned', 'AlertAdded', 'AlertDiscarded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged',
-  'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
+  'AlertReceived',
+  'AlertGroupCreated',
+  'RouteAssigned',
+  'AlertAdded',
+  'AlertDiscarded',
+  'AlertGroupAcknowledged',
+  'AlertGroupUnacknowledged',
+  'AlertGroupResolved',
+  'AlertGroupUnresolved',
+  'AlertGroupSilenced',
+  'AlertGroupUnsilenced',
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.schedule.<scheduleId>`. */
 export const SCHEDULE_EVENTS = [
-  'ScheduleConfigured', 'ScheduleRemoved', 'ScheduleIcalImported', 'ShiftSwapRequested', 'ShiftSwapTaken', 'ShiftSwapDeleted',
+  'ScheduleConfigured',
+  'ScheduleRemoved',
+  'ScheduleIcalImported',
+  'ShiftSwapRequested',
+  'ShiftSwapTaken',
+  'ShiftSwapDeleted',
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.integration.<integrationId>` (besides TimerFired). */
 export const INTEGRATION_EVENTS = [
-  'IntegrationMaintenanceStarted', 'IntegrationMaintenanceEnded', 'HeartbeatMissed', 'HeartbeatRestored',
+  'IntegrationMaintenanceStarted',
+  'IntegrationMaintenanceEnded',
+  'HeartbeatMissed',
+  'HeartbeatRestored',
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.heartbeat.<integrationId>`. */

@@ -23,9 +23,9 @@ const nested = (depth: number): unknown => {
 };
 
 describe('payloads as stored', () => {
-  it('keeps unknown fields (Grafana Alerting\'s numFiring) with the validated fields over them, per level', () => {
+  it("keeps unknown fields (Grafana Alerting's numFiring) with the validated fields over them, per level", () => {
     const raw = { ...fixture('firing-two-alerts.json'), numFiring: 2, numResolved: 0, orgId: 1 };
-    raw.alerts[0].valueString = '[ var=\'A\' value=1 ]';
+    raw.alerts[0].valueString = "[ var='A' value=1 ]";
     delete raw.truncatedAlerts;
     const p = alertmanagerPayloadAsStored(raw);
     expect(p).toMatchObject({ numFiring: 2, numResolved: 0, orgId: 1, truncatedAlerts: 0, version: '4' });

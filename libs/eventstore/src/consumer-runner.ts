@@ -4,10 +4,7 @@ import type { EventStore, RecordedCommit } from './event-store.js';
 import { toCommit } from './event-store.js';
 
 /** What a handler says happened. Thrown errors count as Retry. */
-export type HandlerOutcome =
-  | { kind: 'done' }
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'retry'; reason: string; delayMs?: number };
+export type HandlerOutcome = { kind: 'done' } | { kind: 'skipped'; reason: string } | { kind: 'retry'; reason: string; delayMs?: number };
 
 export const Outcome = {
   done: { kind: 'done' } as HandlerOutcome,

@@ -13,16 +13,7 @@ import {
   type StoredMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import {
-  SCHEMA_VERSIONS,
-  subjects,
-  type Actor,
-  type DozorEvent,
-  type EventEnvelope,
-  type NewEvent,
-  type Source,
-  type Topology,
-} from '@dozor/contracts';
+import { SCHEMA_VERSIONS, subjects, type Actor, type DozorEvent, type EventEnvelope, type NewEvent, type Source, type Topology } from '@dozor/contracts';
 import { currentTraceparent, metrics, withSpan, SpanKind } from '@dozor/telemetry';
 import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js';
 import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
@@ -177,8 +168,7 @@ export class EventStore {
         if (gzip) h.set(HDR_ENCODING, 'gzip');
         const tp = currentTraceparent();
         if (tp) h.set('traceparent', tp);
-        const expect =
-          opts.expected.kind === 'any' ? {} : { lastSubjectSequence: opts.expected.kind === 'no_stream' ? 0 : opts.expected.seq };
+        const expect = opts.expected.kind === 'any' ? {} : { lastSubjectSequence: opts.expected.kind === 'no_stream' ? 0 : opts.expected.seq };
         try {
           const ack = await this.coalesced(() =>
             this.js.publish(subject, body, {
@@ -287,7 +277,10 @@ export class EventStore {
       if (!opts.follow) {
         // Stop as soon as the caught-up point is passed, even with a filter
         // that has no message at `until` itself.
-        const pending = await consumer.info(true).then((i) => i.num_pending).catch(() => 1);
+        const pending = await consumer
+          .info(true)
+          .then((i) => i.num_pending)
+          .catch(() => 1);
         if (pending === 0) return;
       }
       for await (const m of iter) {

@@ -33,7 +33,10 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   }
 
   listen(callback: (...args: unknown[]) => void): void {
-    this.start().then(() => callback(), (err) => callback(err));
+    this.start().then(
+      () => callback(),
+      (err) => callback(err),
+    );
   }
 
   private async start(): Promise<void> {
@@ -71,7 +74,11 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         try {
           const reply = await withSpan(
             `${pattern} process`,
-            { kind: SpanKind.SERVER, parent: body.traceparent ?? m.headers?.get('traceparent') ?? null, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'rpc.method': pattern } },
+            {
+              kind: SpanKind.SERVER,
+              parent: body.traceparent ?? m.headers?.get('traceparent') ?? null,
+              attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'rpc.method': pattern },
+            },
             async () => lastValue(await handler(body)),
           );
           m.respond(JSON.stringify(reply));

@@ -124,7 +124,12 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://127.0.0.1:${port}`;
   const stopExtra = (await opts.afterStart?.({ store, db, runtime, log })) ?? undefined;
-  log.info(`Dozor ${services.map((s) => s.target).join(', ')} listening on ${settings.host}:${port}`, { targets: services.map((s) => s.target), nats: settings.natsUrl, stream: settings.topology.stream, config: settings.configPath });
+  log.info(`Dozor ${services.map((s) => s.target).join(', ')} listening on ${settings.host}:${port}`, {
+    targets: services.map((s) => s.target),
+    nats: settings.natsUrl,
+    stream: settings.topology.stream,
+    config: settings.configPath,
+  });
 
   let closed = false;
   return {

@@ -40,28 +40,46 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
   switch (e.type) {
     case 'AlertGroupCreated': {
       const d = e.data;
-      await q(m, 
+      await q(
+        m,
         `INSERT INTO alert_groups (id, integration_id, aggregate_key, grouping_key, route_id, escalation_chain_id, title, severity,
            state, alerts_count, created_at, group_labels, common_labels, common_annotations, source_link, updated_at, last_seq)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'firing', 0, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $9, $14)
          ON CONFLICT (id) DO NOTHING`,
-        [d.alertGroupId, d.integrationId, d.aggregateKey, d.groupingKey, d.routeId, d.escalationChainId, d.title, d.severity,
-          occurredAt, json(d.groupLabels), json(d.commonLabels), json(d.commonAnnotations), d.sourceLink, at.seq],
+        [
+          d.alertGroupId,
+          d.integrationId,
+          d.aggregateKey,
+          d.groupingKey,
+          d.routeId,
+          d.escalationChainId,
+          d.title,
+          d.severity,
+          occurredAt,
+          json(d.groupLabels),
+          json(d.commonLabels),
+          json(d.commonAnnotations),
+          d.sourceLink,
+          at.seq,
+        ],
       );
       return;
     }
     case 'AlertAdded': {
       const d = e.data;
-      const inserted = await q(m, 
+      const inserted = await q(
+        m,
         `INSERT INTO alerts (id, alert_group_id, status, title, payload, received_at, seq)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
         [d.alert.alertId, d.alertGroupId, d.alert.status, d.alert.title, json(d.payload), d.alert.receivedAt, at.seq],
       );
       if (inserted.length > 0) {
-        await q(m, 
-          `UPDATE alert_groups SET alerts_count = alerts_count + 1, last_alert_at = $2, updated_at = $3, last_seq = $4 WHERE id = $1`,
-          [d.alertGroupId, d.alert.receivedAt, occurredAt, at.seq],
-        );
+        await q(m, `UPDATE alert_groups SET alerts_count = alerts_count + 1, last_alert_at = $2, updated_at = $3, last_seq = $4 WHERE id = $1`, [
+          d.alertGroupId,
+          d.alert.receivedAt,
+          occurredAt,
+          at.seq,
+        ]);
       }
       return;
     }
@@ -70,7 +88,9 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     // resolving keeps the acknowledgement as history, unresolving drops it.
     case 'AlertGroupAcknowledged':
       await transition(m, e.data.alertGroupId, at, occurredAt, {
-        acknowledged_at: occurredAt, acknowledged_by: actor, ...NO_SILENCE,
+        acknowledged_at: occurredAt,
+        acknowledged_by: actor,
+        ...NO_SILENCE,
       });
       return audit(m, e, at, 'acknowledge', e.data.alertGroupId, {});
     case 'AlertGroupUnacknowledged':
@@ -78,17 +98,26 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return audit(m, e, at, 'unacknowledge', e.data.alertGroupId, {});
     case 'AlertGroupResolved':
       await transition(m, e.data.alertGroupId, at, occurredAt, {
-        resolved_at: occurredAt, resolved_by: actor, resolution: e.data.by, ...NO_SILENCE,
+        resolved_at: occurredAt,
+        resolved_by: actor,
+        resolution: e.data.by,
+        ...NO_SILENCE,
       });
       return audit(m, e, at, 'resolve', e.data.alertGroupId, { by: e.data.by });
     case 'AlertGroupUnresolved':
       await transition(m, e.data.alertGroupId, at, occurredAt, {
-        resolved_at: null, resolved_by: null, resolution: null, ...NO_ACK,
+        resolved_at: null,
+        resolved_by: null,
+        resolution: null,
+        ...NO_ACK,
       });
       return audit(m, e, at, 'unresolve', e.data.alertGroupId, {});
     case 'AlertGroupSilenced':
       await transition(m, e.data.alertGroupId, at, occurredAt, {
-        silenced_at: occurredAt, silenced_until: e.data.until, silenced_by: actor, ...NO_ACK,
+        silenced_at: occurredAt,
+        silenced_until: e.data.until,
+        silenced_by: actor,
+        ...NO_ACK,
       });
       return audit(m, e, at, 'silence', e.data.alertGroupId, { until: e.data.until, durationSeconds: e.data.durationSeconds });
     case 'AlertGroupUnsilenced':
@@ -96,7 +125,8 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return audit(m, e, at, 'unsilence', e.data.alertGroupId, { by: e.data.by });
     case 'NotificationSent': {
       const d = e.data;
-      await q(m, 
+      await q(
+        m,
         `INSERT INTO telegram_messages (chat_id, message_id, alert_group_id, user_id, notification_id, sent_at, shown_state, seq)
          VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) ON CONFLICT (chat_id, message_id) DO NOTHING`,
         [d.chatId, d.messageId, d.alertGroupId, d.userId, d.notificationId, occurredAt, at.seq],
@@ -104,9 +134,7 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return;
     }
     case 'NotificationUpdated':
-      await q(m, `UPDATE telegram_messages SET shown_state = $3 WHERE chat_id = $1 AND message_id = $2`, [
-        e.data.chatId, e.data.messageId, e.data.state,
-      ]);
+      await q(m, `UPDATE telegram_messages SET shown_state = $3 WHERE chat_id = $1 AND message_id = $2`, [e.data.chatId, e.data.messageId, e.data.state]);
       return;
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':
@@ -150,10 +178,12 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
 const NO_ACK = { acknowledged_at: null, acknowledged_by: null } as const;
 const NO_SILENCE = { silenced_at: null, silenced_until: null, silenced_by: null } as const;
 
-type Columns = Partial<Record<
-  'acknowledged_at' | 'acknowledged_by' | 'resolved_at' | 'resolved_by' | 'resolution' | 'silenced_at' | 'silenced_until' | 'silenced_by',
-  string | Actor | null
->>;
+type Columns = Partial<
+  Record<
+    'acknowledged_at' | 'acknowledged_by' | 'resolved_at' | 'resolved_by' | 'resolution' | 'silenced_at' | 'silenced_until' | 'silenced_by',
+    string | Actor | null
+  >
+>;
 
 const JSONB = new Set(['acknowledged_by', 'resolved_by', 'silenced_by']);
 
@@ -167,7 +197,8 @@ async function transition(m: EntityManager, id: string, at: At, occurredAt: stri
     return `${n} = $${params.length}${JSONB.has(n) ? '::jsonb' : ''}`;
   });
   await q(m, `UPDATE alert_groups SET ${sets.join(', ')}, updated_at = $2, last_seq = $3 WHERE id = $1`, params);
-  await q(m, 
+  await q(
+    m,
     `UPDATE alert_groups SET state = CASE
        WHEN resolved_at IS NOT NULL THEN 'resolved'
        WHEN acknowledged_at IS NOT NULL THEN 'acknowledged'
@@ -185,7 +216,8 @@ async function audit(m: EntityManager, e: DozorEvent, at: At, action: string, al
 async function timeline(m: EntityManager, e: DozorEvent, at: At, text: string): Promise<void> {
   const data = e.data as { alertGroupId?: unknown };
   const alertGroupId = typeof data.alertGroupId === 'string' ? data.alertGroupId : null;
-  await q(m, 
+  await q(
+    m,
     `INSERT INTO timeline (seq, idx, alert_group_id, subject, event_type, text, actor, source, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)`,
     [at.seq, at.idx, alertGroupId, at.subject, e.type, text, json(e.metadata.actor), e.metadata.source, e.metadata.occurredAt],

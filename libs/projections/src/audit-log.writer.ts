@@ -32,6 +32,18 @@ export async function writeAuditRow(
     `INSERT INTO audit_log (seq, idx, occurred_at, actor, actor_id, source, action, target_type, target_id, details, event_id)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10::jsonb, $11)
      ON CONFLICT (seq, idx) DO NOTHING`,
-    [at.seq, at.idx, e.metadata.occurredAt, pgJson(e.metadata.actor), e.metadata.actor.id, e.metadata.source, row.action, row.targetType, row.targetId, pgJson(row.details), e.metadata.eventId],
+    [
+      at.seq,
+      at.idx,
+      e.metadata.occurredAt,
+      pgJson(e.metadata.actor),
+      e.metadata.actor.id,
+      e.metadata.source,
+      row.action,
+      row.targetType,
+      row.targetId,
+      pgJson(row.details),
+      e.metadata.eventId,
+    ],
   );
 }

@@ -31,12 +31,27 @@ const created: DozorEvent = {
   type: 'AlertGroupCreated',
   schemaVersion: 1,
   data: {
-    alertGroupId: 'pglitekey-1', aggregateKey: 'pglitekey', integrationId: 'int', groupingKey: 'k', routeId: 'r', escalationChainId: null,
-    title: 'Embedded', severity: null, groupLabels: {}, commonLabels: { a: 'b\u0000c' }, commonAnnotations: {}, sourceLink: null,
+    alertGroupId: 'pglitekey-1',
+    aggregateKey: 'pglitekey',
+    integrationId: 'int',
+    groupingKey: 'k',
+    routeId: 'r',
+    escalationChainId: null,
+    title: 'Embedded',
+    severity: null,
+    groupLabels: {},
+    commonLabels: { a: 'b\u0000c' },
+    commonAnnotations: {},
+    sourceLink: null,
   },
   metadata: meta('2026-11-24T01:00:00.000Z'),
 };
-const acked: DozorEvent = { type: 'AlertGroupAcknowledged', schemaVersion: 1, data: { alertGroupId: 'pglitekey-1' }, metadata: meta('2026-11-24T01:01:00.000Z') };
+const acked: DozorEvent = {
+  type: 'AlertGroupAcknowledged',
+  schemaVersion: 1,
+  data: { alertGroupId: 'pglitekey-1' },
+  metadata: meta('2026-11-24T01:01:00.000Z'),
+};
 
 describe('openDatabase', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -109,9 +124,11 @@ describe('openDatabase', () => {
       expect([a.kind, a.schema, b.schema]).toEqual(['postgres', s1, s2]);
       await a.dataSource.transaction((m) => applyCommit(m, { subject: 's', seq: 1, events: [created], traceparent: null }));
       const tablesOf = async (schema: string) =>
-        ((await b.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])) as { table_name: string }[]).map(
-          (t) => t.table_name,
-        );
+        (
+          (await b.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])) as {
+            table_name: string;
+          }[]
+        ).map((t) => t.table_name);
       const [t1, t2] = await Promise.all([tablesOf(s1), tablesOf(s2)]);
       expect(t1).toEqual(expect.arrayContaining(TABLES));
       expect(t2).toEqual(t1);

@@ -61,7 +61,9 @@ async function openPostgres(databaseUrl: string, env: NodeJS.ProcessEnv, opts: O
     await client.connect();
     if (schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   } catch (err) {
-    throw new Error(`cannot connect to PostgreSQL at ${shown}: ${(err as Error).message}. Check DATABASE_URL, or unset it to use the embedded database.`, { cause: err });
+    throw new Error(`cannot connect to PostgreSQL at ${shown}: ${(err as Error).message}. Check DATABASE_URL, or unset it to use the embedded database.`, {
+      cause: err,
+    });
   } finally {
     await client.end().catch(() => undefined);
   }

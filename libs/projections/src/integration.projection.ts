@@ -19,7 +19,10 @@ export async function applyIntegrationEvent(m: EntityManager, e: IntegrationAudi
 function auditOf(e: IntegrationAuditEvent): [string, Record<string, unknown>] {
   switch (e.type) {
     case 'IntegrationMaintenanceStarted':
-      return [`${e.data.mode}_started`, { maintenanceId: e.data.maintenanceId, until: e.data.until, durationSeconds: e.data.durationSeconds, origin: e.data.origin }];
+      return [
+        `${e.data.mode}_started`,
+        { maintenanceId: e.data.maintenanceId, until: e.data.until, durationSeconds: e.data.durationSeconds, origin: e.data.origin },
+      ];
     case 'IntegrationMaintenanceEnded':
       return [e.data.by === 'expired' ? `${e.data.mode}_expired` : `${e.data.mode}_stopped`, { maintenanceId: e.data.maintenanceId, by: e.data.by }];
     case 'HeartbeatMissed':
@@ -32,4 +35,3 @@ function auditOf(e: IntegrationAuditEvent): [string, Record<string, unknown>] {
     }
   }
 }
-

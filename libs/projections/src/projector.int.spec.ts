@@ -123,11 +123,15 @@ describe('projector on real JetStream and PostgreSQL', () => {
     expect(g3).toMatchObject({ state: 'resolved', acknowledgedBy: alice, resolvedBy: bob, resolution: 'action' });
     expect(g3.acknowledgedAt).toBeInstanceOf(Date);
 
-    const alerts = (await one.dataSource.query('SELECT id, status, payload->>\'status\' AS ps FROM alerts WHERE alert_group_id = $1 ORDER BY seq', [history.g1])) as { status: string; ps: string }[];
+    const alerts = (await one.dataSource.query("SELECT id, status, payload->>'status' AS ps FROM alerts WHERE alert_group_id = $1 ORDER BY seq", [
+      history.g1,
+    ])) as { status: string; ps: string }[];
     expect(alerts.map((a) => a.status)).toEqual(['firing', 'firing', 'resolved']);
     expect(alerts.map((a) => a.ps)).toEqual(['firing', 'firing', 'resolved']);
 
-    const timeline = (await one.dataSource.query('SELECT event_type, text, source FROM timeline WHERE alert_group_id = $1 ORDER BY seq, idx', [history.g1])) as {
+    const timeline = (await one.dataSource.query('SELECT event_type, text, source FROM timeline WHERE alert_group_id = $1 ORDER BY seq, idx', [
+      history.g1,
+    ])) as {
       event_type: string;
       text: string;
     }[];
@@ -154,22 +158,38 @@ describe('projector on real JetStream and PostgreSQL', () => {
     ]);
     const discarded = (await one.dataSource.query(`SELECT alert_group_id, text FROM timeline WHERE event_type = 'AlertDiscarded'`)) as unknown[];
     expect(discarded).toEqual([{ alert_group_id: null, text: 'Alert discarded: resolved payload for a grouping key that has no alert group' }]);
-    const hidden = (await one.dataSource.query(`SELECT count(*)::int AS n FROM timeline WHERE event_type IN ('AlertReceived', 'TimerFired', 'EscalationStepScheduled', 'NotificationUpdated')`)) as { n: number }[];
+    const hidden = (await one.dataSource.query(
+      `SELECT count(*)::int AS n FROM timeline WHERE event_type IN ('AlertReceived', 'TimerFired', 'EscalationStepScheduled', 'NotificationUpdated')`,
+    )) as { n: number }[];
     expect(hidden[0]!.n).toBe(0);
 
-    const audit = (await one.dataSource.query(`SELECT actor_id, source, action, target_type, target_id, details FROM audit_log WHERE target_id = $1 ORDER BY seq, idx`, [history.g1])) as unknown[];
+    const audit = (await one.dataSource.query(
+      `SELECT actor_id, source, action, target_type, target_id, details FROM audit_log WHERE target_id = $1 ORDER BY seq, idx`,
+      [history.g1],
+    )) as unknown[];
     expect(audit).toEqual([
       { actor_id: 'alice', source: 'telegram', action: 'acknowledge', target_type: 'alert_group', target_id: history.g1, details: {} },
       { actor_id: 'bob', source: 'api', action: 'unacknowledge', target_type: 'alert_group', target_id: history.g1, details: {} },
-      { actor_id: 'alice', source: 'telegram', action: 'silence', target_type: 'alert_group', target_id: history.g1, details: { until: '2026-11-24T03:00:00.000Z', durationSeconds: 3600 } },
+      {
+        actor_id: 'alice',
+        source: 'telegram',
+        action: 'silence',
+        target_type: 'alert_group',
+        target_id: history.g1,
+        details: { until: '2026-11-24T03:00:00.000Z', durationSeconds: 3600 },
+      },
       { actor_id: 'bob', source: 'api', action: 'acknowledge', target_type: 'alert_group', target_id: history.g1, details: {} },
       { actor_id: 'router', source: 'system', action: 'resolve', target_type: 'alert_group', target_id: history.g1, details: { by: 'source' } },
       { actor_id: 'alice', source: 'telegram', action: 'unresolve', target_type: 'alert_group', target_id: history.g1, details: {} },
       { actor_id: 'alice', source: 'telegram', action: 'resolve', target_type: 'alert_group', target_id: history.g1, details: { by: 'action' } },
     ]);
 
-    const messages = (await one.dataSource.query('SELECT chat_id, message_id, alert_group_id, user_id, notification_id, shown_state FROM telegram_messages')) as unknown[];
-    expect(messages).toEqual([{ chat_id: '-1001234567890', message_id: '42', alert_group_id: history.g1, user_id: 'alice', notification_id: 'n-1', shown_state: 'acknowledged' }]);
+    const messages = (await one.dataSource.query(
+      'SELECT chat_id, message_id, alert_group_id, user_id, notification_id, shown_state FROM telegram_messages',
+    )) as unknown[];
+    expect(messages).toEqual([
+      { chat_id: '-1001234567890', message_id: '42', alert_group_id: history.g1, user_id: 'alice', notification_id: 'n-1', shown_state: 'acknowledged' },
+    ]);
 
     expect(await projectorLag(store, one.dataSource)).toEqual({ name: 'dozor-projections', checkpoint: history.last, head: history.last, lag: 0 });
     expect(await projectorReadiness(store, one.dataSource, { maxLag: 0 })()).toMatchObject({ ok: true });
@@ -204,7 +224,9 @@ describe('projector on real JetStream and PostgreSQL', () => {
     await Promise.all([ra.waitFor(last), rb.waitFor(last), running[0]!.waitFor(last)]);
     expect(await readCheckpoint(a.dataSource)).toBe(last);
     expect(await dump(a.dataSource)).toBe(await dump(one.dataSource));
-    const counts = (await a.dataSource.query(`SELECT count(*)::int AS n, sum(alerts_count)::int AS alerts FROM alert_groups WHERE id LIKE 'race%'`)) as unknown[];
+    const counts = (await a.dataSource.query(
+      `SELECT count(*)::int AS n, sum(alerts_count)::int AS alerts FROM alert_groups WHERE id LIKE 'race%'`,
+    )) as unknown[];
     expect(counts).toEqual([{ n: 8, alerts: 16 }]);
   });
 
@@ -249,12 +271,24 @@ describe('projector transactions', () => {
     const created = (id: string, title: string | null) => ({
       type: 'AlertGroupCreated' as const,
       data: {
-        alertGroupId: id, aggregateKey: 'bad00000bad', integrationId: 'int-am', groupingKey: 'k', routeId: 'r', escalationChainId: null,
-        title: title as string, severity: null, groupLabels: {}, commonLabels: {}, commonAnnotations: {}, sourceLink: null,
+        alertGroupId: id,
+        aggregateKey: 'bad00000bad',
+        integrationId: 'int-am',
+        groupingKey: 'k',
+        routeId: 'r',
+        escalationChainId: null,
+        title: title as string,
+        severity: null,
+        groupLabels: {},
+        commonLabels: {},
+        commonAnnotations: {},
+        sourceLink: null,
       },
     });
     const poison = await store.append(subject, [created('bad00000bad-1', 'Fine'), created('bad00000bad-2', null)], {
-      expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.router, source: 'system',
+      expected: ExpectedVersion.any,
+      actor: SYSTEM_ACTORS.router,
+      source: 'system',
     });
     const after = await w.group('late0000late').create('Late');
 

@@ -6,10 +6,20 @@ import { applyCommit, PROJECTION_TABLES } from './alert-group.projection.js';
 
 const positionGauge =
   (registry.getSingleMetric('dozor_projector_position') as Gauge<'projector'> | undefined) ??
-  new Gauge({ name: 'dozor_projector_position', help: 'Last stream sequence a projector replica has applied or seen applied', labelNames: ['projector'], registers: [registry] });
+  new Gauge({
+    name: 'dozor_projector_position',
+    help: 'Last stream sequence a projector replica has applied or seen applied',
+    labelNames: ['projector'],
+    registers: [registry],
+  });
 const failureCounter =
   (registry.getSingleMetric('dozor_projector_failures_total') as Counter<'projector'> | undefined) ??
-  new Counter({ name: 'dozor_projector_failures_total', help: 'Failed projector transactions and log reads (each is retried)', labelNames: ['projector'], registers: [registry] });
+  new Counter({
+    name: 'dozor_projector_failures_total',
+    help: 'Failed projector transactions and log reads (each is retried)',
+    labelNames: ['projector'],
+    registers: [registry],
+  });
 
 /** The checkpoint name of the read models in this package. */
 export const DEFAULT_PROJECTOR_NAME = 'dozor-projections';
@@ -98,7 +108,11 @@ export async function runProjector(store: EventStore, dataSource: DataSource, op
   const advance = (seq: number) => {
     if (seq > position) position = seq;
     positionGauge.set({ projector: name }, position);
-    for (const w of waiters) if (position >= w.seq) (waiters.delete(w), w.resolve());
+    for (const w of waiters) {
+      if (position < w.seq) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
   };
 
   /** Applies a batch in one transaction, with the checkpoint. */

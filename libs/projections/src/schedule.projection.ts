@@ -39,4 +39,3 @@ function auditOf(e: ScheduleEvent): [string, Record<string, unknown>] {
     }
   }
 }
-

@@ -3,11 +3,17 @@ import type { DozorEvent } from '@dozor/contracts';
 import { timelineText } from './timeline.text.js';
 
 const metadata = {
-  eventId: 'e', occurredAt: '2026-11-24T01:00:00.000Z', actor: { kind: 'system' as const, id: 'router' }, source: 'system' as const,
-  causationId: null, correlationId: 'c', traceparent: null,
+  eventId: 'e',
+  occurredAt: '2026-11-24T01:00:00.000Z',
+  actor: { kind: 'system' as const, id: 'router' },
+  source: 'system' as const,
+  causationId: null,
+  correlationId: 'c',
+  traceparent: null,
 };
 const ev = (type: string, data: unknown) => ({ type, schemaVersion: 1, data, metadata }) as DozorEvent;
-const assigned = (data: Record<string, unknown>) => ev('RouteAssigned', { alertGroupId: 'g', routeId: 'critical', escalationChainId: 'page', escalates: true, suppressedBy: null, errors: [], ...data });
+const assigned = (data: Record<string, unknown>) =>
+  ev('RouteAssigned', { alertGroupId: 'g', routeId: 'critical', escalationChainId: 'page', escalates: true, suppressedBy: null, errors: [], ...data });
 const summary = { alertId: 'r', status: 'firing', firing: ['a@t'], resolved: [], title: 't', receivedAt: 'x' };
 
 describe('timeline text: routes, templates, modes', () => {
@@ -19,7 +25,16 @@ describe('timeline text: routes, templates, modes', () => {
     ],
     [assigned({ escalationChainId: null, escalates: false }), 'Route critical. Not escalated: the route has no escalation chain'],
     [assigned({ escalates: false, suppressedBy: 'debug' }), 'Route critical. Not escalated: the integration is in debug mode'],
-    [ev('AlertAdded', { alertGroupId: 'g', receiptId: 'r', alert: summary, payload: {}, templateErrors: [{ template: 'title', message: 'BudgetExceeded: x' }] }), 'Alert received: firing (1 firing, 0 resolved). Template title failed: BudgetExceeded: x'],
+    [
+      ev('AlertAdded', {
+        alertGroupId: 'g',
+        receiptId: 'r',
+        alert: summary,
+        payload: {},
+        templateErrors: [{ template: 'title', message: 'BudgetExceeded: x' }],
+      }),
+      'Alert received: firing (1 firing, 0 resolved). Template title failed: BudgetExceeded: x',
+    ],
     [ev('AlertGroupAcknowledged', { alertGroupId: 'g', by: 'source' }), 'Acknowledged by the alert source'],
     [ev('AlertGroupResolved', { alertGroupId: 'g', by: 'maintenance' }), "Resolved: the integration's maintenance ended"],
     [

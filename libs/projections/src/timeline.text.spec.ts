@@ -3,8 +3,13 @@ import type { DozorEvent } from '@dozor/contracts';
 import { formatDuration, timelineText } from './timeline.text.js';
 
 const metadata = {
-  eventId: 'e', occurredAt: '2026-11-24T01:00:00.000Z', actor: { kind: 'user' as const, id: 'u1', name: 'alice' }, source: 'telegram' as const,
-  causationId: null, correlationId: 'c', traceparent: null,
+  eventId: 'e',
+  occurredAt: '2026-11-24T01:00:00.000Z',
+  actor: { kind: 'user' as const, id: 'u1', name: 'alice' },
+  source: 'telegram' as const,
+  causationId: null,
+  correlationId: 'c',
+  traceparent: null,
 };
 const ev = (type: string, data: unknown, actor = metadata.actor, source: string = metadata.source) =>
   ({ type, schemaVersion: 1, data, metadata: { ...metadata, actor, source } }) as DozorEvent;
@@ -20,8 +25,14 @@ describe('timeline text', () => {
     [ev('AlertGroupSilenced', { alertGroupId: 'g', until: 'x', durationSeconds: 1800 }), 'Silenced for 30m by alice (telegram)'],
     [ev('AlertGroupUnsilenced', { alertGroupId: 'g', by: 'expired' }), 'Silence ended'],
     [ev('EscalationStepExecuted', { alertGroupId: 'g', stepIndex: 0, kind: 'wait', summary: 'Waited 5m', notifiedUsers: [] }), 'Waited 5m'],
-    [ev('NotificationRequested', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', important: true, stepIndex: 0, aggregateKey: 'k' }), 'Notifying bob (important)'],
-    [ev('NotificationFailed', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', channel: 'telegram', reason: '429', permanent: false }), 'Telegram notification to bob failed: 429'],
+    [
+      ev('NotificationRequested', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', important: true, stepIndex: 0, aggregateKey: 'k' }),
+      'Notifying bob (important)',
+    ],
+    [
+      ev('NotificationFailed', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', channel: 'telegram', reason: '429', permanent: false }),
+      'Telegram notification to bob failed: 429',
+    ],
   ])('%#: %s', (e, text) => {
     expect(timelineText(e)).toBe(text);
   });

@@ -56,14 +56,12 @@ export function timelineText(e: DozorEvent): string | null {
     case 'AlertGroupResolved':
       if (e.data.by === 'source') return 'Resolved by the alert source';
       if (e.data.by === 'escalation') return 'Resolved by an escalation step';
-      if (e.data.by === 'maintenance') return 'Resolved: the integration\'s maintenance ended';
+      if (e.data.by === 'maintenance') return "Resolved: the integration's maintenance ended";
       return `Resolved by ${by}`;
     case 'AlertGroupUnresolved':
       return `Unresolved by ${by}`;
     case 'AlertGroupSilenced':
-      return e.data.durationSeconds === null
-        ? `Silenced forever by ${by}`
-        : `Silenced for ${formatDuration(e.data.durationSeconds)} by ${by}`;
+      return e.data.durationSeconds === null ? `Silenced forever by ${by}` : `Silenced for ${formatDuration(e.data.durationSeconds)} by ${by}`;
     case 'AlertGroupUnsilenced':
       return e.data.by === 'expired' ? 'Silence ended' : `Unsilenced by ${by}`;
     case 'EscalationStarted':

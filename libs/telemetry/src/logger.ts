@@ -58,6 +58,10 @@ export class JsonLogger implements LoggerService {
   }
   setLogLevels(_levels: LogLevel[]): void {}
   child(service: string): JsonLogger {
-    return new JsonLogger(service, Object.keys(LEVELS).find((k) => LEVELS[k] === this.min), this.out);
+    return new JsonLogger(
+      service,
+      Object.keys(LEVELS).find((k) => LEVELS[k] === this.min),
+      this.out,
+    );
   }
 }

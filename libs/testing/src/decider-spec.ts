@@ -60,6 +60,14 @@ export function specEvents<NE extends { type: string; data: unknown }, E>(opts: 
     ({
       ...e,
       schemaVersion: 1,
-      metadata: { eventId: `e${++n}`, occurredAt: opts.occurredAt, actor: opts.actor, source: opts.source, causationId: null, correlationId: 'c', traceparent: null },
+      metadata: {
+        eventId: `e${++n}`,
+        occurredAt: opts.occurredAt,
+        actor: opts.actor,
+        source: opts.source,
+        causationId: null,
+        correlationId: 'c',
+        traceparent: null,
+      },
     }) as E;
 }

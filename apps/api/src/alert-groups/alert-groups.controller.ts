@@ -36,7 +36,11 @@ export class AlertGroupsController {
     const state = one(q.state);
     if (state) {
       const s = fromOnCallState(state);
-      if (!s) throw new HttpException({ detail: `state must be one of: new, acknowledged, resolved, silenced (got ${JSON.stringify(state.slice(0, 40))})` }, HttpStatus.BAD_REQUEST);
+      if (!s)
+        throw new HttpException(
+          { detail: `state must be one of: new, acknowledged, resolved, silenced (got ${JSON.stringify(state.slice(0, 40))})` },
+          HttpStatus.BAD_REQUEST,
+        );
       filter.state = s;
     }
     if (one(q.id)) filter.id = one(q.id);

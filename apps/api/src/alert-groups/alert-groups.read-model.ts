@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, type FindOptionsWhere } from 'typeorm';
 import type { AlertGroupState } from '@dozor/contracts';
 import { AlertEntity, AlertGroupEntity, TelegramMessageEntity, TimelineEntryEntity } from '@dozor/projections';
-import { serializeAlert, serializeGroup, serializeTimeline, telegramPermalink, type AlertGroupJson, type AlertJson, type TimelineJson } from './alert-group.serializer.js';
+import {
+  serializeAlert,
+  serializeGroup,
+  serializeTimeline,
+  telegramPermalink,
+  type AlertGroupJson,
+  type AlertJson,
+  type TimelineJson,
+} from './alert-group.serializer.js';
 
 export interface AlertGroupFilter {
   id?: string;

@@ -17,14 +17,20 @@ export class ApiTokenGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     if (!this.auth.enabled) {
       throw new HttpException(
-        { detail: 'The REST API is disabled: no API token is configured. Set DOZOR_API_TOKEN (or DOZOR_API_TOKEN_FILE) and send it in the Authorization header.' },
+        {
+          detail:
+            'The REST API is disabled: no API token is configured. Set DOZOR_API_TOKEN (or DOZOR_API_TOKEN_FILE) and send it in the Authorization header.',
+        },
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
     const header = ctx.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const presented = typeof header === 'string' ? header.trim().replace(/^Bearer\s+/i, '') : '';
     if (!presented) {
-      throw new HttpException({ detail: 'Authentication credentials were not provided: send the API token in the Authorization header.' }, HttpStatus.UNAUTHORIZED);
+      throw new HttpException(
+        { detail: 'Authentication credentials were not provided: send the API token in the Authorization header.' },
+        HttpStatus.UNAUTHORIZED,
+      );
     }
     if (!this.auth.matches(presented)) throw new HttpException({ detail: 'Invalid token.' }, HttpStatus.UNAUTHORIZED);
     return true;

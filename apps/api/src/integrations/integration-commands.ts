@@ -14,7 +14,8 @@ const STATUS: Record<Extract<IntegrationCommandReply, { ok: false }>['code'], nu
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-type Action = { action: 'start_maintenance'; mode: 'maintenance' | 'debug'; durationSeconds: number | null } | { action: 'stop_maintenance' } | { action: 'status' };
+type Action =
+  { action: 'start_maintenance'; mode: 'maintenance' | 'debug'; durationSeconds: number | null } | { action: 'stop_maintenance' } | { action: 'status' };
 
 /** Sends maintenance/debug commands to the router (request-reply on `<prefix>.cmd.integration`). */
 @Injectable()
@@ -32,7 +33,16 @@ export class IntegrationCommands {
     const subject = subjects.integrationCommands(this.store.topology);
     return withSpan(
       `${subject} request`,
-      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.destination.name': subject, 'dozor.action': action.action, 'dozor.integration': integrationId } },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': subject,
+          'dozor.action': action.action,
+          'dozor.integration': integrationId,
+        },
+      },
       async () => {
         const traceparent = currentTraceparent();
         const req: IntegrationCommandRequest = { ...action, integrationId, actor: API_ACTOR, source: 'api', traceparent };
@@ -51,7 +61,10 @@ export class IntegrationCommands {
           throw new HttpException({ detail: `The router sent a reply that is not JSON: ${raw.slice(0, 200)}` }, HttpStatus.BAD_GATEWAY);
         }
         if (reply.ok) return reply.status;
-        throw new HttpException({ detail: reply.message || `the router refused (${reply.code})`, code: reply.code }, STATUS[reply.code] ?? HttpStatus.BAD_GATEWAY);
+        throw new HttpException(
+          { detail: reply.message || `the router refused (${reply.code})`, code: reply.code },
+          STATUS[reply.code] ?? HttpStatus.BAD_GATEWAY,
+        );
       },
     );
   }

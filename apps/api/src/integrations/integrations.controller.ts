@@ -32,7 +32,8 @@ export class IntegrationsController {
   @HttpCode(200)
   async start(@Param('id') id: string, @Body() body: unknown) {
     const b = (body && typeof body === 'object' ? body : {}) as { mode?: unknown; duration?: unknown };
-    const mode = b.mode === 'maintenance' || b.mode === 1 || b.mode === '1' ? 'maintenance' : b.mode === 'debug' || b.mode === 0 || b.mode === '0' ? 'debug' : null;
+    const mode =
+      b.mode === 'maintenance' || b.mode === 1 || b.mode === '1' ? 'maintenance' : b.mode === 'debug' || b.mode === 0 || b.mode === '0' ? 'debug' : null;
     if (!mode) throw bad(`mode must be "maintenance" or "debug" (or OnCall's 1 / 0), got ${JSON.stringify(b.mode ?? null)}`);
     const durationSeconds = parseDuration(b.duration);
     return serialize(await this.commands.send(checkId(id), { action: 'start_maintenance', mode, durationSeconds }));

@@ -19,7 +19,10 @@ export class UserDirectory {
   async botUsername(): Promise<string | null> {
     if (this.username || !this.telegram) return this.username;
     try {
-      const r = await fetch(`${this.telegram.apiRoot.replace(/\/$/, '')}/bot${this.telegram.botToken}/getMe`, { method: 'POST', signal: AbortSignal.timeout(3000) });
+      const r = await fetch(`${this.telegram.apiRoot.replace(/\/$/, '')}/bot${this.telegram.botToken}/getMe`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(3000),
+      });
       const body = (await r.json()) as { ok?: boolean; result?: { username?: unknown } };
       if (body.ok && typeof body.result?.username === 'string' && body.result.username) this.username = body.result.username;
     } catch {

@@ -27,9 +27,11 @@ export class UsersController {
   @Post(':id/telegram_verification_code')
   @HttpCode(201)
   async telegramVerificationCode(@Param('id') id: string) {
-    if (!this.directory) throw new HttpException({ detail: 'The users API is not available in this process (no user directory).' }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!this.directory)
+      throw new HttpException({ detail: 'The users API is not available in this process (no user directory).' }, HttpStatus.SERVICE_UNAVAILABLE);
     const user = ID.test(id) ? this.directory.find(id) : undefined;
-    if (!user) throw new HttpException({ detail: `No user with id ${JSON.stringify(id)}: users are defined in dozor.yaml (users[].id).` }, HttpStatus.NOT_FOUND);
+    if (!user)
+      throw new HttpException({ detail: `No user with id ${JSON.stringify(id)}: users are defined in dozor.yaml (users[].id).` }, HttpStatus.NOT_FOUND);
     const code = newVerificationCode();
     const codeHash = hashVerificationCode(code);
     const expiresAt = new Date(Date.now() + VERIFICATION_CODE_TTL_MS).toISOString();

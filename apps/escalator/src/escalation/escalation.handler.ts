@@ -21,7 +21,13 @@ export const ESCALATOR_GROUPS = 'escalator.alert-group';
 export const ESCALATOR_TIMERS = 'escalator.timers';
 
 const STATE_EVENTS = new Set<DozorEvent['type']>([
-  'AlertGroupCreated', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged', 'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
+  'AlertGroupCreated',
+  'AlertGroupAcknowledged',
+  'AlertGroupUnacknowledged',
+  'AlertGroupResolved',
+  'AlertGroupUnresolved',
+  'AlertGroupSilenced',
+  'AlertGroupUnsilenced',
 ]);
 
 @Injectable()
@@ -66,12 +72,21 @@ export class EscalationHandler {
       const g = agg.current;
       // Only the latest generation escalates; older ones are resolved.
       if (!g || g.alertGroupId !== alertGroupId) continue;
-      const chain = g.escalationChainId ? this.runtime.config.escalationChains.find((c) => c.id === g.escalationChainId) ?? null : null;
+      const chain = g.escalationChainId ? (this.runtime.config.escalationChains.find((c) => c.id === g.escalationChainId) ?? null) : null;
       const cause = commit.events.find((e) => STATE_EVENTS.has(e.type))!;
-      await this.decideAndAppend(alertGroupId, {
-        type: 'Reconcile', alertGroupId, groupState: groupState(g), chain: chain ? { id: chain.id, steps: chain.steps } : null,
-        integrationId: g.integrationId, aggregateKey: agg.aggregateKey!, now: this.runtime.now(),
-      }, { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId });
+      await this.decideAndAppend(
+        alertGroupId,
+        {
+          type: 'Reconcile',
+          alertGroupId,
+          groupState: groupState(g),
+          chain: chain ? { id: chain.id, steps: chain.steps } : null,
+          integrationId: g.integrationId,
+          aggregateKey: agg.aggregateKey!,
+          now: this.runtime.now(),
+        },
+        { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId },
+      );
     }
     return Outcome.done;
   }
@@ -84,7 +99,11 @@ export class EscalationHandler {
     if (!id || !parseAlertGroupId(id)) return Outcome.skipped('not an escalation subject');
     for (const e of fired) {
       if (e.type !== 'TimerFired') continue;
-      await this.decideAndAppend(id, { type: 'FireTimer', timerId: e.data.timerId, now: this.runtime.now() }, { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId });
+      await this.decideAndAppend(
+        id,
+        { type: 'FireTimer', timerId: e.data.timerId, now: this.runtime.now() },
+        { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },
+      );
     }
     return Outcome.done;
   }

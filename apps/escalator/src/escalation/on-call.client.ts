@@ -10,7 +10,9 @@ export class OnCallClient {
 
   async whoIsOnCall(schedule: string, at: string): Promise<{ users: string[] } | { error: string }> {
     try {
-      const m = await this.store.nc.request(subjects.onCallQuery(this.store.topology), JSON.stringify({ schedule, at, traceparent: currentTraceparent() }), { timeout: 3000 });
+      const m = await this.store.nc.request(subjects.onCallQuery(this.store.topology), JSON.stringify({ schedule, at, traceparent: currentTraceparent() }), {
+        timeout: 3000,
+      });
       const reply = m.json<OnCallReply>();
       return reply.ok ? { users: reply.users } : { error: reply.message };
     } catch (err) {

@@ -47,10 +47,12 @@ export class TimerStore {
    */
   async scheduleLatest(r: { timerId: string; dueAt: string; subject: string; purpose: TimerRow['purpose']; traceparent: string | null }): Promise<void> {
     await this.ds.transaction(async (m) => {
-      await m.query(
-        `DELETE FROM timers WHERE subject = $1 AND purpose = $2 AND fired_at IS NULL AND due_at < $3::timestamptz AND timer_id <> $4`,
-        [r.subject, r.purpose, r.dueAt, r.timerId],
-      );
+      await m.query(`DELETE FROM timers WHERE subject = $1 AND purpose = $2 AND fired_at IS NULL AND due_at < $3::timestamptz AND timer_id <> $4`, [
+        r.subject,
+        r.purpose,
+        r.dueAt,
+        r.timerId,
+      ]);
       await m.query(
         `INSERT INTO timers (timer_id, due_at, subject, purpose, traceparent)
          SELECT $1, $2::timestamptz, $3, $4, $5

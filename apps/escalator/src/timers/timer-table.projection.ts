@@ -34,11 +34,29 @@ export function timerFactsOf(commit: RecordedCommit, t: Topology): TimerFacts {
     if (e.type === 'EscalationStepScheduled') {
       out.rows.push({ timerId: e.data.timerId, dueAt: e.data.dueAt, subject: commit.subject, purpose: 'escalation', traceparent: tp });
     } else if (e.type === 'AlertGroupSilenced' && e.data.until) {
-      out.rows.push({ timerId: silenceTimerId(e.data.alertGroupId, e.data.until), dueAt: e.data.until, subject: commit.subject, purpose: 'silence', traceparent: tp });
+      out.rows.push({
+        timerId: silenceTimerId(e.data.alertGroupId, e.data.until),
+        dueAt: e.data.until,
+        subject: commit.subject,
+        purpose: 'silence',
+        traceparent: tp,
+      });
     } else if (e.type === 'IntegrationMaintenanceStarted' && e.data.until) {
-      out.rows.push({ timerId: maintenanceTimerId(e.data.integrationId, e.data.maintenanceId), dueAt: e.data.until, subject: commit.subject, purpose: 'maintenance', traceparent: tp });
+      out.rows.push({
+        timerId: maintenanceTimerId(e.data.integrationId, e.data.maintenanceId),
+        dueAt: e.data.until,
+        subject: commit.subject,
+        purpose: 'maintenance',
+        traceparent: tp,
+      });
     } else if (e.type === 'HeartbeatReceived') {
-      out.latest.push({ timerId: e.data.timerId, dueAt: e.data.dueAt, subject: subjects.integration(t, e.data.integrationId), purpose: 'heartbeat', traceparent: tp });
+      out.latest.push({
+        timerId: e.data.timerId,
+        dueAt: e.data.dueAt,
+        subject: subjects.integration(t, e.data.integrationId),
+        purpose: 'heartbeat',
+        traceparent: tp,
+      });
     } else if (e.type === 'TimerFired') {
       out.fired.push({ timerId: e.data.timerId, firedAt: e.data.firedAt });
     }

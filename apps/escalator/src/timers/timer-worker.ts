@@ -106,7 +106,8 @@ export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdow
       }),
     );
     const failed = results.filter((r) => r.status === 'rejected');
-    if (failed.length) this.log.error(`publishing ${failed.length} fired timers failed (relayed later): ${(failed[0] as PromiseRejectedResult).reason}`, 'timers');
+    if (failed.length)
+      this.log.error(`publishing ${failed.length} fired timers failed (relayed later): ${(failed[0] as PromiseRejectedResult).reason}`, 'timers');
     await this.timers.markPublished(published, this.runtime.clock());
   }
 }

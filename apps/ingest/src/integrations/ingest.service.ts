@@ -12,7 +12,14 @@ import {
   type Source,
   type TemplateErrorRecord,
 } from '@dozor/contracts';
-import { aggregateKeyFromDigest, fallbackGroupingKey, heartbeatTimerId, maintenanceGroupingKey, renderIntegrationTemplate, templateLabels } from '@dozor/domain';
+import {
+  aggregateKeyFromDigest,
+  fallbackGroupingKey,
+  heartbeatTimerId,
+  maintenanceGroupingKey,
+  renderIntegrationTemplate,
+  templateLabels,
+} from '@dozor/domain';
 import { EventStore, ExpectedVersion, type AppendResult } from '@dozor/eventstore';
 import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
@@ -39,7 +46,6 @@ export function heartbeatDeadline(nowMs: number, timeoutSeconds: number): number
   const bucket = heartbeatBucketMs(timeoutSeconds);
   return (Math.floor(nowMs / bucket) + 1) * bucket + timeoutSeconds * 1000;
 }
-
 
 @Injectable()
 export class IngestService {

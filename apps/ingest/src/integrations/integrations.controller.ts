@@ -30,7 +30,12 @@ export class IntegrationsController {
   ) {}
 
   @Post(':kind/:token')
-  async receive(@Param('kind') kind: string, @Param('token') token: string, @Req() req: FastifyRequest & { rawBody?: Buffer }, @Res() reply: FastifyReply): Promise<void> {
+  async receive(
+    @Param('kind') kind: string,
+    @Param('token') token: string,
+    @Req() req: FastifyRequest & { rawBody?: Buffer },
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const started = performance.now();
     await this.serve('POST', `/integrations/v1/${metricKind(kind)}/:token/`, req, reply, async (send, span) => {
       if (!isIntegrationKind(kind)) return send(404, unknownKind(kind));
@@ -102,7 +107,10 @@ export class IntegrationsController {
     });
   }
 
-  private limit(integration: IntegrationConfig, kind: IntegrationKind): { status: number; body: Record<string, unknown>; headers: Record<string, string> } | null {
+  private limit(
+    integration: IntegrationConfig,
+    kind: IntegrationKind,
+  ): { status: number; body: Record<string, unknown>; headers: Record<string, string> } | null {
     const d = this.limiter.take(integration.id, integration.rateLimit, this.runtime.clock().getTime());
     if (d.ok) return null;
     metrics.ingestRateLimited.inc({ integration: integration.id });
@@ -116,7 +124,13 @@ export class IntegrationsController {
     send(503, { detail: 'the event log is unavailable; the alert was not accepted, retry later' }, { 'retry-after': '5' });
   }
 
-  private async serve(method: string, route: string, req: FastifyRequest, reply: FastifyReply, handle: (send: Send, span: Span) => Promise<void>): Promise<void> {
+  private async serve(
+    method: string,
+    route: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    handle: (send: Send, span: Span) => Promise<void>,
+  ): Promise<void> {
     await withSpan(
       `${method} ${route}`,
       {

@@ -26,7 +26,7 @@ describe('RateLimiter (token bucket, time as a parameter)', () => {
     expect(r.take('b', limit, 0).ok).toBe(true);
   });
 
-  it('the default (3000 per 5 minutes) is ten times Grafana OnCall\'s 300', () => {
+  it("the default (3000 per 5 minutes) is ten times Grafana OnCall's 300", () => {
     const r = new RateLimiter();
     const d = { requests: 3000, perSeconds: 300 };
     let passed = 0;

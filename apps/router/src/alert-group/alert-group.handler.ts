@@ -36,7 +36,9 @@ export class AlertGroupHandler {
     if (silenceTimer && silenceTimer.type === 'TimerFired') {
       const [, alertGroupId, until] = /^silence:([^|]+)\|(.+)$/.exec(silenceTimer.data.timerId) ?? [];
       if (alertGroupId && until) {
-        await this.repo.handle(commit.subject, (state) => this.toAppend(decide({ type: 'ExpireSilence', alertGroupId, until }, state), SYSTEM_ACTORS.timer, 'system', silenceTimer.metadata));
+        await this.repo.handle(commit.subject, (state) =>
+          this.toAppend(decide({ type: 'ExpireSilence', alertGroupId, until }, state), SYSTEM_ACTORS.timer, 'system', silenceTimer.metadata),
+        );
       }
     }
     return Outcome.done;
@@ -73,7 +75,18 @@ export class AlertGroupHandler {
     const subject = subjects.alertGroup(this.runtime.settings.topology, parsed.aggregateKey);
     try {
       const out = await this.repo.handle<{ code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string }>(subject, (state) => {
-        const d = decide({ type: 'ActOnAlertGroup', action: req.action, alertGroupId: req.alertGroupId, actor: req.actor, source: req.source, durationSeconds: req.durationSeconds, now: this.runtime.now() }, state);
+        const d = decide(
+          {
+            type: 'ActOnAlertGroup',
+            action: req.action,
+            alertGroupId: req.alertGroupId,
+            actor: req.actor,
+            source: req.source,
+            durationSeconds: req.durationSeconds,
+            now: this.runtime.now(),
+          },
+          state,
+        );
         if ('rejected' in d) return { result: d.rejected };
         return { events: d.events, options: { actor: req.actor, source: req.source, correlationId: undefined } };
       });

@@ -42,7 +42,13 @@ export class HeartbeatAlerts {
     return e && e.type === 'HeartbeatReceived' ? e.data : null;
   }
 
-  async raise(integration: IntegrationConfig, incident: HeartbeatIncident, status: 'missed' | 'restored', state: IntegrationAggregate, causation: { eventId: string; correlationId: string }): Promise<void> {
+  async raise(
+    integration: IntegrationConfig,
+    incident: HeartbeatIncident,
+    status: 'missed' | 'restored',
+    state: IntegrationAggregate,
+    causation: { eventId: string; correlationId: string },
+  ): Promise<void> {
     const kind = integration.type;
     const payload = heartbeatAlertPayload(kind, {
       integrationId: integration.id,
@@ -60,7 +66,12 @@ export class HeartbeatAlerts {
     let groupingError: TemplateErrorRecord | null = null;
     if (mode?.mode === 'maintenance') groupingKey = maintenanceGroupingKey(mode.maintenanceId);
     else {
-      const r = renderIntegrationTemplate(integration.templates, 'grouping_id', { payload, labels: templateLabels(kind, payload), integrationName: integration.name }, { now: now.getTime() });
+      const r = renderIntegrationTemplate(
+        integration.templates,
+        'grouping_id',
+        { payload, labels: templateLabels(kind, payload), integrationName: integration.name },
+        { now: now.getTime() },
+      );
       if (r?.ok) groupingKey = r.output;
       else {
         groupingKey = fallbackGroupingKey(bodySha256);

@@ -82,7 +82,12 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
       for (let attempt = 1; attempt <= 10 && !this.stopped; attempt++) {
         try {
           for (const integration of this.runtime.config.integrations) {
-            await this.decideOn(integration.id, { type: 'ApplyConfiguredMaintenance', integrationId: integration.id, desired: integration.maintenance, now: this.runtime.now() }, CONFIG_ACTOR, 'system');
+            await this.decideOn(
+              integration.id,
+              { type: 'ApplyConfiguredMaintenance', integrationId: integration.id, desired: integration.maintenance, now: this.runtime.now() },
+              CONFIG_ACTOR,
+              'system',
+            );
           }
           return;
         } catch (err) {
@@ -99,11 +104,14 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
   }
 
   private async decideOn(integrationId: string, cmd: IntegrationCommand, actor: Actor, source: Source, causation?: Causation) {
-    return this.repo.handle<{ code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string }>(subjects.integration(this.topology, integrationId), (state) => {
-      const d = decideIntegration(cmd, state);
-      if ('rejected' in d) return { result: d.rejected };
-      return { events: d.events, options: { actor, source, causation } };
-    });
+    return this.repo.handle<{ code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string }>(
+      subjects.integration(this.topology, integrationId),
+      (state) => {
+        const d = decideIntegration(cmd, state);
+        if ('rejected' in d) return { result: d.rejected };
+        return { events: d.events, options: { actor, source, causation } };
+      },
+    );
   }
 
   @EventPattern(ROUTER_INTEGRATION)
@@ -124,7 +132,12 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
         const last = await this.heartbeats.lastHeartbeat(integrationId);
         await this.decideOn(
           integrationId,
-          { type: 'CheckHeartbeat', integrationId, timerId: e.data.timerId, lastHeartbeat: last && { timerId: last.timerId, receivedAt: last.receivedAt, dueAt: last.dueAt } },
+          {
+            type: 'CheckHeartbeat',
+            integrationId,
+            timerId: e.data.timerId,
+            lastHeartbeat: last && { timerId: last.timerId, receivedAt: last.receivedAt, dueAt: last.dueAt },
+          },
           SYSTEM_ACTORS.timer,
           'system',
           causation,
@@ -147,15 +160,25 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
     if (!hb || hb.type !== 'HeartbeatReceived' || !this.integration(hb.data.integrationId)) return Outcome.skipped('no heartbeat of this config');
     const { state } = await this.repo.load(subjects.integration(this.topology, hb.data.integrationId));
     if (!heartbeatMissing(state)) return Outcome.skipped('heartbeat was not missing');
-    await this.decideOn(hb.data.integrationId, { type: 'NoteHeartbeat', integrationId: hb.data.integrationId, receivedAt: hb.data.receivedAt }, SYSTEM_ACTORS.router, 'system', {
-      eventId: hb.metadata.eventId,
-      correlationId: hb.metadata.correlationId,
-    });
+    await this.decideOn(
+      hb.data.integrationId,
+      { type: 'NoteHeartbeat', integrationId: hb.data.integrationId, receivedAt: hb.data.receivedAt },
+      SYSTEM_ACTORS.router,
+      'system',
+      {
+        eventId: hb.metadata.eventId,
+        correlationId: hb.metadata.correlationId,
+      },
+    );
     return Outcome.done;
   }
 
   private async closeMaintenanceGroup(integrationId: string, maintenanceId: string, causation: Causation): Promise<void> {
-    const key = aggregateKeyFromDigest(createHash('sha256').update(`${integrationId}\n${maintenanceGroupingKey(maintenanceId)}`).digest());
+    const key = aggregateKeyFromDigest(
+      createHash('sha256')
+        .update(`${integrationId}\n${maintenanceGroupingKey(maintenanceId)}`)
+        .digest(),
+    );
     await this.groups.handle(subjects.alertGroup(this.topology, key), (state) => {
       const d = decide({ type: 'CloseMaintenanceGroup' }, state);
       if ('rejected' in d) return { result: null };
@@ -188,13 +211,22 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
   @MessagePattern(ROUTER_INTEGRATION_COMMANDS)
   async onCommand(@Payload() req: IntegrationCommandRequest): Promise<IntegrationCommandReply> {
     if (!req || typeof req.integrationId !== 'string') return { ok: false, code: 'bad_request', message: 'integrationId is required' };
-    if (!this.integration(req.integrationId)) return { ok: false, code: 'not_found', message: `integration ${JSON.stringify(req.integrationId.slice(0, 64))} not found` };
+    if (!this.integration(req.integrationId))
+      return { ok: false, code: 'not_found', message: `integration ${JSON.stringify(req.integrationId.slice(0, 64))} not found` };
     if (!req.actor || typeof req.actor.id !== 'string') return { ok: false, code: 'bad_request', message: 'actor is required' };
     let cmd: IntegrationCommand | null = null;
     switch (req.action) {
       case 'start_maintenance':
-        if (req.mode !== 'maintenance' && req.mode !== 'debug') return { ok: false, code: 'bad_request', message: `mode must be maintenance or debug, got ${JSON.stringify(req.mode)}` };
-        cmd = { type: 'StartMaintenance', integrationId: req.integrationId, mode: req.mode, durationSeconds: req.durationSeconds ?? null, origin: 'api', now: this.runtime.now() };
+        if (req.mode !== 'maintenance' && req.mode !== 'debug')
+          return { ok: false, code: 'bad_request', message: `mode must be maintenance or debug, got ${JSON.stringify(req.mode)}` };
+        cmd = {
+          type: 'StartMaintenance',
+          integrationId: req.integrationId,
+          mode: req.mode,
+          durationSeconds: req.durationSeconds ?? null,
+          origin: 'api',
+          now: this.runtime.now(),
+        };
         break;
       case 'stop_maintenance':
         cmd = { type: 'StopMaintenance', integrationId: req.integrationId };
@@ -227,7 +259,9 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
     return {
       integrationId,
       maintenance: m && { maintenanceId: m.maintenanceId, mode: m.mode, startedAt: m.startedAt, until: m.until, origin: m.origin },
-      heartbeat: integration.heartbeat ? { lastHeartbeatAt: last?.receivedAt ?? null, dueAt: last?.dueAt ?? null, missing: heartbeatMissing(state) !== null } : null,
+      heartbeat: integration.heartbeat
+        ? { lastHeartbeatAt: last?.receivedAt ?? null, dueAt: last?.dueAt ?? null, missing: heartbeatMissing(state) !== null }
+        : null,
     };
   }
 }

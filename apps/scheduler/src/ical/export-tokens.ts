@@ -17,7 +17,10 @@ export type ExportTarget = { kind: 'schedule' | 'user'; id: string };
 export class IcalExportTokens {
   private readonly key: Buffer | null;
 
-  constructor(@Inject(ApiAuth) auth: ApiAuth, @Inject(Runtime) private readonly runtime: Runtime) {
+  constructor(
+    @Inject(ApiAuth) auth: ApiAuth,
+    @Inject(Runtime) private readonly runtime: Runtime,
+  ) {
     const secret = process.env.DOZOR_ICAL_SECRET?.trim() || auth.token;
     this.key = secret ? createHash('sha256').update(`dozor-ical-export\n${secret}`, 'utf8').digest() : null;
   }

@@ -37,7 +37,8 @@ export function feedSpecs(schedules: readonly ScheduleDef[], configFile: string)
     const refreshMs = src.refreshSeconds * 1000;
     const file = (f: string | null) => (f ? resolve(base, f) : null);
     if (src.url || src.file) out.push({ scheduleId: s.id, feed: 'primary', url: src.url, file: file(src.file), refreshMs });
-    if (src.overridesUrl || src.overridesFile) out.push({ scheduleId: s.id, feed: 'overrides', url: src.overridesUrl, file: file(src.overridesFile), refreshMs });
+    if (src.overridesUrl || src.overridesFile)
+      out.push({ scheduleId: s.id, feed: 'overrides', url: src.overridesUrl, file: file(src.overridesFile), refreshMs });
   }
   return out;
 }
@@ -109,7 +110,8 @@ export class IcalFeeds implements OnApplicationBootstrap, OnApplicationShutdown 
       const now = this.schedules.runtime.clock().getTime();
       const check = importIcal(ics, { users: this.schedules.icalUsers(), from: now, to: now + 86_400_000, overrides: spec.feed === 'overrides' });
       for (const w of check.warnings) this.log.warn(`${what}: ${w}`, 'scheduler');
-      for (const u of check.unmatched) this.log.warn(`${what}: event ${u.uid} at ${u.start} names no known user (${u.names.join(', ')}); the shift is kept with nobody on call`, 'scheduler');
+      for (const u of check.unmatched)
+        this.log.warn(`${what}: event ${u.uid} at ${u.start} names no known user (${u.names.join(', ')}); the shift is kept with nobody on call`, 'scheduler');
     } catch (err) {
       this.log.warn(`${what}: cannot be fetched or read, keeping the last good import: ${(err as Error).message}`, 'scheduler');
       return 'failed';

@@ -14,11 +14,17 @@ const detail = (f: () => unknown): string => {
 
 describe('dateWindow', () => {
   it('reads dates as UTC days, the end date exclusive (as OnCall’s final_shifts)', () => {
-    expect(dateWindow({ start_date: '2024-01-01', end_date: '2024-01-03' }, { required: true })).toEqual({ from: Date.parse('2024-01-01T00:00:00Z'), to: Date.parse('2024-01-03T00:00:00Z') });
+    expect(dateWindow({ start_date: '2024-01-01', end_date: '2024-01-03' }, { required: true })).toEqual({
+      from: Date.parse('2024-01-01T00:00:00Z'),
+      to: Date.parse('2024-01-03T00:00:00Z'),
+    });
   });
 
   it('takes instants with an offset as they are', () => {
-    expect(dateWindow({ start_date: '2024-01-01T09:00:00+02:00', end_date: '2024-01-01T10:00:00Z' }, { required: true })).toEqual({ from: Date.parse('2024-01-01T07:00:00Z'), to: Date.parse('2024-01-01T10:00:00Z') });
+    expect(dateWindow({ start_date: '2024-01-01T09:00:00+02:00', end_date: '2024-01-01T10:00:00Z' }, { required: true })).toEqual({
+      from: Date.parse('2024-01-01T07:00:00Z'),
+      to: Date.parse('2024-01-01T10:00:00Z'),
+    });
   });
 
   it('uses defaults when not required', () => {

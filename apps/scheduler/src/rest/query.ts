@@ -76,7 +76,10 @@ export function dateWindow(q: Q, opts: { required: boolean; defaultFrom?: number
 function instantOf(v: string, field: string): number {
   const t = v.trim();
   const ms = DATE.test(t) ? Date.parse(`${t}T00:00:00Z`) : INSTANT.test(t) ? Date.parse(t) : NaN;
-  if (!Number.isFinite(ms)) throw badRequest(`${field} must be an ISO 8601 date (2024-01-01) or a date-time with an offset (2024-01-01T09:00:00Z), got ${JSON.stringify(t.slice(0, 40))}`);
+  if (!Number.isFinite(ms))
+    throw badRequest(
+      `${field} must be an ISO 8601 date (2024-01-01) or a date-time with an offset (2024-01-01T09:00:00Z), got ${JSON.stringify(t.slice(0, 40))}`,
+    );
   return ms;
 }
 

@@ -85,16 +85,35 @@ export function serializeRotation(r: RotationDef, scheduleId: string) {
 
 export function serializeSingle(s: SingleShiftDef, scheduleId: string) {
   return {
-    id: s.id, schedule_id: scheduleId, team_id: null, name: s.name, type: 'single_event' as const, time_zone: s.timeZone, level: s.level,
-    start: s.start, duration: s.duration, rotation_start: s.start, users: s.users,
+    id: s.id,
+    schedule_id: scheduleId,
+    team_id: null,
+    name: s.name,
+    type: 'single_event' as const,
+    time_zone: s.timeZone,
+    level: s.level,
+    start: s.start,
+    duration: s.duration,
+    rotation_start: s.start,
+    users: s.users,
   };
 }
 
 /** OnCall drops `level` from overrides; Dozor's overrides have levels, so it stays. `shift_swap` names the swap that made it. */
 export function serializeOverride(o: OverrideDef, scheduleId: string, shiftSwap: string | null) {
   return {
-    id: o.id, schedule_id: scheduleId, team_id: null, name: o.id, type: 'override' as const, time_zone: o.timeZone, level: o.level,
-    start: o.start, duration: o.duration, rotation_start: o.start, users: o.users, shift_swap: shiftSwap,
+    id: o.id,
+    schedule_id: scheduleId,
+    team_id: null,
+    name: o.id,
+    type: 'override' as const,
+    time_zone: o.timeZone,
+    level: o.level,
+    start: o.start,
+    duration: o.duration,
+    rotation_start: o.start,
+    users: o.users,
+    shift_swap: shiftSwap,
   };
 }
 
@@ -131,7 +150,9 @@ export function serializeSwapSummary(w: SwapState, nowMs: number) {
 export function serializeSwap(w: SwapState, nowMs: number, finalShifts: FinalShift[], users: readonly UserConfig[]) {
   const byId = new Map(users.map((u) => [u.id, u]));
   const overrideIds = new Set(w.overrides.map((o) => o.id));
-  const relevant = finalShifts.filter((f) => (w.status === 'taken' ? f.source?.kind === 'override' && overrideIds.has(f.source.id) : f.users.includes(w.beneficiary)));
+  const relevant = finalShifts.filter((f) =>
+    w.status === 'taken' ? f.source?.kind === 'override' && overrideIds.has(f.source.id) : f.users.includes(w.beneficiary),
+  );
   return {
     ...serializeSwapSummary(w, nowMs),
     shifts: relevant.map((f) => ({

@@ -47,7 +47,11 @@ export class SchedulesController {
   async list(@Query() q: Q, @Req() req: FastifyRequest) {
     const name = one(q.name);
     const all = (await this.schedules.list()).filter((s) => name === undefined || s.definition.name === name);
-    return paginate(all.map((s) => serializeSchedule(s, this.onCallNow(s))), q, req);
+    return paginate(
+      all.map((s) => serializeSchedule(s, this.onCallNow(s))),
+      q,
+      req,
+    );
   }
 
   @Get(':id')
@@ -139,7 +143,10 @@ export class IcalExportController {
 
   private window(q: Q): { from: number; to: number; now: number } {
     const now = this.schedules.runtime.clock().getTime();
-    return { ...dateWindow(q, { required: false, defaultFrom: now - EXPORT_PAST_DAYS * DAY_MS, defaultTo: now + EXPORT_FUTURE_DAYS * DAY_MS, maxDays: 366 }), now };
+    return {
+      ...dateWindow(q, { required: false, defaultFrom: now - EXPORT_PAST_DAYS * DAY_MS, defaultTo: now + EXPORT_FUTURE_DAYS * DAY_MS, maxDays: 366 }),
+      now,
+    };
   }
 
   @Get('api/v1/schedules/:id/export')

@@ -13,16 +13,18 @@ export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config' };
 export function decideConfigure(state: ScheduleAggregate, def: ScheduleDef, origin: string): NewEvent[] {
   const sha = definitionSha256(def);
   if (state.definitionSha256 === sha && !state.removed) return [];
-  return [{
-    type: 'ScheduleConfigured',
-    data: {
-      scheduleId: def.id,
-      change: state.definition === null || state.removed ? 'created' : 'updated',
-      definitionSha256: sha,
-      definition: toDefinitionJson(redactedDefinition(def)),
-      origin,
+  return [
+    {
+      type: 'ScheduleConfigured',
+      data: {
+        scheduleId: def.id,
+        change: state.definition === null || state.removed ? 'created' : 'updated',
+        definitionSha256: sha,
+        definition: toDefinitionJson(redactedDefinition(def)),
+        origin,
+      },
     },
-  }];
+  ];
 }
 
 export function decideRemove(state: ScheduleAggregate, scheduleId: string, origin: string): NewEvent[] {
@@ -62,7 +64,9 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
       if (r.appended && !r.appended.duplicate) {
         appended++;
         const e = r.appended.events[0]!;
-        this.log.info(`schedule ${def.id}: configuration ${e.type === 'ScheduleConfigured' ? e.data.change : 'changed'} (seq ${r.appended.seq})`, { schedule: def.id });
+        this.log.info(`schedule ${def.id}: configuration ${e.type === 'ScheduleConfigured' ? e.data.change : 'changed'} (seq ${r.appended.seq})`, {
+          schedule: def.id,
+        });
       }
     }
     for (const subject of await this.scheduleSubjects()) {

@@ -12,7 +12,15 @@ function stamp(e: NewEvent, at = '2030-01-01T00:00:00.000Z'): DozorEvent {
   return {
     ...e,
     schemaVersion: SCHEMA_VERSIONS[e.type],
-    metadata: { eventId: `e${n}`, occurredAt: at, actor: { kind: 'system', id: 'spec' }, source: 'system', causationId: null, correlationId: `e${n}`, traceparent: null },
+    metadata: {
+      eventId: `e${n}`,
+      occurredAt: at,
+      actor: { kind: 'system', id: 'spec' },
+      source: 'system',
+      causationId: null,
+      correlationId: `e${n}`,
+      traceparent: null,
+    },
   } as DozorEvent;
 }
 
@@ -30,21 +38,39 @@ const configured = (d: ScheduleDef): NewEvent => decideConfigure(initialSchedule
 const override = defineOverride({ id: 'swap-S1', start: '2030-01-02T00:00:00.000Z', duration: 3600, users: ['bob'], level: 1 });
 const requested: NewEvent = {
   type: 'ShiftSwapRequested',
-  data: { scheduleId: 'ops', swapId: 'S1', beneficiary: 'alice', swapStart: '2030-01-02T00:00:00.000Z', swapEnd: '2030-01-02T01:00:00.000Z', description: null },
+  data: {
+    scheduleId: 'ops',
+    swapId: 'S1',
+    beneficiary: 'alice',
+    swapStart: '2030-01-02T00:00:00.000Z',
+    swapEnd: '2030-01-02T01:00:00.000Z',
+    description: null,
+  },
 };
 const taken: NewEvent = { type: 'ShiftSwapTaken', data: { scheduleId: 'ops', swapId: 'S1', beneficiary: 'alice', benefactor: 'bob', overrides: [override] } };
 
 describe('configuration decisions', () => {
   it('appends a created definition to an empty subject', () => {
     const [e] = decideConfigure(initialScheduleState(), def, 'dozor.yaml');
-    expect(e).toEqual({ type: 'ScheduleConfigured', data: { scheduleId: 'ops', change: 'created', definitionSha256: definitionSha256(def), definition: JSON.parse(JSON.stringify(def)), origin: 'dozor.yaml' } });
+    expect(e).toEqual({
+      type: 'ScheduleConfigured',
+      data: {
+        scheduleId: 'ops',
+        change: 'created',
+        definitionSha256: definitionSha256(def),
+        definition: JSON.parse(JSON.stringify(def)),
+        origin: 'dozor.yaml',
+      },
+    });
   });
 
   it('appends nothing when the definition is unchanged, an update when it changed', () => {
     const s = given(configured(def));
     expect(decideConfigure(s, def, 'dozor.yaml')).toEqual([]);
     const changed = { ...def, name: 'Ops team' };
-    expect(decideConfigure(s, changed, 'dozor.yaml')).toEqual([expect.objectContaining({ data: expect.objectContaining({ change: 'updated', definitionSha256: definitionSha256(changed) }) })]);
+    expect(decideConfigure(s, changed, 'dozor.yaml')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ change: 'updated', definitionSha256: definitionSha256(changed) }) }),
+    ]);
   });
 
   it('removes once, and a schedule configured again after removal is created', () => {
@@ -58,7 +84,17 @@ describe('configuration decisions', () => {
   });
 
   it('keeps the secret parts of iCal URLs out of the event, yet notices when they change', () => {
-    const ical = defineSchedule({ id: 'cal', type: 'ical', ical: { url: 'https://calendar.example.com/ical/team/private-abc123/basic.ics?x=1', file: null, overridesUrl: null, overridesFile: null, refreshSeconds: 600 } });
+    const ical = defineSchedule({
+      id: 'cal',
+      type: 'ical',
+      ical: {
+        url: 'https://calendar.example.com/ical/team/private-abc123/basic.ics?x=1',
+        file: null,
+        overridesUrl: null,
+        overridesFile: null,
+        refreshSeconds: 600,
+      },
+    });
     const [e] = decideConfigure(initialScheduleState(), ical, 'dozor.yaml');
     expect(JSON.stringify(e)).not.toContain('abc123');
     expect((e!.data as { definition: ScheduleDef }).definition.ical!.url).toBe('https://calendar.example.com/…');
@@ -103,7 +139,9 @@ describe('iCal feed decisions', () => {
 
   it('appends a calendar only when its content changed', () => {
     const first = decideIcalImport(initialScheduleState(), spec, 'https://x.example/…', 'BEGIN:VCALENDAR', 'sha-1');
-    expect(first).toEqual([{ type: 'ScheduleIcalImported', data: { scheduleId: 'ops', feed: 'primary', origin: 'https://x.example/…', sha256: 'sha-1', ics: 'BEGIN:VCALENDAR' } }]);
+    expect(first).toEqual([
+      { type: 'ScheduleIcalImported', data: { scheduleId: 'ops', feed: 'primary', origin: 'https://x.example/…', sha256: 'sha-1', ics: 'BEGIN:VCALENDAR' } },
+    ]);
     const s = given(first[0]!);
     expect(s.feeds.primary).toMatchObject({ sha256: 'sha-1', seq: 1 });
     expect(decideIcalImport(s, spec, 'o', 'BEGIN:VCALENDAR', 'sha-1')).toEqual([]);
@@ -112,7 +150,11 @@ describe('iCal feed decisions', () => {
   });
 
   it('reads feeds from the config, files relative to the config file', () => {
-    const cal = defineSchedule({ id: 'cal', type: 'ical', ical: { url: null, file: 'team.ics', overridesUrl: 'webcal://x.example/o.ics', overridesFile: null, refreshSeconds: 60 } });
+    const cal = defineSchedule({
+      id: 'cal',
+      type: 'ical',
+      ical: { url: null, file: 'team.ics', overridesUrl: 'webcal://x.example/o.ics', overridesFile: null, refreshSeconds: 60 },
+    });
     expect(feedSpecs([def, cal], '/etc/dozor/dozor.yaml')).toEqual([
       { scheduleId: 'cal', feed: 'primary', url: null, file: '/etc/dozor/team.ics', refreshMs: 60_000 },
       { scheduleId: 'cal', feed: 'overrides', url: 'webcal://x.example/o.ics', file: null, refreshMs: 60_000 },

@@ -72,8 +72,17 @@ export function evolveSchedule(s: ScheduleAggregate, e: DozorEvent, seq: number)
       const d = e.data;
       if (s.swaps.some((w) => w.id === d.swapId)) return s;
       const swap: SwapState = {
-        id: d.swapId, scheduleId: d.scheduleId, beneficiary: d.beneficiary, benefactor: null, swapStart: d.swapStart, swapEnd: d.swapEnd,
-        description: d.description, status: 'open', overrides: [], createdAt: at, updatedAt: at,
+        id: d.swapId,
+        scheduleId: d.scheduleId,
+        beneficiary: d.beneficiary,
+        benefactor: null,
+        swapStart: d.swapStart,
+        swapEnd: d.swapEnd,
+        description: d.description,
+        status: 'open',
+        overrides: [],
+        createdAt: at,
+        updatedAt: at,
       };
       return { ...s, swaps: [...s.swaps, swap] };
     }

@@ -5,9 +5,7 @@ import { decideShiftSwap, finalSchedule, type ScheduleDef } from '@dozor/domain'
 import { ScheduleRepository, type LoadedSchedule } from '../schedule/schedule.repository.js';
 import { swapStatus, type ScheduleAggregate, type SwapState } from '../schedule/schedule.state.js';
 
-export type SwapOutcome =
-  | { ok: true; schedule: LoadedSchedule; swap: SwapState }
-  | { ok: false; status: 400 | 404 | 409; detail: string };
+export type SwapOutcome = { ok: true; schedule: LoadedSchedule; swap: SwapState } | { ok: false; status: 400 | 404 | 409; detail: string };
 
 export interface SwapRequestInput {
   scheduleId: string;
@@ -60,10 +58,19 @@ export class ShiftSwapsService {
       if (!isOnCall(effective, input.beneficiary, input.swapStart, input.swapEnd)) {
         return { result: fail(400, `${input.beneficiary} is not on call in schedule ${found.id} between ${iso(input.swapStart)} and ${iso(input.swapEnd)}`) };
       }
-      const events: NewEvent[] = [{
-        type: 'ShiftSwapRequested',
-        data: { scheduleId: found.id, swapId, beneficiary: input.beneficiary, swapStart: iso(input.swapStart), swapEnd: iso(input.swapEnd), description: input.description },
-      }];
+      const events: NewEvent[] = [
+        {
+          type: 'ShiftSwapRequested',
+          data: {
+            scheduleId: found.id,
+            swapId,
+            beneficiary: input.beneficiary,
+            swapStart: iso(input.swapStart),
+            swapEnd: iso(input.swapEnd),
+            description: input.description,
+          },
+        },
+      ];
       return { events, options: { actor: this.actorOf(input.beneficiary), source: 'api' } };
     });
     return r.result ?? this.outcome(found, r.state, swapId);
@@ -85,10 +92,12 @@ export class ShiftSwapsService {
       const effective = this.schedules.effective(withState(found, state, version), start, end);
       const d = decideShiftSwap(effective, { id: `swap-${swapId}`, requester: swap.beneficiary, taker: benefactor, start, end });
       if (!d.ok) return { result: fail(409, d.message) };
-      const events: NewEvent[] = [{
-        type: 'ShiftSwapTaken',
-        data: { scheduleId: found.id, swapId, beneficiary: swap.beneficiary, benefactor, overrides: d.overrides },
-      }];
+      const events: NewEvent[] = [
+        {
+          type: 'ShiftSwapTaken',
+          data: { scheduleId: found.id, swapId, beneficiary: swap.beneficiary, benefactor, overrides: d.overrides },
+        },
+      ];
       return { events, options: { actor: this.actorOf(benefactor), source: 'api' } };
     });
     return r.result ?? this.outcome(found, r.state, swapId);

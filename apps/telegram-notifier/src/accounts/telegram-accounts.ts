@@ -72,14 +72,22 @@ export class TelegramAccounts {
       }
       if (!userId) continue;
       const user = this.runtime.config.users.find((u) => u.id === userId);
-      if (!user) return { found: true, linked: false, reply: `This verification code belongs to the Dozor user ${userId}, who is no longer in the configuration.` };
+      if (!user)
+        return { found: true, linked: false, reply: `This verification code belongs to the Dozor user ${userId}, who is no longer in the configuration.` };
       const r = await this.users.handle<string>(subjects.user(t, user.id), (state) => {
         const d = decideTelegramLink(state, { userId: user.id, codeHash, telegramUserId: String(telegramUserId), chatId: String(chatId), now });
         if (!d.ok) return { result: codeRefusal(d.status) };
-        return { events: [{ type: 'TelegramAccountLinked', data: d.linked }], options: { actor: { kind: 'user', id: user.id, name: user.name }, source: 'telegram' } };
+        return {
+          events: [{ type: 'TelegramAccountLinked', data: d.linked }],
+          options: { actor: { kind: 'user', id: user.id, name: user.name }, source: 'telegram' },
+        };
       });
       if (r.result !== undefined) return { found: true, linked: false, reply: r.result };
-      return { found: true, linked: true, reply: `Linked to Dozor user ${user.name}. Alerts escalated to you arrive here, and you can act on them with the buttons.` };
+      return {
+        found: true,
+        linked: true,
+        reply: `Linked to Dozor user ${user.name}. Alerts escalated to you arrive here, and you can act on them with the buttons.`,
+      };
     }
     return { found: false };
   }

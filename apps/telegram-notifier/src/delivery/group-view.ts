@@ -4,7 +4,12 @@ import type { GroupView } from '../telegram/index.js';
 import type { RenderedTelegram } from './telegram-templates.js';
 
 /** The Telegram view of the current generation, or null when the id is not the current one. */
-export function viewOf(agg: AlertGroupAggregate, alertGroupId: string, config: DozorConfig, telegram?: { alertGroupId: string; rendered: RenderedTelegram } | null): GroupView | null {
+export function viewOf(
+  agg: AlertGroupAggregate,
+  alertGroupId: string,
+  config: DozorConfig,
+  telegram?: { alertGroupId: string; rendered: RenderedTelegram } | null,
+): GroupView | null {
   const g = agg.current;
   if (!g || g.alertGroupId !== alertGroupId) return null;
   const integration = config.integrations.find((i) => i.id === g.integrationId);
@@ -20,9 +25,9 @@ export function viewOf(agg: AlertGroupAggregate, alertGroupId: string, config: D
     description: g.commonAnnotations.description,
     sourceLink: g.sourceLink ?? undefined,
     integrationName: integration?.name ?? g.integrationId,
-    acknowledgedBy: state === 'acknowledged' ? g.acknowledgedBy ?? undefined : undefined,
-    resolvedBy: state === 'resolved' ? g.resolvedBy ?? undefined : undefined,
-    silencedUntil: state === 'silenced' ? g.silencedUntil ?? undefined : undefined,
+    acknowledgedBy: state === 'acknowledged' ? (g.acknowledgedBy ?? undefined) : undefined,
+    resolvedBy: state === 'resolved' ? (g.resolvedBy ?? undefined) : undefined,
+    silencedUntil: state === 'silenced' ? (g.silencedUntil ?? undefined) : undefined,
     truncatedAlerts: g.truncatedAlerts || undefined,
     ...templated(telegram?.alertGroupId === g.alertGroupId ? telegram.rendered : null),
   };

@@ -15,7 +15,13 @@ export const NOTIFIER_REQUESTS = 'notifier.requests';
 export const NOTIFIER_STATE = 'notifier.state';
 
 const EDIT_ON = new Set<DozorEvent['type']>([
-  'AlertAdded', 'AlertGroupAcknowledged', 'AlertGroupUnacknowledged', 'AlertGroupResolved', 'AlertGroupUnresolved', 'AlertGroupSilenced', 'AlertGroupUnsilenced',
+  'AlertAdded',
+  'AlertGroupAcknowledged',
+  'AlertGroupUnacknowledged',
+  'AlertGroupResolved',
+  'AlertGroupUnresolved',
+  'AlertGroupSilenced',
+  'AlertGroupUnsilenced',
 ]);
 
 /** The alert-group aggregate plus the current group's telegram_title/telegram_message, rendered once from its first alert. */
@@ -29,7 +35,9 @@ export function evolveNotifierGroup(s: NotifierGroupState, e: DozorEvent, runtim
   const g = s.agg.current;
   if (e.type !== 'AlertAdded' || !g || g.alertGroupId !== e.data.alertGroupId || g.alertsCount !== 0) return agg === s.agg ? s : { ...s, agg };
   const integration = runtime.config.integrations.find((i) => i.id === g.integrationId);
-  const rendered = integration ? renderTelegramTemplates(integration, g, e.data.payload, { publicUrl: runtime.settings.publicUrl, now: Date.parse(e.metadata.occurredAt) }) : null;
+  const rendered = integration
+    ? renderTelegramTemplates(integration, g, e.data.payload, { publicUrl: runtime.settings.publicUrl, now: Date.parse(e.metadata.occurredAt) })
+    : null;
   return { agg, telegram: rendered ? { alertGroupId: g.alertGroupId, rendered } : null };
 }
 
@@ -97,9 +105,22 @@ export class NotificationHandler {
     if (done.has(req.notificationId)) return Outcome.skipped('already delivered');
     const causation = { eventId: meta.eventId, correlationId: meta.correlationId };
     const fail = async (reason: string, permanent: boolean) => {
-      await this.store.append(subject, [{ type: 'NotificationFailed', data: { alertGroupId: req.alertGroupId, notificationId: req.notificationId, userId: req.userId, channel: 'telegram', reason, permanent } }], {
-        expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', causation, msgId: `${req.notificationId}:failed:${permanent}`,
-      });
+      await this.store.append(
+        subject,
+        [
+          {
+            type: 'NotificationFailed',
+            data: { alertGroupId: req.alertGroupId, notificationId: req.notificationId, userId: req.userId, channel: 'telegram', reason, permanent },
+          },
+        ],
+        {
+          expected: ExpectedVersion.any,
+          actor: SYSTEM_ACTORS.telegram,
+          source: 'system',
+          causation,
+          msgId: `${req.notificationId}:failed:${permanent}`,
+        },
+      );
     };
     const user = this.runtime.config.users.find((u) => u.id === req.userId);
     const account = user ? await this.accounts.accountOf(user) : null;
@@ -124,7 +145,19 @@ export class NotificationHandler {
     }
     await this.store.append(
       subject,
-      [{ type: 'NotificationSent', data: { alertGroupId: req.alertGroupId, notificationId: req.notificationId, userId: req.userId, channel: 'telegram', chatId: account.chatId, messageId: sent.messageId } }],
+      [
+        {
+          type: 'NotificationSent',
+          data: {
+            alertGroupId: req.alertGroupId,
+            notificationId: req.notificationId,
+            userId: req.userId,
+            channel: 'telegram',
+            chatId: account.chatId,
+            messageId: sent.messageId,
+          },
+        },
+      ],
       { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', causation, msgId: `${req.notificationId}:sent` },
     );
     // The group may have changed while the message was on its way, before its reference was in the log.

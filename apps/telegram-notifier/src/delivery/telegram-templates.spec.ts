@@ -61,13 +61,48 @@ describe('telegram_title and telegram_message', () => {
     const c = config();
     const runtime = { config: c, settings: { publicUrl: 'http://dozor.example' } } as never;
     const payload = fixture('firing-truncated.json');
-    const ev = (e: NewEvent): DozorEvent => ({ ...e, schemaVersion: 1, metadata: { eventId: 'e', occurredAt: '2026-11-24T01:00:00Z', actor: { kind: 'system', id: 'router' }, source: 'system', causationId: null, correlationId: 'c', traceparent: null } }) as DozorEvent;
+    const ev = (e: NewEvent): DozorEvent =>
+      ({
+        ...e,
+        schemaVersion: 1,
+        metadata: {
+          eventId: 'e',
+          occurredAt: '2026-11-24T01:00:00Z',
+          actor: { kind: 'system', id: 'router' },
+          source: 'system',
+          causationId: null,
+          correlationId: 'c',
+          traceparent: null,
+        },
+      }) as DozorEvent;
     const id = group.alertGroupId;
     const created = ev({
       type: 'AlertGroupCreated',
-      data: { alertGroupId: id, aggregateKey: 'abcdefghijklmnopqrst', integrationId: 'am', groupingKey: 'g', routeId: 'default', escalationChainId: null, title: 't', severity: 'info', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, sourceLink: 'http://vm:19093' },
+      data: {
+        alertGroupId: id,
+        aggregateKey: 'abcdefghijklmnopqrst',
+        integrationId: 'am',
+        groupingKey: 'g',
+        routeId: 'default',
+        escalationChainId: null,
+        title: 't',
+        severity: 'info',
+        groupLabels: {},
+        commonLabels: {},
+        commonAnnotations: {},
+        sourceLink: 'http://vm:19093',
+      },
     });
-    const added = (n: number, p: unknown) => ev({ type: 'AlertAdded', data: { alertGroupId: id, receiptId: `r${n}`, alert: { alertId: `r${n}`, status: 'firing', firing: [], resolved: [], title: 't', receivedAt: '2026-11-24T01:00:00Z' }, payload: p as never } });
+    const added = (n: number, p: unknown) =>
+      ev({
+        type: 'AlertAdded',
+        data: {
+          alertGroupId: id,
+          receiptId: `r${n}`,
+          alert: { alertId: `r${n}`, status: 'firing', firing: [], resolved: [], title: 't', receivedAt: '2026-11-24T01:00:00Z' },
+          payload: p as never,
+        },
+      });
     let s: NotifierGroupState = { agg: initialState() as AlertGroupAggregate, telegram: null };
     for (const e of [created, added(1, payload), added(2, { ...payload, commonLabels: { alertname: 'Other' } })]) s = evolveNotifierGroup(s, e, runtime);
     expect(s.telegram?.rendered.title).toBe('[firing] ManySeriesTest (info)');

@@ -30,7 +30,8 @@ describe('isValidTelegramHtml agrees with the Bot API parser', () => {
 });
 
 describe('escaping payload values', () => {
-  it('escapes quotes too (values may land in attributes)', () => expect(escapeHtmlText(`<a href='x' title="y">&`)).toBe('&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;'));
+  it('escapes quotes too (values may land in attributes)', () =>
+    expect(escapeHtmlText(`<a href='x' title="y">&`)).toBe('&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;'));
 
   it('copies a payload with every string and key escaped, leaving other values', () => {
     const src = { a: '<b>', n: 1, t: true, z: null, list: ['&', { 'k<': "'" }], ['__proto__']: 'p' };

@@ -12,8 +12,22 @@
  * takes it literally only when it starts no entity, which is fragile).
  */
 const TAGS: Record<string, readonly string[]> = {
-  b: [], strong: [], i: [], em: [], u: [], ins: [], s: [], strike: [], del: [],
-  span: ['class'], 'tg-spoiler': [], a: ['href'], code: ['class'], pre: [], blockquote: ['expandable'], 'tg-emoji': ['emoji-id'],
+  b: [],
+  strong: [],
+  i: [],
+  em: [],
+  u: [],
+  ins: [],
+  s: [],
+  strike: [],
+  del: [],
+  span: ['class'],
+  'tg-spoiler': [],
+  a: ['href'],
+  code: ['class'],
+  pre: [],
+  blockquote: ['expandable'],
+  'tg-emoji': ['emoji-id'],
 };
 
 const ENTITY = /^&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/;
@@ -22,7 +36,7 @@ const ATTR = /([a-zA-Z-]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'<>=`]+))?/g;
 
 export function isValidTelegramHtml(html: string): boolean {
   const open: string[] = [];
-  for (let i = 0; i < html.length; ) {
+  for (let i = 0; i < html.length;) {
     const c = html[i];
     if (c === '&') {
       const m = ENTITY.exec(html.slice(i, i + 12));

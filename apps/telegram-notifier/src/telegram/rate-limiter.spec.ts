@@ -6,15 +6,51 @@ type Step = [chatId: number | string, nowMs: number, expectedDelayMs: number];
 describe('RateLimiter.reserve', () => {
   it.each<[string, Step[]]>([
     ['first message goes at once', [[1, 0, 0]]],
-    ['a private chat gets one message per second', [[1, 0, 0], [1, 0, 1000], [1, 0, 2000], [1, 500, 2500]]],
-    ['a later call waits only for what is left', [[1, 0, 0], [1, 400, 600], [1, 5000, 0]]],
-    ['chats do not wait for each other', [[1, 0, 0], [2, 0, 0], [1, 0, 1000], [2, 0, 1000]]],
-    ['chat ids as strings are the same chat', [[7, 0, 0], ['7', 0, 1000]]],
+    [
+      'a private chat gets one message per second',
+      [
+        [1, 0, 0],
+        [1, 0, 1000],
+        [1, 0, 2000],
+        [1, 500, 2500],
+      ],
+    ],
+    [
+      'a later call waits only for what is left',
+      [
+        [1, 0, 0],
+        [1, 400, 600],
+        [1, 5000, 0],
+      ],
+    ],
+    [
+      'chats do not wait for each other',
+      [
+        [1, 0, 0],
+        [2, 0, 0],
+        [1, 0, 1000],
+        [2, 0, 1000],
+      ],
+    ],
+    [
+      'chat ids as strings are the same chat',
+      [
+        [7, 0, 0],
+        ['7', 0, 1000],
+      ],
+    ],
     [
       'a group gets 20 per minute, then waits for the oldest to leave the minute',
       [...Array.from({ length: 20 }, (_, i): Step => [-100, i * 1000, 0]), [-100, 20_000, 40_000], [-100, 20_000, 41_000], [-100, 60_000, 2000]],
     ],
-    ['a group also keeps one per second', [[-5, 0, 0], [-5, 0, 1000], [-5, 1000, 1000]]],
+    [
+      'a group also keeps one per second',
+      [
+        [-5, 0, 0],
+        [-5, 0, 1000],
+        [-5, 1000, 1000],
+      ],
+    ],
   ])('%s', (_name, steps) => {
     const limiter = new RateLimiter();
     for (const [chatId, now, expected] of steps) {
@@ -68,7 +104,7 @@ describe('RateLimiter.reserve', () => {
   it('keeps every window within its limit under a random load', () => {
     const limiter = new RateLimiter();
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const sent: { chat: number; at: number }[] = [];
     let now = 0;
     for (let i = 0; i < 600; i++) {
@@ -80,7 +116,11 @@ describe('RateLimiter.reserve', () => {
       const sorted = [...list].sort((a, b) => a - b);
       for (let i = limit; i < sorted.length; i++) expect(sorted[i]! - sorted[i - limit]!).toBeGreaterThanOrEqual(windowMs);
     };
-    within(sent.map((s) => s.at), TELEGRAM_RATE_LIMITS.global.limit, TELEGRAM_RATE_LIMITS.global.windowMs);
+    within(
+      sent.map((s) => s.at),
+      TELEGRAM_RATE_LIMITS.global.limit,
+      TELEGRAM_RATE_LIMITS.global.windowMs,
+    );
     for (const chat of new Set(sent.map((s) => s.chat))) {
       const times = sent.filter((s) => s.chat === chat).map((s) => s.at);
       within(times, 1, 1000);

@@ -56,7 +56,10 @@ describe('renderGroupMessage', () => {
     );
     expect(m.text).toContain('Alertmanager -&gt; webhook');
     expect(m.text).toContain('<a href="http://vm:19090/graph?g0.expr=vector%281%29&amp;g0.tab=1">source</a>');
-    expect(parseTelegramHtml(m.text)).toMatchObject({ ok: true, entities: expect.arrayContaining([{ type: 'text_link', offset: expect.any(Number), length: 6, url: base.sourceLink }]) });
+    expect(parseTelegramHtml(m.text)).toMatchObject({
+      ok: true,
+      entities: expect.arrayContaining([{ type: 'text_link', offset: expect.any(Number), length: 6, url: base.sourceLink }]),
+    });
   });
 
   it.each<[Partial<GroupView>, string]>([
@@ -72,14 +75,28 @@ describe('renderGroupMessage', () => {
   });
 
   it('notes alerts Alertmanager left out and skips what is missing', () => {
-    const text = visible(render({ truncatedAlerts: 2, severity: null, summary: undefined, description: undefined, sourceLink: 'javascript:alert(1)', labels: {} }).text);
+    const text = visible(
+      render({ truncatedAlerts: 2, severity: null, summary: undefined, description: undefined, sourceLink: 'javascript:alert(1)', labels: {} }).text,
+    );
     expect(text).toContain('Alerts: 2 (+2 left out by Alertmanager)');
     expect(text).not.toMatch(/Severity|Summary|Description|Labels|source/);
   });
 
   it.each<[AlertGroupState, string[][]]>([
-    ['firing', [[BUTTON_LABELS.acknowledge, BUTTON_LABELS.resolve], [BUTTON_LABELS.silence1h, BUTTON_LABELS.silence4h, BUTTON_LABELS.silenceForever]]],
-    ['acknowledged', [[BUTTON_LABELS.unacknowledge, BUTTON_LABELS.resolve], [BUTTON_LABELS.silence1h, BUTTON_LABELS.silence4h, BUTTON_LABELS.silenceForever]]],
+    [
+      'firing',
+      [
+        [BUTTON_LABELS.acknowledge, BUTTON_LABELS.resolve],
+        [BUTTON_LABELS.silence1h, BUTTON_LABELS.silence4h, BUTTON_LABELS.silenceForever],
+      ],
+    ],
+    [
+      'acknowledged',
+      [
+        [BUTTON_LABELS.unacknowledge, BUTTON_LABELS.resolve],
+        [BUTTON_LABELS.silence1h, BUTTON_LABELS.silence4h, BUTTON_LABELS.silenceForever],
+      ],
+    ],
     ['silenced', [[BUTTON_LABELS.acknowledge, BUTTON_LABELS.resolve], [BUTTON_LABELS.unsilence]]],
     ['resolved', [[BUTTON_LABELS.unresolve]]],
   ])('buttons when %s', (state, expected) => {

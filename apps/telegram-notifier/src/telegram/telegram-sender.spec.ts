@@ -61,7 +61,10 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(outcome).toEqual({ ok: true, messageId: 1, attempts: 1 });
     const msg = await telegram.chat(42).expectMessage(/AlwaysFiringTest/);
     expect(msg.parse_mode).toBe('HTML');
-    expect(telegram.chat(42).buttons(1)).toEqual([['✅ Acknowledge', '☑️ Resolve'], ['🔕 Silence 1h', '🔕 Silence 4h', '🔕 Silence forever']]);
+    expect(telegram.chat(42).buttons(1)).toEqual([
+      ['✅ Acknowledge', '☑️ Resolve'],
+      ['🔕 Silence 1h', '🔕 Silence 4h', '🔕 Silence forever'],
+    ]);
     expect(telegram.calls('sendMessage')[0]!.params).toMatchObject({ link_preview_options: { is_disabled: true } });
     expect(sleeps).toEqual([]);
   });
@@ -135,7 +138,11 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(telegram.chat(42).buttons(sent.messageId)[0]).toEqual(['↩️ Unacknowledge', '☑️ Resolve']);
 
     expect(await s.edit(42, sent.messageId, acknowledged)).toEqual({ ok: true, notModified: true, attempts: 1 });
-    expect(telegram.calls('editMessageText').at(-1)!.response).toMatchObject({ ok: false, error_code: 400, description: expect.stringMatching(/^Bad Request: message is not modified/) });
+    expect(telegram.calls('editMessageText').at(-1)!.response).toMatchObject({
+      ok: false,
+      error_code: 400,
+      description: expect.stringMatching(/^Bad Request: message is not modified/),
+    });
   });
 
   it('reports an edit of a missing message as permanent', async () => {
@@ -161,7 +168,12 @@ describe('TelegramSender against the Bot API test server', () => {
     const s = sender({ limiter: new RateLimiter() });
     for (let i = 0; i < 3; i++) expect(await s.send(42, { text: `m${i}` })).toMatchObject({ ok: true });
     expect(sleeps).toEqual([1000, 1000]);
-    expect(telegram.chat(42).messages().map((m) => m.text)).toEqual(['m0', 'm1', 'm2']);
+    expect(
+      telegram
+        .chat(42)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['m0', 'm1', 'm2']);
 
     // A backoff shorter than the chat's pace is topped up by the limiter: the wait is the longer of the two.
     sleeps = [];
@@ -186,7 +198,11 @@ describe('classifyTelegramError', () => {
   });
 
   it('keeps the migrated chat id', () => {
-    expect(classifyTelegramError({ response: { error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1001 } } })).toMatchObject({
+    expect(
+      classifyTelegramError({
+        response: { error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1001 } },
+      }),
+    ).toMatchObject({
       kind: 'permanent',
       reason: 'chat_migrated',
       migrateToChatId: -1001,

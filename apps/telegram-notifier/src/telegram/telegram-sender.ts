@@ -127,7 +127,8 @@ export function classifyTelegramError(e: unknown): ClassifiedError {
     const migrateTo = api.parameters?.migrate_to_chat_id;
     if (migrateTo !== undefined) return { kind: 'permanent', reason: 'chat_migrated', errorCode: code, description, migrateToChatId: migrateTo };
     if (/chat not found/i.test(description)) return { kind: 'permanent', reason: 'chat_not_found', errorCode: code, description };
-    if (/message to edit not found|MESSAGE_ID_INVALID/i.test(description)) return { kind: 'permanent', reason: 'message_not_found', errorCode: code, description };
+    if (/message to edit not found|MESSAGE_ID_INVALID/i.test(description))
+      return { kind: 'permanent', reason: 'message_not_found', errorCode: code, description };
     return { kind: 'permanent', reason: 'bad_request', errorCode: code, description };
   }
   if (code === 401) return { kind: 'permanent', reason: 'unauthorized', errorCode: code, description };
@@ -170,7 +171,15 @@ export class TelegramSender {
       }),
     );
     if (!r.ok) return r;
-    if (!r.value) return { ok: false, permanent: true, reason: 'bad_request', description: 'sendMessage answered "message is not modified"', errorCode: 400, attempts: r.attempts };
+    if (!r.value)
+      return {
+        ok: false,
+        permanent: true,
+        reason: 'bad_request',
+        description: 'sendMessage answered "message is not modified"',
+        errorCode: 400,
+        attempts: r.attempts,
+      };
     return { ok: true, messageId: r.value.message_id, attempts: r.attempts };
   }
 
@@ -221,7 +230,15 @@ export class TelegramSender {
         }
         case 'retry_after':
           if (c.ms > this.maxRetryAfterMs || attempt >= this.maxAttempts) {
-            return { ok: false, permanent: false, reason: 'rate_limited', description: c.description, errorCode: c.errorCode, attempts: attempt, retryAfterMs: c.ms };
+            return {
+              ok: false,
+              permanent: false,
+              reason: 'rate_limited',
+              description: c.description,
+              errorCode: c.errorCode,
+              attempts: attempt,
+              retryAfterMs: c.ms,
+            };
           }
           if (chatId !== null) {
             // The limiter holds this chat until then, so the next reserve() waits it out (and so do other sends to the chat).

@@ -81,7 +81,9 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
         }
       }
       try {
-        const updates = (await telegram.callApi('getUpdates', { offset, timeout: 2, allowed_updates: ['message', 'callback_query'] }, { signal: this.abort.signal } as never)) as Update[];
+        const updates = (await telegram.callApi('getUpdates', { offset, timeout: 2, allowed_updates: ['message', 'callback_query'] }, {
+          signal: this.abort.signal,
+        } as never)) as Update[];
         for (const u of updates) {
           offset = u.update_id + 1;
           await this.handle(u).catch((e) => this.log.error(`update ${u.update_id}: ${(e as Error).stack ?? e}`, 'telegram'));
@@ -98,7 +100,8 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
   /** One update, from polling or the webhook. */
   async handle(u: Update): Promise<void> {
     if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as { id: string; from: { id: number }; data?: string });
-    if ('message' in u && u.message && 'text' in u.message) return this.onText(u.message.chat.id, u.message.chat.type === 'private', u.message.from?.id, u.message.text);
+    if ('message' in u && u.message && 'text' in u.message)
+      return this.onText(u.message.chat.id, u.message.chat.type === 'private', u.message.from?.id, u.message.text);
   }
 
   /**
@@ -164,7 +167,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
       } catch (err) {
         reply = { ok: false, code: 'unavailable', message: `Dozor could not process the action (${(err as Error).message}); try again` };
       }
-      await answer(reply.ok ? DONE_TEXT[parsed.action] ?? 'Done' : reply.message.slice(0, 190));
+      await answer(reply.ok ? (DONE_TEXT[parsed.action] ?? 'Done') : reply.message.slice(0, 190));
     });
   }
 }

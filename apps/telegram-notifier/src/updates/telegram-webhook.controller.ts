@@ -18,7 +18,8 @@ export class TelegramWebhookController {
   @HttpCode(200)
   async webhook(@Headers('x-telegram-bot-api-secret-token') secret: string | undefined, @Body() update: Update): Promise<{ ok: true }> {
     const expected = this.runtime.settings.telegramWebhookSecret;
-    if (this.runtime.settings.telegramMode !== 'webhook' || !expected) throw new HttpException({ detail: 'Telegram webhook mode is not enabled (TELEGRAM_MODE=webhook and TELEGRAM_WEBHOOK_SECRET)' }, 404);
+    if (this.runtime.settings.telegramMode !== 'webhook' || !expected)
+      throw new HttpException({ detail: 'Telegram webhook mode is not enabled (TELEGRAM_MODE=webhook and TELEGRAM_WEBHOOK_SECRET)' }, 404);
     if (!secret || !timingSafeEqual(digest(secret), digest(expected))) throw new HttpException({ detail: 'bad X-Telegram-Bot-Api-Secret-Token' }, 403);
     await this.updates.handle(update);
     return { ok: true };

@@ -19,7 +19,12 @@ export function alertmanagerTitle(p: AlertmanagerPayload): string {
  * One payload as an alert. `p` is null for payloads that are not Alertmanager's
  * (no alert instances); `status` and `title` default to the payload's.
  */
-export function summarise(receiptId: string, p: AlertmanagerPayload | null, now: string, over: { status?: 'firing' | 'resolved'; title?: string } = {}): AlertSummary {
+export function summarise(
+  receiptId: string,
+  p: AlertmanagerPayload | null,
+  now: string,
+  over: { status?: 'firing' | 'resolved'; title?: string } = {},
+): AlertSummary {
   const key = (a: AlertmanagerPayload['alerts'][number]) => `${a.fingerprint}@${a.startsAt}`;
   return {
     alertId: receiptId,
@@ -93,7 +98,7 @@ function processReceipt(cmd: ProcessReceipt, s: AlertGroupAggregate): Decision {
         groupLabels: am?.groupLabels ?? {},
         commonLabels: am?.commonLabels ?? {},
         commonAnnotations: am?.commonAnnotations ?? {},
-        sourceLink: cmd.display ? cmd.display.sourceLink : (am ? am.alerts[0]?.generatorURL || am.externalURL || null : null),
+        sourceLink: cmd.display ? cmd.display.sourceLink : am ? am.alerts[0]?.generatorURL || am.externalURL || null : null,
         integrationKind: r.integrationKind ?? 'alertmanager',
         mode: suppressedBy,
       },
@@ -155,7 +160,8 @@ function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): Decision {
     case 'silence': {
       if (g.resolved) return reject('invalid_transition', `can't silence ${g.alertGroupId}: it is resolved`);
       const d = cmd.durationSeconds;
-      if (d !== null && d !== undefined && (!Number.isInteger(d) || d <= 0)) return reject('bad_request', `silence duration must be a positive number of seconds or forever, got ${d}`);
+      if (d !== null && d !== undefined && (!Number.isInteger(d) || d <= 0))
+        return reject('bad_request', `silence duration must be a positive number of seconds or forever, got ${d}`);
       const until = d === null || d === undefined ? null : new Date(Date.parse(cmd.now) + d * 1000).toISOString();
       return ok({ type: 'AlertGroupSilenced', data: { ...ref, until, durationSeconds: d ?? null } });
     }

@@ -126,15 +126,33 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
     case 'AlertDiscarded':
       return { ...s, pending: s.pending.filter((p) => p.data.receiptId !== e.data.receiptId) };
     case 'AlertGroupAcknowledged':
-      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: true, acknowledgedBy: e.data.by === 'source' ? 'the alert source' : actorName(e), silencedUntil: null, silencedBy: null }));
+      return update(s, e.data.alertGroupId, (g) => ({
+        ...g,
+        acknowledged: true,
+        acknowledgedBy: e.data.by === 'source' ? 'the alert source' : actorName(e),
+        silencedUntil: null,
+        silencedBy: null,
+      }));
     case 'AlertGroupUnacknowledged':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: false, acknowledgedBy: null }));
     case 'AlertGroupResolved':
-      return update(s, e.data.alertGroupId, (g) => ({ ...g, resolved: true, resolvedBy: e.data.by === 'source' ? null : actorName(e), silencedUntil: null, silencedBy: null }));
+      return update(s, e.data.alertGroupId, (g) => ({
+        ...g,
+        resolved: true,
+        resolvedBy: e.data.by === 'source' ? null : actorName(e),
+        silencedUntil: null,
+        silencedBy: null,
+      }));
     case 'AlertGroupUnresolved':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, resolved: false, resolvedBy: null, acknowledged: false, acknowledgedBy: null }));
     case 'AlertGroupSilenced':
-      return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: e.data.until ?? 'forever', silencedBy: actorName(e), acknowledged: false, acknowledgedBy: null }));
+      return update(s, e.data.alertGroupId, (g) => ({
+        ...g,
+        silencedUntil: e.data.until ?? 'forever',
+        silencedBy: actorName(e),
+        acknowledged: false,
+        acknowledgedBy: null,
+      }));
     case 'AlertGroupUnsilenced':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
     case 'RouteAssigned':

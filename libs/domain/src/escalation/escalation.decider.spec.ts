@@ -18,9 +18,18 @@ const steps: EscalationStep[] = [
   { kind: 'notify_persons', users: ['bob', 'carol'], important: true },
 ];
 const reconcile = (groupState: 'firing' | 'acknowledged' | 'resolved' | 'silenced', chain = true): EscalationCommand => ({
-  type: 'Reconcile', alertGroupId: G, groupState, chain: chain ? { id: 'chain', steps } : null, integrationId: 'am', aggregateKey: 'abcdefghijklmnopqrst', now: NOW,
+  type: 'Reconcile',
+  alertGroupId: G,
+  groupState,
+  chain: chain ? { id: 'chain', steps } : null,
+  integrationId: 'am',
+  aggregateKey: 'abcdefghijklmnopqrst',
+  now: NOW,
 });
-const run = (h: NewEvent[], cmd: EscalationCommand, lookups: OnCallLookups = { primary: { users: [] } }) => [...h, ...events(decideEscalation(cmd, fold(h), lookups))];
+const run = (h: NewEvent[], cmd: EscalationCommand, lookups: OnCallLookups = { primary: { users: [] } }) => [
+  ...h,
+  ...events(decideEscalation(cmd, fold(h), lookups)),
+];
 
 describe('Escalation decider', () => {
   it('asks who is on call before running a schedule step', () => {
@@ -29,7 +38,14 @@ describe('Escalation decider', () => {
 
   it('starts on a firing group, runs steps up to the first wait, and schedules its timer', () => {
     const h = run([], reconcile('firing'));
-    expect(h.map((e) => e.type)).toEqual(['EscalationStarted', 'EscalationStepExecuted', 'EscalationStepExecuted', 'NotificationRequested', 'EscalationStepExecuted', 'EscalationStepScheduled']);
+    expect(h.map((e) => e.type)).toEqual([
+      'EscalationStarted',
+      'EscalationStepExecuted',
+      'EscalationStepExecuted',
+      'NotificationRequested',
+      'EscalationStepExecuted',
+      'EscalationStepScheduled',
+    ]);
     expect(h[1]).toMatchObject({ data: { summary: 'Nobody is on call in schedule primary' } });
     expect(h[3]).toMatchObject({ data: { userId: 'alice', notificationId: `ntf:${G}:1:1:alice` } });
     expect(h[5]).toMatchObject({ data: { timerId: `esc:${G}:1:3`, stepIndex: 3, dueAt: '2026-11-24T01:05:00.000Z' } });
@@ -83,7 +99,9 @@ describe('Escalation decider', () => {
     const h = run([], reconcile('firing'), { primary: { users: ['alice'] } });
     const requested = h.filter((e) => e.type === 'NotificationRequested').map((e) => (e.data as { userId: string }).userId);
     expect(requested).toEqual(['alice']);
-    expect(h.find((e) => e.type === 'EscalationStepExecuted' && (e.data as { stepIndex: number }).stepIndex === 1)).toMatchObject({ data: { summary: 'Notified alice (alice already notified in this step run)', notifiedUsers: [] } });
+    expect(h.find((e) => e.type === 'EscalationStepExecuted' && (e.data as { stepIndex: number }).stepIndex === 1)).toMatchObject({
+      data: { summary: 'Notified alice (alice already notified in this step run)', notifiedUsers: [] },
+    });
     // After the wait, bob and carol get the important step even though that run started anew.
     const after = run(h, { type: 'FireTimer', timerId: `esc:${G}:1:3`, now: NOW });
     expect(after.filter((e) => e.type === 'NotificationRequested').length).toBe(3);

@@ -60,7 +60,17 @@ function reconcile(cmd: ReconcileEscalation, s: EscalationState, lookups: OnCall
         type: 'EscalationStarted',
         data: { ...ref, chainId: cmd.chain.id, steps: cmd.chain.steps, integrationId: cmd.integrationId, aggregateKey: cmd.aggregateKey },
       };
-      const next: EscalationState = { ...s, alertGroupId: cmd.alertGroupId, status: 'active', chainId: cmd.chain.id, steps: cmd.chain.steps, integrationId: cmd.integrationId, aggregateKey: cmd.aggregateKey, epoch: s.epoch + 1, timer: null };
+      const next: EscalationState = {
+        ...s,
+        alertGroupId: cmd.alertGroupId,
+        status: 'active',
+        chainId: cmd.chain.id,
+        steps: cmd.chain.steps,
+        integrationId: cmd.integrationId,
+        aggregateKey: cmd.aggregateKey,
+        epoch: s.epoch + 1,
+        timer: null,
+      };
       return runFrom(next, 0, cmd.now, next.epoch, lookups, [started]);
     }
     // Paused (ack, silence, resolve) or finished, and firing again: start the chain over, as Grafana OnCall does.
@@ -81,21 +91,38 @@ function runFrom(s: EscalationState, from: number, now: string, epoch: number, l
       case 'wait': {
         const dueAt = new Date(Date.parse(now) + step.seconds * 1000).toISOString();
         events.push(
-          { type: 'EscalationStepExecuted', data: { ...ref, stepIndex: i, kind: 'wait', summary: `Waiting ${formatSeconds(step.seconds)}`, notifiedUsers: [] } },
+          {
+            type: 'EscalationStepExecuted',
+            data: { ...ref, stepIndex: i, kind: 'wait', summary: `Waiting ${formatSeconds(step.seconds)}`, notifiedUsers: [] },
+          },
           { type: 'EscalationStepScheduled', data: { ...ref, timerId: `esc:${id}:${epoch}:${i + 1}`, stepIndex: i + 1, dueAt } },
         );
         return { events };
       }
       case 'notify_persons':
-        notify(events, s, i, step.users, step.important, epoch, step.users.length ? `Notified ${step.users.join(', ')}` : 'Notify persons: no users in this step');
+        notify(
+          events,
+          s,
+          i,
+          step.users,
+          step.important,
+          epoch,
+          step.users.length ? `Notified ${step.users.join(', ')}` : 'Notify persons: no users in this step',
+        );
         break;
       case 'notify_on_call_from_schedule': {
         const answer = lookups[step.schedule];
         if (!answer) return { needsOnCall: step.schedule };
         if ('error' in answer) {
-          events.push({ type: 'EscalationStepExecuted', data: { ...ref, stepIndex: i, kind: step.kind, summary: `Nobody notified from schedule ${step.schedule}: ${answer.error}`, notifiedUsers: [] } });
+          events.push({
+            type: 'EscalationStepExecuted',
+            data: { ...ref, stepIndex: i, kind: step.kind, summary: `Nobody notified from schedule ${step.schedule}: ${answer.error}`, notifiedUsers: [] },
+          });
         } else if (answer.users.length === 0) {
-          events.push({ type: 'EscalationStepExecuted', data: { ...ref, stepIndex: i, kind: step.kind, summary: `Nobody is on call in schedule ${step.schedule}`, notifiedUsers: [] } });
+          events.push({
+            type: 'EscalationStepExecuted',
+            data: { ...ref, stepIndex: i, kind: step.kind, summary: `Nobody is on call in schedule ${step.schedule}`, notifiedUsers: [] },
+          });
         } else {
           notify(events, s, i, answer.users, step.important, epoch, `Notified on-call from schedule ${step.schedule}: ${answer.users.join(', ')}`);
         }
@@ -118,9 +145,7 @@ function runFrom(s: EscalationState, from: number, now: string, epoch: number, l
  */
 function notify(events: NewEvent[], s: EscalationState, i: number, users: string[], important: boolean, epoch: number, summary: string): void {
   const id = s.alertGroupId!;
-  const already = new Set(
-    events.flatMap((e) => (e.type === 'NotificationRequested' && (e.data.important || !important) ? [e.data.userId] : [])),
-  );
+  const already = new Set(events.flatMap((e) => (e.type === 'NotificationRequested' && (e.data.important || !important) ? [e.data.userId] : [])));
   const fresh = users.filter((u) => !already.has(u));
   const skipped = users.filter((u) => already.has(u));
   const text = skipped.length ? `${summary} (${skipped.join(', ')} already notified in this step run)` : summary;

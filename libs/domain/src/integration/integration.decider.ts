@@ -63,13 +63,19 @@ export function decideIntegration(cmd: IntegrationCommand, s: IntegrationAggrega
     case 'StopMaintenance': {
       const m = s.maintenance;
       if (!m) return { rejected: { code: 'invalid_transition', message: `integration ${cmd.integrationId} is not in maintenance or debug mode` } };
-      return ok({ type: 'IntegrationMaintenanceEnded', data: { integrationId: cmd.integrationId, maintenanceId: m.maintenanceId, mode: m.mode, by: 'action' } });
+      return ok({
+        type: 'IntegrationMaintenanceEnded',
+        data: { integrationId: cmd.integrationId, maintenanceId: m.maintenanceId, mode: m.mode, by: 'action' },
+      });
     }
     case 'ExpireMaintenance': {
       const m = s.maintenance;
       // A timer of a maintenance that was stopped or replaced has nothing left to end.
       if (!m || m.maintenanceId !== cmd.maintenanceId || m.until === null) return ok();
-      return ok({ type: 'IntegrationMaintenanceEnded', data: { integrationId: s.integrationId!, maintenanceId: m.maintenanceId, mode: m.mode, by: 'expired' } });
+      return ok({
+        type: 'IntegrationMaintenanceEnded',
+        data: { integrationId: s.integrationId!, maintenanceId: m.maintenanceId, mode: m.mode, by: 'expired' },
+      });
     }
     case 'ApplyConfiguredMaintenance':
       return applyConfigured(cmd, s);
@@ -96,11 +102,15 @@ export function decideIntegration(cmd: IntegrationCommand, s: IntegrationAggrega
 
 function start(cmd: StartMaintenance, s: IntegrationAggregate): IntegrationDecision {
   const d = cmd.durationSeconds;
-  if (d !== null && (!Number.isInteger(d) || d <= 0)) return { rejected: { code: 'bad_request', message: `duration must be a positive number of seconds or null (until stopped), got ${d}` } };
+  if (d !== null && (!Number.isInteger(d) || d <= 0))
+    return { rejected: { code: 'bad_request', message: `duration must be a positive number of seconds or null (until stopped), got ${d}` } };
   const events: NewEvent[] = [];
   // Starting a mode replaces the one in force (OnCall keeps one at a time).
   if (s.maintenance) {
-    events.push({ type: 'IntegrationMaintenanceEnded', data: { integrationId: cmd.integrationId, maintenanceId: s.maintenance.maintenanceId, mode: s.maintenance.mode, by: 'replaced' } });
+    events.push({
+      type: 'IntegrationMaintenanceEnded',
+      data: { integrationId: cmd.integrationId, maintenanceId: s.maintenance.maintenanceId, mode: s.maintenance.mode, by: 'replaced' },
+    });
   }
   const n = s.maintenanceCount + 1;
   const startedAt = new Date(Date.parse(cmd.now)).toISOString();
@@ -123,7 +133,11 @@ function applyConfigured(cmd: ApplyConfiguredMaintenance, s: IntegrationAggregat
   const want = cmd.desired;
   const had = s.configured ?? null;
   if (want && had && want.mode === had.mode && want.durationSeconds === had.durationSeconds) return ok();
-  if (want) return start({ type: 'StartMaintenance', integrationId: cmd.integrationId, mode: want.mode, durationSeconds: want.durationSeconds, origin: 'config', now: cmd.now }, s);
+  if (want)
+    return start(
+      { type: 'StartMaintenance', integrationId: cmd.integrationId, mode: want.mode, durationSeconds: want.durationSeconds, origin: 'config', now: cmd.now },
+      s,
+    );
   // Removed from config: end the mode config started; a mode started through the API stays.
   const m = s.maintenance;
   if (had && m && m.origin === 'config') {

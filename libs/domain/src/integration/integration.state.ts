@@ -61,7 +61,14 @@ export function evolveIntegration(s: IntegrationAggregate, e: DozorEvent): Integ
       return {
         ...s,
         integrationId: d.integrationId,
-        maintenance: { maintenanceId: d.maintenanceId, mode: d.mode, startedAt: d.startedAt, until: d.until, durationSeconds: d.durationSeconds, origin: d.origin },
+        maintenance: {
+          maintenanceId: d.maintenanceId,
+          mode: d.mode,
+          startedAt: d.startedAt,
+          until: d.until,
+          durationSeconds: d.durationSeconds,
+          origin: d.origin,
+        },
         maintenanceCount: s.maintenanceCount + 1,
         configured: d.origin === 'config' ? { mode: d.mode, durationSeconds: d.durationSeconds } : s.configured,
       };

@@ -25,8 +25,14 @@ describe('integration templates', () => {
       telegram_message: ALERTMANAGER_DEFAULT_TEMPLATES.telegramMessage,
     });
     expect(defaultIntegrationTemplates('grafana_alerting')).toEqual(defaultIntegrationTemplates('alertmanager'));
-    expect(defaultIntegrationTemplates('webhook')).toMatchObject({ grouping_id: WEBHOOK_DEFAULT_TEMPLATES.groupingId, telegram_message: WEBHOOK_DEFAULT_TEMPLATES.telegramMessage });
-    expect(defaultIntegrationTemplates('formatted_webhook')).toMatchObject({ grouping_id: FORMATTED_WEBHOOK_DEFAULT_TEMPLATES.groupingId, source_link: FORMATTED_WEBHOOK_DEFAULT_TEMPLATES.sourceLink });
+    expect(defaultIntegrationTemplates('webhook')).toMatchObject({
+      grouping_id: WEBHOOK_DEFAULT_TEMPLATES.groupingId,
+      telegram_message: WEBHOOK_DEFAULT_TEMPLATES.telegramMessage,
+    });
+    expect(defaultIntegrationTemplates('formatted_webhook')).toMatchObject({
+      grouping_id: FORMATTED_WEBHOOK_DEFAULT_TEMPLATES.groupingId,
+      source_link: FORMATTED_WEBHOOK_DEFAULT_TEMPLATES.sourceLink,
+    });
     for (const k of INTEGRATION_KINDS) expect(() => compileIntegrationTemplates(k)).not.toThrow();
   });
 
@@ -56,7 +62,10 @@ describe('integration templates', () => {
 
   it('a failing render names its template and never throws', () => {
     const t = compileIntegrationTemplates('webhook', { title: '{{ payload.a.b.c }}', resolve_condition: '{{ payload.x.y }}' });
-    expect(renderIntegrationTemplate(t, 'title', { payload: {} })).toEqual({ ok: false, error: { template: 'title', message: "UndefinedError: 'dict object' has no attribute 'a'" } });
+    expect(renderIntegrationTemplate(t, 'title', { payload: {} })).toEqual({
+      ok: false,
+      error: { template: 'title', message: "UndefinedError: 'dict object' has no attribute 'a'" },
+    });
     expect(renderCondition(t, 'resolve_condition', { payload: {} })).toMatchObject({ value: false, error: { template: 'resolve_condition' } });
     expect(renderCondition(t, 'acknowledge_condition', { payload: {} })).toEqual({ value: false, error: null });
   });
@@ -73,10 +82,15 @@ describe('integration templates', () => {
   });
 });
 
-describe('the DozorHeartbeatMissing alert in each kind\'s format', () => {
+describe("the DozorHeartbeatMissing alert in each kind's format", () => {
   const input = (status: 'missed' | 'restored') => ({
-    integrationId: 'am', integrationName: 'Alertmanager', status, dueAt: '2026-11-24T01:05:00.000Z', lastHeartbeatAt: '2026-11-24T01:00:00.000Z',
-    restoredAt: status === 'restored' ? '2026-11-24T01:07:00.000Z' : null, timeoutSeconds: 300,
+    integrationId: 'am',
+    integrationName: 'Alertmanager',
+    status,
+    dueAt: '2026-11-24T01:05:00.000Z',
+    lastHeartbeatAt: '2026-11-24T01:00:00.000Z',
+    restoredAt: status === 'restored' ? '2026-11-24T01:07:00.000Z' : null,
+    timeoutSeconds: 300,
   });
 
   it.each(INTEGRATION_KINDS)('%s: same grouping id missed and restored; only restored resolves', (kind) => {

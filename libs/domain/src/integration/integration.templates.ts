@@ -92,7 +92,10 @@ export interface IntegrationTemplates {
  * cannot be disabled). Throws ConfigFieldError(['templates', key]) for a
  * template that does not compile.
  */
-export function compileIntegrationTemplates(kind: IntegrationKind, overrides: Partial<Record<IntegrationTemplateKey, string | null>> = {}): IntegrationTemplates {
+export function compileIntegrationTemplates(
+  kind: IntegrationKind,
+  overrides: Partial<Record<IntegrationTemplateKey, string | null>> = {},
+): IntegrationTemplates {
   const sources = { ...defaultIntegrationTemplates(kind) };
   for (const [key, value] of Object.entries(overrides) as [IntegrationTemplateKey, string | null | undefined][]) {
     if (!(INTEGRATION_TEMPLATE_KEYS as readonly string[]).includes(key)) {

@@ -50,9 +50,12 @@ describe('Alertmanager label matchers', () => {
     expect(parseMatchers('a="x,y", b="z"').length).toBe(2);
   });
 
-  it.each(['', 'severity', 'severity=="x"', '1abc="x"', 'a="unterminated', 'a=~"("', 'a=~"(a)\\\\1"', 'a="x",,b="y"', '{}', 'a="\\q"', 'a=x"y'])('rejects %j', (src) => {
-    expect(() => parseMatchers(src)).toThrow(MatcherSyntaxError);
-  });
+  it.each(['', 'severity', 'severity=="x"', '1abc="x"', 'a="unterminated', 'a=~"("', 'a=~"(a)\\\\1"', 'a="x",,b="y"', '{}', 'a="\\q"', 'a=x"y'])(
+    'rejects %j',
+    (src) => {
+      expect(() => parseMatchers(src)).toThrow(MatcherSyntaxError);
+    },
+  );
 
   it('looks labels up in commonLabels, then groupLabels, then the first alert', () => {
     const get = payloadLabels({

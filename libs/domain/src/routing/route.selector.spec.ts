@@ -5,7 +5,13 @@ import type { RouteDef, RouteFilter } from './route.types.js';
 
 const route = (id: string, filter: RouteFilter | null, escalationChainId: string | null = `${id}-chain`): RouteDef => ({ id, filter, escalationChainId });
 const dflt = route('default', null);
-const payload = { status: 'firing', commonLabels: { severity: 'critical', team: 'sre' }, groupLabels: { alertname: 'X' }, alerts: [{ labels: { instance: 'a' } }], groupKey: '{}:{alertname="X"}' };
+const payload = {
+  status: 'firing',
+  commonLabels: { severity: 'critical', team: 'sre' },
+  groupLabels: { alertname: 'X' },
+  alerts: [{ labels: { instance: 'a' } }],
+  groupKey: '{}:{alertname="X"}',
+};
 
 function configError(routes: RouteDef[]): ConfigFieldError {
   try {
@@ -22,10 +28,20 @@ describe('compileRoutes', () => {
     ['an invalid template', [route('a', { kind: 'jinja2', template: '{{ payload.x ' }), dflt], ['routes', 0, 'filter'], /invalid Jinja2 template/],
     ['an unknown filter in a template', [route('a', { kind: 'jinja2', template: '{{ x | nope }}' }), dflt], ['routes', 0, 'filter'], /No filter named 'nope'/],
     ['an empty template', [route('a', { kind: 'jinja2', template: ' ' }), dflt], ['routes', 0, 'filter', 'template'], /non-empty/],
-    ['an invalid regex', [route('a', { kind: 'regex', pattern: 'crit' }), route('b', { kind: 'regex', pattern: '(' }), dflt], ['routes', 1, 'filter'], /invalid regex/],
+    [
+      'an invalid regex',
+      [route('a', { kind: 'regex', pattern: 'crit' }), route('b', { kind: 'regex', pattern: '(' }), dflt],
+      ['routes', 1, 'filter'],
+      /invalid regex/,
+    ],
     ['a backtracking-only regex', [route('a', { kind: 'regex', pattern: '(\\w+)\\1' }), dflt], ['routes', 0, 'filter'], /backreferences are not supported/],
     ['a too long regex', [route('a', { kind: 'regex', pattern: 'a'.repeat(MAX_ROUTE_REGEX_CHARS + 1) }), dflt], ['routes', 0, 'filter'], /at most 1024/],
-    ['an invalid matcher', [route('a', { kind: 'labels', matchers: ['severity="critical"', 'team=="x"'] }), dflt], ['routes', 0, 'filter', 'matchers', 1], /quoted|operator/],
+    [
+      'an invalid matcher',
+      [route('a', { kind: 'labels', matchers: ['severity="critical"', 'team=="x"'] }), dflt],
+      ['routes', 0, 'filter', 'matchers', 1],
+      /quoted|operator/,
+    ],
     ['no matchers', [route('a', { kind: 'labels', matchers: [] }), dflt], ['routes', 0, 'filter', 'matchers'], /at least one/],
     ['a default route that is not last', [dflt, route('a', { kind: 'regex', pattern: 'x' })], ['routes', 0, 'filter'], /only the last route/],
     ['no default route', [route('a', { kind: 'regex', pattern: 'x' })], ['routes', 0, 'filter'], /last route must be the default/],
@@ -75,7 +91,10 @@ describe('selectRoute', () => {
   });
 
   it('a Jinja2 filter sees the route context', () => {
-    const routes = compileRoutes([route('j', { kind: 'jinja2', template: '{{ integration_name == "AM" and labels.env == "prod" and time().year == 2026 }}' }), dflt]);
+    const routes = compileRoutes([
+      route('j', { kind: 'jinja2', template: '{{ integration_name == "AM" and labels.env == "prod" and time().year == 2026 }}' }),
+      dflt,
+    ]);
     expect(selectRoute(routes, payload, { integrationName: 'AM', labels: { env: 'prod' }, now: Date.UTC(2026, 0, 1) }).route.id).toBe('j');
     expect(selectRoute(routes, payload, { integrationName: 'AM', labels: { env: 'dev' }, now: Date.UTC(2026, 0, 1) }).route.id).toBe('default');
   });
@@ -98,7 +117,10 @@ describe('selectRoute', () => {
   it('template errors and budget overruns are reported, never thrown, and fall through', () => {
     const routes = compileRoutes([
       route('undef', { kind: 'jinja2', template: '{{ payload.nope.deeper }}' }),
-      route('bomb', { kind: 'jinja2', template: '{% for a in payload.groupKey %}{% for b in payload.groupKey %}{% for c in payload.groupKey %}{% endfor %}{% endfor %}{% endfor %}' }),
+      route('bomb', {
+        kind: 'jinja2',
+        template: '{% for a in payload.groupKey %}{% for b in payload.groupKey %}{% for c in payload.groupKey %}{% endfor %}{% endfor %}{% endfor %}',
+      }),
       route('range', { kind: 'jinja2', template: '{% for i in range(10) %}{% endfor %}' }),
       route('no-clock', { kind: 'jinja2', template: '{{ time() }}' }),
       route('labels', { kind: 'labels', matchers: ['instance="a"'] }),
@@ -131,7 +153,11 @@ describe('selectRoute', () => {
 
   it('does not mutate the payload even when a filter pops from it', () => {
     const p = structuredClone(payload);
-    const routes = compileRoutes([route('j', { kind: 'jinja2', template: '{{ payload.commonLabels.pop("severity") == "critical" }}' }), route('k', { kind: 'labels', matchers: ['severity="critical"'] }), dflt]);
+    const routes = compileRoutes([
+      route('j', { kind: 'jinja2', template: '{{ payload.commonLabels.pop("severity") == "critical" }}' }),
+      route('k', { kind: 'labels', matchers: ['severity="critical"'] }),
+      dflt,
+    ]);
     expect(selectRoute(routes, p).route.id).toBe('j');
     expect(p).toEqual(payload);
   });

@@ -51,14 +51,17 @@ function compileFilter(route: RouteDef, i: number): CompiledFilter {
   const path = ['routes', i, 'filter'];
   switch (filter.kind) {
     case 'jinja2': {
-      if (typeof filter.template !== 'string' || filter.template.trim() === '') throw new ConfigFieldError([...path, 'template'], 'must be a non-empty Jinja2 template');
+      if (typeof filter.template !== 'string' || filter.template.trim() === '')
+        throw new ConfigFieldError([...path, 'template'], 'must be a non-empty Jinja2 template');
       const template = compileTemplate(filter.template, routeTemplateName(route.id));
       if (template.error) throw new ConfigFieldError(path, `invalid Jinja2 template: ${template.error.message}`);
       return { kind: 'jinja2', template };
     }
     case 'regex': {
-      if (typeof filter.pattern !== 'string' || filter.pattern === '') throw new ConfigFieldError([...path, 'pattern'], 'must be a non-empty regular expression');
-      if (filter.pattern.length > MAX_ROUTE_REGEX_CHARS) throw new ConfigFieldError(path, `regex has ${filter.pattern.length} characters, at most ${MAX_ROUTE_REGEX_CHARS} are allowed`);
+      if (typeof filter.pattern !== 'string' || filter.pattern === '')
+        throw new ConfigFieldError([...path, 'pattern'], 'must be a non-empty regular expression');
+      if (filter.pattern.length > MAX_ROUTE_REGEX_CHARS)
+        throw new ConfigFieldError(path, `regex has ${filter.pattern.length} characters, at most ${MAX_ROUTE_REGEX_CHARS} are allowed`);
       try {
         return { kind: 'regex', regex: new LinearRegex(filter.pattern, { flavor: 'python' }) };
       } catch (e) {
@@ -67,7 +70,8 @@ function compileFilter(route: RouteDef, i: number): CompiledFilter {
       }
     }
     case 'labels': {
-      if (!Array.isArray(filter.matchers) || filter.matchers.length === 0) throw new ConfigFieldError([...path, 'matchers'], 'must list at least one label matcher');
+      if (!Array.isArray(filter.matchers) || filter.matchers.length === 0)
+        throw new ConfigFieldError([...path, 'matchers'], 'must list at least one label matcher');
       const matchers = filter.matchers.flatMap((m, j) => {
         try {
           if (typeof m !== 'string') throw new MatcherSyntaxError('must be a string like severity=~"critical|warning"');
@@ -103,7 +107,8 @@ export function compileRoutes(routes: readonly RouteDef[]): CompiledRoutes {
       if (!isLast) throw new ConfigFieldError(['routes', i, 'filter'], 'only the last route may be the default route (no filter)');
       return;
     }
-    if (isLast) throw new ConfigFieldError(['routes', i, 'filter'], 'the last route must be the default route: remove its filter or add a default route after it');
+    if (isLast)
+      throw new ConfigFieldError(['routes', i, 'filter'], 'the last route must be the default route: remove its filter or add a default route after it');
     compiled.push({ def: route, filter: compileFilter(route, i) });
   });
   return { routes: compiled, defaultRoute: routes[routes.length - 1] };

@@ -74,7 +74,10 @@ describe('routing conformance over the Alertmanager fixtures', () => {
   });
 
   it('a failing filter records its error and falls through to the next route', () => {
-    const withBroken = compileRoutes([{ id: 'broken', filter: { kind: 'jinja2', template: '{{ payload.commonLabels.missing.deeper }}' }, escalationChainId: 'x' }, ...routes]);
+    const withBroken = compileRoutes([
+      { id: 'broken', filter: { kind: 'jinja2', template: '{{ payload.commonLabels.missing.deeper }}' }, escalationChainId: 'x' },
+      ...routes,
+    ]);
     for (const [name, payload] of fixtures) {
       const { route, errors } = selectRoute(withBroken, payload);
       expect(route.id, name).toBe(table.find(([f]) => f === name)?.[1]);
@@ -91,11 +94,46 @@ describe('routing conformance over webhook and formatted_webhook samples', () =>
     { id: 'default', filter: null, escalationChainId: 'default-chain' },
   ]);
   const samples: [string, Record<string, unknown>, string, string, string, boolean][] = [
-    ['webhook alerting', { alert_uid: 'u1', title: 'Disk full', state: 'alerting', message: 'Severity: High' }, 'disk', WEBHOOK_GROUPING_ID_TEMPLATE, WEBHOOK_RESOLVE_CONDITION_TEMPLATE, false],
-    ['webhook ok', { alert_uid: 'u1', title: 'Disk full', state: 'OK', message: 'fine' }, 'ok-state', WEBHOOK_GROUPING_ID_TEMPLATE, WEBHOOK_RESOLVE_CONDITION_TEMPLATE, true],
-    ['webhook high', { title: 'API errors', state: 'alerting', message: 'Severity: Critical' }, 'sev-high', WEBHOOK_GROUPING_ID_TEMPLATE, WEBHOOK_RESOLVE_CONDITION_TEMPLATE, false],
-    ['formatted alerting', { alert_uid: 'f-1', title: 'Latency', state: 'alerting', message: 'p99 > 1s', link_to_upstream_details: 'https://x' }, 'default', FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_RESOLVE_CONDITION_TEMPLATE, false],
-    ['formatted ok', { alert_uid: 'f-1', title: 'Latency', state: 'ok' }, 'ok-state', FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_RESOLVE_CONDITION_TEMPLATE, true],
+    [
+      'webhook alerting',
+      { alert_uid: 'u1', title: 'Disk full', state: 'alerting', message: 'Severity: High' },
+      'disk',
+      WEBHOOK_GROUPING_ID_TEMPLATE,
+      WEBHOOK_RESOLVE_CONDITION_TEMPLATE,
+      false,
+    ],
+    [
+      'webhook ok',
+      { alert_uid: 'u1', title: 'Disk full', state: 'OK', message: 'fine' },
+      'ok-state',
+      WEBHOOK_GROUPING_ID_TEMPLATE,
+      WEBHOOK_RESOLVE_CONDITION_TEMPLATE,
+      true,
+    ],
+    [
+      'webhook high',
+      { title: 'API errors', state: 'alerting', message: 'Severity: Critical' },
+      'sev-high',
+      WEBHOOK_GROUPING_ID_TEMPLATE,
+      WEBHOOK_RESOLVE_CONDITION_TEMPLATE,
+      false,
+    ],
+    [
+      'formatted alerting',
+      { alert_uid: 'f-1', title: 'Latency', state: 'alerting', message: 'p99 > 1s', link_to_upstream_details: 'https://x' },
+      'default',
+      FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE,
+      FORMATTED_WEBHOOK_RESOLVE_CONDITION_TEMPLATE,
+      false,
+    ],
+    [
+      'formatted ok',
+      { alert_uid: 'f-1', title: 'Latency', state: 'ok' },
+      'ok-state',
+      FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE,
+      FORMATTED_WEBHOOK_RESOLVE_CONDITION_TEMPLATE,
+      true,
+    ],
   ];
   it.each(samples)('%s', (_name, payload, routeId, groupingTemplate, resolveTemplate, resolves) => {
     expect(selectRoute(webhookRoutes, payload).route.id).toBe(routeId);

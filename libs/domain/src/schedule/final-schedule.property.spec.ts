@@ -92,8 +92,12 @@ function scheduleArb(zone: string) {
           id: 'p',
           timeZone: zone,
           rotations: rotations.map((r, i) => ({ ...r, id: `r${i}`, name: `r${i}` })),
-          overrides: overrides.map((o, i) => defineOverride({ id: `o${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone })),
-          singles: singles.map((o, i) => defineSingleShift({ id: `s${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone })),
+          overrides: overrides.map((o, i) =>
+            defineOverride({ id: `o${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone }),
+          ),
+          singles: singles.map((o, i) =>
+            defineSingleShift({ id: `s${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone }),
+          ),
         });
         return { schedule, from, to, samples };
       });
@@ -152,9 +156,8 @@ function wallClockProblem(rot: RotationDef, startMs: number): string | null {
   const gapTo = startMs + local.offset * 60_000;
   const day = Date.UTC(local.year, local.month - 1, local.day);
   for (const d of [day, day - 24 * HOUR]) {
-    const candidates = rot.frequency === 'hourly'
-      ? Array.from({ length: 48 }, (_, h) => d + h * HOUR + Number(mm) * 60_000)
-      : [d + Number(hh) * HOUR + Number(mm) * 60_000];
+    const candidates =
+      rot.frequency === 'hourly' ? Array.from({ length: 48 }, (_, h) => d + h * HOUR + Number(mm) * 60_000) : [d + Number(hh) * HOUR + Number(mm) * 60_000];
     if (candidates.some((c) => c >= gapFrom && c < gapTo)) return null;
   }
   return `local ${local.toISO()} is neither ${rot.start.slice(11, 16)} nor the end of a gap containing it`;
@@ -198,9 +201,11 @@ describe.each(ZONES)('final schedule properties in %s', (zone) => {
             const problem = wallClockProblem(rot, r.s);
             if (problem) throw new Error(`${rot.id} (${rot.frequency} ${rot.start}): ${problem}`);
           }
-          const fullPeriod = rot.frequency === 'daily' && !rot.byDay.length && !rot.byMonth.length && !rot.byMonthday.length && rot.duration === 86400 * rot.interval;
+          const fullPeriod =
+            rot.frequency === 'daily' && !rot.byDay.length && !rot.byMonth.length && !rot.byMonthday.length && rot.duration === 86400 * rot.interval;
           if (fullPeriod) {
-            for (let i = 1; i < mine.length; i++) if (mine[i]!.s !== mine[i - 1]!.e) throw new Error(`${rot.id}: daily shifts do not tile at ${new Date(mine[i]!.s).toISOString()}`);
+            for (let i = 1; i < mine.length; i++)
+              if (mine[i]!.s !== mine[i - 1]!.e) throw new Error(`${rot.id}: daily shifts do not tile at ${new Date(mine[i]!.s).toISOString()}`);
           }
         }
 

@@ -53,12 +53,7 @@ describe('final schedule', () => {
         defineRotation({ id: 'c', frequency: 'daily', start: '2024-01-01T00:00', duration: 86400, rollingUsers: [['cid']], level: -1 }),
       ],
     });
-    expect(table(s)).toEqual([
-      '00:00-06:00 ann rotation:a',
-      '06:00-12:00 ann+bob rotation:a',
-      '12:00-18:00 bob+ann rotation:b',
-      '18:00-00:00 cid rotation:c',
-    ]);
+    expect(table(s)).toEqual(['00:00-06:00 ann rotation:a', '06:00-12:00 ann+bob rotation:a', '12:00-18:00 bob+ann rotation:b', '18:00-00:00 cid rotation:c']);
   });
 
   it('consecutive shifts of the same users stay separate shifts', () => {
@@ -98,7 +93,9 @@ describe('final schedule', () => {
   it('the window is covered exactly: the first and last shifts are clipped to it', () => {
     const s = defineSchedule({ id: 's', rotations: [day('d', [['ann']], 0)] });
     const out = finalSchedule(s, '2024-01-01T05:00:00Z', '2024-01-01T07:00:00Z');
-    expect(out).toEqual([{ start: '2024-01-01T05:00:00.000Z', end: '2024-01-01T07:00:00.000Z', users: ['ann'], source: { kind: 'rotation', id: 'd', level: 0 } }]);
+    expect(out).toEqual([
+      { start: '2024-01-01T05:00:00.000Z', end: '2024-01-01T07:00:00.000Z', users: ['ann'], source: { kind: 'rotation', id: 'd', level: 0 } },
+    ]);
     expect(finalSchedule(s, '2024-01-01T07:00:00Z', '2024-01-01T07:00:00Z')).toEqual([]);
   });
 
@@ -117,8 +114,14 @@ describe('onCallAt', () => {
     timeZone: 'Europe/Berlin',
     rotations: [
       defineRotation({
-        id: 'workdays', frequency: 'weekly', byDay: ['MO', 'TU', 'WE', 'TH', 'FR'], start: '2024-01-01T09:00', duration: 9 * 3600,
-        timeZone: 'Europe/Berlin', rollingUsers: [['alice'], ['bob']], weekStart: 'MO',
+        id: 'workdays',
+        frequency: 'weekly',
+        byDay: ['MO', 'TU', 'WE', 'TH', 'FR'],
+        start: '2024-01-01T09:00',
+        duration: 9 * 3600,
+        timeZone: 'Europe/Berlin',
+        rollingUsers: [['alice'], ['bob']],
+        weekStart: 'MO',
       }),
     ],
   });
@@ -147,7 +150,9 @@ describe('findGaps', () => {
       { start: '2024-01-01T12:00:00.000Z', end: '2024-01-02T00:00:00.000Z' },
       { start: '2024-01-02T12:00:00.000Z', end: '2024-01-03T00:00:00.000Z' },
     ]);
-    expect(holes.emptyShifts).toEqual([{ start: '2024-01-02T00:00:00.000Z', end: '2024-01-02T12:00:00.000Z', users: [], source: { kind: 'rotation', id: 'r', level: 0 } }]);
+    expect(holes.emptyShifts).toEqual([
+      { start: '2024-01-02T00:00:00.000Z', end: '2024-01-02T12:00:00.000Z', users: [], source: { kind: 'rotation', id: 'r', level: 0 } },
+    ]);
   });
 
   it('a fully covered schedule has none', () => {

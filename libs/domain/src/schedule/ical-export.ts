@@ -22,12 +22,7 @@ export interface IcalExportOptions {
   name?: string;
 }
 
-export function exportIcal(
-  schedules: ScheduleDef | readonly ScheduleDef[],
-  from: InstantInput,
-  to: InstantInput,
-  options: IcalExportOptions = {},
-): string {
+export function exportIcal(schedules: ScheduleDef | readonly ScheduleDef[], from: InstantInput, to: InstantInput, options: IcalExportOptions = {}): string {
   const list: readonly ScheduleDef[] = Array.isArray(schedules) ? schedules : [schedules as ScheduleDef];
   const dir = new IcalUserDirectory(options.users ?? []);
   const stamp = new Date(toEpochMs(options.stamp ?? from));

@@ -290,8 +290,12 @@ function localOf(t: Time): number {
 function floatingOf(local: number, isDate: boolean): Time {
   const d = new Date(local);
   return ICAL.Time.fromData({
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: isDate ? 0 : d.getUTCHours(), minute: isDate ? 0 : d.getUTCMinutes(), second: isDate ? 0 : d.getUTCSeconds(),
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: isDate ? 0 : d.getUTCHours(),
+    minute: isDate ? 0 : d.getUTCMinutes(),
+    second: isDate ? 0 : d.getUTCSeconds(),
     isDate,
   });
 }
@@ -304,7 +308,7 @@ function toInstant(local: number, z: ZoneSpec): number {
       return z.clock.toInstant(local);
     case 'vtimezone': {
       const t = floatingOf(local, false);
-      return (local - z.tz.utcOffset(t) * 1000);
+      return local - z.tz.utcOffset(t) * 1000;
     }
     default: {
       const never: never = z;

@@ -19,7 +19,11 @@ export class IcalUserDirectory {
 
   /** The user a name or e-mail (optionally `mailto:` or `@`-prefixed) denotes. */
   match(name: string): IcalUser | undefined {
-    const key = name.trim().replace(/^mailto:/i, '').replace(/^@/, '').toLowerCase();
+    const key = name
+      .trim()
+      .replace(/^mailto:/i, '')
+      .replace(/^@/, '')
+      .toLowerCase();
     return key ? this.byKey.get(key) : undefined;
   }
 

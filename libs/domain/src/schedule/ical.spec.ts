@@ -20,10 +20,23 @@ const schedule = defineSchedule({
   name: 'Ops',
   timeZone: 'Europe/Berlin',
   rotations: [
-    defineRotation({ id: 'days', frequency: 'daily', start: '2024-03-01T09:00', duration: 86400, timeZone: 'Europe/Berlin', rollingUsers: [['u-alice'], ['u-bob']] }),
     defineRotation({
-      id: 'nights', frequency: 'weekly', byDay: ['MO', 'TU', 'WE', 'TH', 'FR'], start: '2024-03-04T02:30', duration: 4 * 3600,
-      timeZone: 'America/New_York', rollingUsers: [['u-carol', 'u-bob'], ['u-alice']], level: 2,
+      id: 'days',
+      frequency: 'daily',
+      start: '2024-03-01T09:00',
+      duration: 86400,
+      timeZone: 'Europe/Berlin',
+      rollingUsers: [['u-alice'], ['u-bob']],
+    }),
+    defineRotation({
+      id: 'nights',
+      frequency: 'weekly',
+      byDay: ['MO', 'TU', 'WE', 'TH', 'FR'],
+      start: '2024-03-04T02:30',
+      duration: 4 * 3600,
+      timeZone: 'America/New_York',
+      rollingUsers: [['u-carol', 'u-bob'], ['u-alice']],
+      level: 2,
     }),
   ],
   singles: [defineSingleShift({ id: 'one', start: '2024-03-31T02:00', duration: 7200, timeZone: 'Europe/Berlin', users: ['u-carol'], level: 1 })],
@@ -65,17 +78,58 @@ describe('iCal export and import', () => {
 
   it('imports RRULE, EXDATE, RECURRENCE-ID, TZID, levels and users by name or e-mail', () => {
     const ics = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//test//EN', 'X-WR-TIMEZONE:Europe/Berlin',
-      'BEGIN:VEVENT', 'UID:daily', 'DTSTART;TZID=Europe/Berlin:20240329T090000', 'DTEND;TZID=Europe/Berlin:20240329T180000',
-      'RRULE:FREQ=DAILY;UNTIL=20240402T070000Z', 'EXDATE;TZID=Europe/Berlin:20240330T090000', 'SUMMARY:[L1] Alice', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:daily', 'RECURRENCE-ID;TZID=Europe/Berlin:20240401T090000', 'DTSTART;TZID=Europe/Berlin:20240401T100000',
-      'DTEND;TZID=Europe/Berlin:20240401T120000', 'SUMMARY:[L1] alice', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:mail', 'DTSTART:20240329T200000Z', 'DURATION:PT2H', 'SUMMARY:On call', 'ATTENDEE;CN=Bob B:mailto:BOB@example.com', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:two', 'DTSTART:20240329T230000Z', 'DTEND:20240330T000000Z', 'SUMMARY:@alice, carol', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:nobody', 'DTSTART:20240330T230000Z', 'DTEND:20240331T000000Z', 'SUMMARY:[L3] mallory', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:gone', 'STATUS:CANCELLED', 'DTSTART:20240330T230000Z', 'DTEND:20240331T000000Z', 'SUMMARY:bob', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:allday', 'DTSTART;VALUE=DATE:20240406', 'SUMMARY:carol', 'END:VEVENT',
-      'END:VCALENDAR', '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//test//EN',
+      'X-WR-TIMEZONE:Europe/Berlin',
+      'BEGIN:VEVENT',
+      'UID:daily',
+      'DTSTART;TZID=Europe/Berlin:20240329T090000',
+      'DTEND;TZID=Europe/Berlin:20240329T180000',
+      'RRULE:FREQ=DAILY;UNTIL=20240402T070000Z',
+      'EXDATE;TZID=Europe/Berlin:20240330T090000',
+      'SUMMARY:[L1] Alice',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:daily',
+      'RECURRENCE-ID;TZID=Europe/Berlin:20240401T090000',
+      'DTSTART;TZID=Europe/Berlin:20240401T100000',
+      'DTEND;TZID=Europe/Berlin:20240401T120000',
+      'SUMMARY:[L1] alice',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:mail',
+      'DTSTART:20240329T200000Z',
+      'DURATION:PT2H',
+      'SUMMARY:On call',
+      'ATTENDEE;CN=Bob B:mailto:BOB@example.com',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:two',
+      'DTSTART:20240329T230000Z',
+      'DTEND:20240330T000000Z',
+      'SUMMARY:@alice, carol',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:nobody',
+      'DTSTART:20240330T230000Z',
+      'DTEND:20240331T000000Z',
+      'SUMMARY:[L3] mallory',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:gone',
+      'STATUS:CANCELLED',
+      'DTSTART:20240330T230000Z',
+      'DTEND:20240331T000000Z',
+      'SUMMARY:bob',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:allday',
+      'DTSTART;VALUE=DATE:20240406',
+      'SUMMARY:carol',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
     const r = importIcal(ics, { users: USERS, from: FROM, to: TO });
     const rows = r.shifts.map((s) => `${s.start} ${s.duration / 3600}h L${s.level} ${s.users.join('+') || '-'}`);
@@ -96,13 +150,36 @@ describe('iCal export and import', () => {
 
   it('reads a TZID that is not IANA through the file VTIMEZONE', () => {
     const ics = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//test//EN',
-      'BEGIN:VTIMEZONE', 'TZID:W. Europe Standard Time',
-      'BEGIN:STANDARD', 'DTSTART:16010101T030000', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10', 'END:STANDARD',
-      'BEGIN:DAYLIGHT', 'DTSTART:16010101T020000', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3', 'END:DAYLIGHT',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//test//EN',
+      'BEGIN:VTIMEZONE',
+      'TZID:W. Europe Standard Time',
+      'BEGIN:STANDARD',
+      'DTSTART:16010101T030000',
+      'TZOFFSETFROM:+0200',
+      'TZOFFSETTO:+0100',
+      'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
+      'END:STANDARD',
+      'BEGIN:DAYLIGHT',
+      'DTSTART:16010101T020000',
+      'TZOFFSETFROM:+0100',
+      'TZOFFSETTO:+0200',
+      'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
+      'END:DAYLIGHT',
       'END:VTIMEZONE',
-      'BEGIN:VEVENT', 'UID:w', 'DTSTART;TZID=W. Europe Standard Time:20240401T090000', 'DTEND;TZID=W. Europe Standard Time:20240401T100000', 'SUMMARY:bob', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:x', 'DTSTART;TZID=Nowhere/Special:20240401T090000', 'DTEND;TZID=Nowhere/Special:20240401T100000', 'SUMMARY:bob', 'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:w',
+      'DTSTART;TZID=W. Europe Standard Time:20240401T090000',
+      'DTEND;TZID=W. Europe Standard Time:20240401T100000',
+      'SUMMARY:bob',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:x',
+      'DTSTART;TZID=Nowhere/Special:20240401T090000',
+      'DTEND;TZID=Nowhere/Special:20240401T100000',
+      'SUMMARY:bob',
+      'END:VEVENT',
       'END:VCALENDAR',
     ].join('\r\n');
     const r = importIcal(ics, { users: USERS, from: FROM, to: TO });
@@ -111,7 +188,14 @@ describe('iCal export and import', () => {
   });
 
   it('the overrides calendar makes every event an override', () => {
-    const ics = exportIcal(defineSchedule({ id: 'x', rotations: [defineRotation({ id: 'r', frequency: 'daily', start: '2024-03-25T00:00', duration: 3600, rollingUsers: [['u-bob']] })] }), FROM, '2024-03-27T00:00:00Z');
+    const ics = exportIcal(
+      defineSchedule({
+        id: 'x',
+        rotations: [defineRotation({ id: 'r', frequency: 'daily', start: '2024-03-25T00:00', duration: 3600, rollingUsers: [['u-bob']] })],
+      }),
+      FROM,
+      '2024-03-27T00:00:00Z',
+    );
     const r = importIcal(ics, { users: USERS, from: FROM, to: TO, overrides: true });
     expect([r.shifts.length, r.overrides.length]).toEqual([0, 2]);
   });
@@ -120,4 +204,3 @@ describe('iCal export and import', () => {
     expect(() => importIcal('hello', { users: USERS, from: FROM, to: TO })).toThrow(IcalImportError);
   });
 });
-

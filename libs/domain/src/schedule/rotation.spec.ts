@@ -18,43 +18,73 @@ function shifts(rot: RotationDef, from: string, to: string, limit = 100): string
 
 describe('each frequency (UTC, 2024-01-01 is a Monday)', () => {
   it.each<[string, Partial<RotationDef>, string[]]>([
-    ['hourly', { frequency: 'hourly', duration: 3600, rollingUsers: ABC }, [
-      '2024-01-01T00:00..01:00 a', '2024-01-01T01:00..02:00 b', '2024-01-01T02:00..03:00 c', '2024-01-01T03:00..04:00 a',
-    ]],
-    ['hourly, interval 6', { frequency: 'hourly', interval: 6, duration: 6 * 3600 }, [
-      '2024-01-01T00:00..06:00 a', '2024-01-01T06:00..12:00 b', '2024-01-01T12:00..18:00 a', '2024-01-01T18:00..00:00 b',
-    ]],
-    ['daily', { frequency: 'daily', duration: 86400 }, [
-      '2024-01-01T00:00..00:00 a', '2024-01-02T00:00..00:00 b', '2024-01-03T00:00..00:00 a', '2024-01-04T00:00..00:00 b',
-    ]],
-    ['daily, interval 2', { frequency: 'daily', interval: 2, duration: 86400 }, [
-      '2024-01-01T00:00..00:00 a', '2024-01-03T00:00..00:00 b', '2024-01-05T00:00..00:00 a', '2024-01-07T00:00..00:00 b',
-    ]],
-    ['weekly', { frequency: 'weekly', duration: 7 * 86400 }, [
-      '2024-01-01T00:00..00:00 a', '2024-01-08T00:00..00:00 b', '2024-01-15T00:00..00:00 a', '2024-01-22T00:00..00:00 b',
-    ]],
-    ['weekly, interval 2', { frequency: 'weekly', interval: 2, duration: 7 * 86400 }, [
-      '2024-01-01T00:00..00:00 a', '2024-01-15T00:00..00:00 b', '2024-01-29T00:00..00:00 a', '2024-02-12T00:00..00:00 b',
-    ]],
-    ['monthly', { frequency: 'monthly', start: '2024-01-15T10:00', duration: 3600 }, [
-      '2024-01-15T10:00..11:00 a', '2024-02-15T10:00..11:00 b', '2024-03-15T10:00..11:00 a', '2024-04-15T10:00..11:00 b',
-    ]],
-    ['monthly, interval 3', { frequency: 'monthly', interval: 3, start: '2024-01-15T10:00', duration: 3600 }, [
-      '2024-01-15T10:00..11:00 a', '2024-04-15T10:00..11:00 b', '2024-07-15T10:00..11:00 a', '2024-10-15T10:00..11:00 b',
-    ]],
-    ['monthly on the 31st skips short months (RFC 5545), the turn still passes', { frequency: 'monthly', start: '2024-01-31T10:00', duration: 3600 }, [
-      '2024-01-31T10:00..11:00 a', '2024-03-31T10:00..11:00 a', '2024-05-31T10:00..11:00 a', '2024-07-31T10:00..11:00 a', '2024-08-31T10:00..11:00 b',
-    ]],
-    ['monthly, by_monthday 1 and -1', { frequency: 'monthly', byMonthday: [1, -1], duration: 3600 }, [
-      '2024-01-01T00:00..01:00 a', '2024-01-31T00:00..01:00 a', '2024-02-01T00:00..01:00 b', '2024-02-29T00:00..01:00 b',
-    ]],
-    ['monthly, by_day MO: every Monday, one group per month', { frequency: 'monthly', byDay: ['MO'], duration: 3600 }, [
-      '2024-01-01T00:00..01:00 a', '2024-01-08T00:00..01:00 a', '2024-01-15T00:00..01:00 a', '2024-01-22T00:00..01:00 a',
-      '2024-01-29T00:00..01:00 a', '2024-02-05T00:00..01:00 b',
-    ]],
-    ['by_month limits', { frequency: 'daily', byMonth: [2], start: '2024-01-30T00:00', duration: 3600 }, [
-      '2024-02-01T00:00..01:00 a', '2024-02-02T00:00..01:00 b', '2024-02-03T00:00..01:00 a',
-    ]],
+    [
+      'hourly',
+      { frequency: 'hourly', duration: 3600, rollingUsers: ABC },
+      ['2024-01-01T00:00..01:00 a', '2024-01-01T01:00..02:00 b', '2024-01-01T02:00..03:00 c', '2024-01-01T03:00..04:00 a'],
+    ],
+    [
+      'hourly, interval 6',
+      { frequency: 'hourly', interval: 6, duration: 6 * 3600 },
+      ['2024-01-01T00:00..06:00 a', '2024-01-01T06:00..12:00 b', '2024-01-01T12:00..18:00 a', '2024-01-01T18:00..00:00 b'],
+    ],
+    [
+      'daily',
+      { frequency: 'daily', duration: 86400 },
+      ['2024-01-01T00:00..00:00 a', '2024-01-02T00:00..00:00 b', '2024-01-03T00:00..00:00 a', '2024-01-04T00:00..00:00 b'],
+    ],
+    [
+      'daily, interval 2',
+      { frequency: 'daily', interval: 2, duration: 86400 },
+      ['2024-01-01T00:00..00:00 a', '2024-01-03T00:00..00:00 b', '2024-01-05T00:00..00:00 a', '2024-01-07T00:00..00:00 b'],
+    ],
+    [
+      'weekly',
+      { frequency: 'weekly', duration: 7 * 86400 },
+      ['2024-01-01T00:00..00:00 a', '2024-01-08T00:00..00:00 b', '2024-01-15T00:00..00:00 a', '2024-01-22T00:00..00:00 b'],
+    ],
+    [
+      'weekly, interval 2',
+      { frequency: 'weekly', interval: 2, duration: 7 * 86400 },
+      ['2024-01-01T00:00..00:00 a', '2024-01-15T00:00..00:00 b', '2024-01-29T00:00..00:00 a', '2024-02-12T00:00..00:00 b'],
+    ],
+    [
+      'monthly',
+      { frequency: 'monthly', start: '2024-01-15T10:00', duration: 3600 },
+      ['2024-01-15T10:00..11:00 a', '2024-02-15T10:00..11:00 b', '2024-03-15T10:00..11:00 a', '2024-04-15T10:00..11:00 b'],
+    ],
+    [
+      'monthly, interval 3',
+      { frequency: 'monthly', interval: 3, start: '2024-01-15T10:00', duration: 3600 },
+      ['2024-01-15T10:00..11:00 a', '2024-04-15T10:00..11:00 b', '2024-07-15T10:00..11:00 a', '2024-10-15T10:00..11:00 b'],
+    ],
+    [
+      'monthly on the 31st skips short months (RFC 5545), the turn still passes',
+      { frequency: 'monthly', start: '2024-01-31T10:00', duration: 3600 },
+      ['2024-01-31T10:00..11:00 a', '2024-03-31T10:00..11:00 a', '2024-05-31T10:00..11:00 a', '2024-07-31T10:00..11:00 a', '2024-08-31T10:00..11:00 b'],
+    ],
+    [
+      'monthly, by_monthday 1 and -1',
+      { frequency: 'monthly', byMonthday: [1, -1], duration: 3600 },
+      ['2024-01-01T00:00..01:00 a', '2024-01-31T00:00..01:00 a', '2024-02-01T00:00..01:00 b', '2024-02-29T00:00..01:00 b'],
+    ],
+    [
+      'monthly, by_day MO: every Monday, one group per month',
+      { frequency: 'monthly', byDay: ['MO'], duration: 3600 },
+      [
+        '2024-01-01T00:00..01:00 a',
+        '2024-01-08T00:00..01:00 a',
+        '2024-01-15T00:00..01:00 a',
+        '2024-01-22T00:00..01:00 a',
+        '2024-01-29T00:00..01:00 a',
+        '2024-02-05T00:00..01:00 b',
+      ],
+    ],
+    [
+      'by_month limits',
+      { frequency: 'daily', byMonth: [2], start: '2024-01-30T00:00', duration: 3600 },
+      ['2024-02-01T00:00..01:00 a', '2024-02-02T00:00..01:00 b', '2024-02-03T00:00..01:00 a'],
+    ],
   ])('%s', (_name, p, expected) => {
     const rot = defineRotation({ id: 'r', start: '2024-01-01T00:00', duration: 3600, frequency: 'daily', rollingUsers: AB, ...p });
     expect(shifts(rot, '2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z', expected.length)).toEqual(expected);
@@ -67,12 +97,27 @@ describe('each by_day mask', () => {
   const days = (rot: RotationDef) => shifts(rot, '2024-01-01T00:00:00Z', '2024-01-22T00:00:00Z').map((s) => `${s.slice(8, 10)}${s.slice(-1)}`);
 
   it.each<[RotationDef['byDay'], string[]]>([
-    [['MO', 'TU', 'WE', 'TH', 'FR'], ['01a', '02a', '03a', '04a', '05a', '08b', '09b', '10b', '11b', '12b', '15a', '16a', '17a', '18a', '19a']],
-    [['SA', 'SU'], ['06a', '07a', '13b', '14b', '20a', '21a']],
-    [['MO', 'WE', 'FR'], ['01a', '03a', '05a', '08b', '10b', '12b', '15a', '17a', '19a']],
-    [['TU', 'TH'], ['02a', '04a', '09b', '11b', '16a', '18a']],
+    [
+      ['MO', 'TU', 'WE', 'TH', 'FR'],
+      ['01a', '02a', '03a', '04a', '05a', '08b', '09b', '10b', '11b', '12b', '15a', '16a', '17a', '18a', '19a'],
+    ],
+    [
+      ['SA', 'SU'],
+      ['06a', '07a', '13b', '14b', '20a', '21a'],
+    ],
+    [
+      ['MO', 'WE', 'FR'],
+      ['01a', '03a', '05a', '08b', '10b', '12b', '15a', '17a', '19a'],
+    ],
+    [
+      ['TU', 'TH'],
+      ['02a', '04a', '09b', '11b', '16a', '18a'],
+    ],
     [['SU'], ['07a', '14b', '21a']],
-    [['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], ['01a', '02a', '03a', '04a', '05a', '06a', '07a', '08b', '09b', '10b', '11b', '12b', '13b', '14b', '15a', '16a', '17a', '18a', '19a', '20a', '21a']],
+    [
+      ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'],
+      ['01a', '02a', '03a', '04a', '05a', '06a', '07a', '08b', '09b', '10b', '11b', '12b', '13b', '14b', '15a', '16a', '17a', '18a', '19a', '20a', '21a'],
+    ],
     [[], ['01a', '08b', '15a']],
   ])('weekly %j, week_start MO', (byDay, expected) => {
     expect(days(weekly(byDay))).toEqual(expected);
@@ -83,17 +128,40 @@ describe('each by_day mask', () => {
   });
 
   it('the weekday mask is checked on the wall clock of the rotation zone', () => {
-    const rot = defineRotation({ id: 'r', frequency: 'weekly', start: '2024-01-01T23:00', duration: 3600, byDay: ['MO'], timeZone: 'Pacific/Kiritimati', rollingUsers: [['a']] });
+    const rot = defineRotation({
+      id: 'r',
+      frequency: 'weekly',
+      start: '2024-01-01T23:00',
+      duration: 3600,
+      byDay: ['MO'],
+      timeZone: 'Pacific/Kiritimati',
+      rollingUsers: [['a']],
+    });
     expect(shifts(rot, '2023-12-31T00:00:00Z', '2024-01-09T00:00:00Z')).toEqual(['2024-01-01T23:00..00:00 a', '2024-01-08T23:00..00:00 a']);
   });
 
   it('daily with by_day: every matching day is a shift and each is a turn', () => {
-    const rot = defineRotation({ id: 'r', frequency: 'daily', start: '2024-01-01T09:00', duration: 3600, byDay: ['MO', 'TU', 'WE', 'TH', 'FR'], rollingUsers: ABC });
+    const rot = defineRotation({
+      id: 'r',
+      frequency: 'daily',
+      start: '2024-01-01T09:00',
+      duration: 3600,
+      byDay: ['MO', 'TU', 'WE', 'TH', 'FR'],
+      rollingUsers: ABC,
+    });
     expect(days(rot)).toEqual(['01a', '02b', '03c', '04a', '05b', '08c', '09a', '10b', '11c', '12a', '15b', '16c', '17a', '18b', '19c']);
   });
 
   it('daily with by_day and interval 2: each group keeps two matching days', () => {
-    const rot = defineRotation({ id: 'r', frequency: 'daily', interval: 2, start: '2024-01-01T09:00', duration: 3600, byDay: ['MO', 'WE', 'FR'], rollingUsers: ABC });
+    const rot = defineRotation({
+      id: 'r',
+      frequency: 'daily',
+      interval: 2,
+      start: '2024-01-01T09:00',
+      duration: 3600,
+      byDay: ['MO', 'WE', 'FR'],
+      rollingUsers: ABC,
+    });
     expect(days(rot)).toEqual(['01a', '03a', '05b', '08b', '10c', '12c', '15a', '17a', '19b']);
   });
 
@@ -101,12 +169,22 @@ describe('each by_day mask', () => {
     const rot = defineRotation({ id: 'r', frequency: 'hourly', interval: 8, start: '2024-01-01T00:00', duration: 8 * 3600, byDay: ['SA'], rollingUsers: ABC });
     expect(shifts(rot, '2024-01-01T00:00:00Z', '2024-01-08T00:00:00Z')).toEqual([
       // slot k = 15, 16, 17 from Monday 00:00: groups 15%3, 16%3, 17%3
-      '2024-01-06T00:00..08:00 a', '2024-01-06T08:00..16:00 b', '2024-01-06T16:00..00:00 c',
+      '2024-01-06T00:00..08:00 a',
+      '2024-01-06T08:00..16:00 b',
+      '2024-01-06T16:00..00:00 c',
     ]);
   });
 
   it('a start on a day outside the mask begins on the next matching day', () => {
-    const rot = defineRotation({ id: 'r', frequency: 'weekly', start: '2024-01-03T09:00', duration: 3600, byDay: ['MO', 'FR'], weekStart: 'MO', rollingUsers: AB });
+    const rot = defineRotation({
+      id: 'r',
+      frequency: 'weekly',
+      start: '2024-01-03T09:00',
+      duration: 3600,
+      byDay: ['MO', 'FR'],
+      weekStart: 'MO',
+      rollingUsers: AB,
+    });
     expect(days(rot)).toEqual(['05a', '08b', '12b', '15a', '19a']);
   });
 });
@@ -134,14 +212,24 @@ describe('rolling groups', () => {
   it('rotation_start hides earlier shifts without changing turns, until cuts the last one', () => {
     const rot = defineRotation({ ...base, start: '2024-01-01T09:00', rollingUsers: AB, rotationStart: '2024-01-03T21:00', until: '2024-01-06T12:00' });
     expect(shifts(rot, '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z')).toEqual([
-      '2024-01-03T21:00..09:00 a', '2024-01-04T09:00..09:00 b', '2024-01-05T09:00..09:00 a', '2024-01-06T09:00..12:00 b',
+      '2024-01-03T21:00..09:00 a',
+      '2024-01-04T09:00..09:00 b',
+      '2024-01-05T09:00..09:00 a',
+      '2024-01-06T09:00..12:00 b',
     ]);
   });
 });
 
 describe('DST: shifts keep their wall-clock times', () => {
   it('09:00-18:00 in Berlin across the spring change', () => {
-    const rot = defineRotation({ id: 'r', frequency: 'daily', start: '2024-03-29T09:00', duration: 9 * 3600, timeZone: 'Europe/Berlin', rollingUsers: [['a']] });
+    const rot = defineRotation({
+      id: 'r',
+      frequency: 'daily',
+      start: '2024-03-29T09:00',
+      duration: 9 * 3600,
+      timeZone: 'Europe/Berlin',
+      rollingUsers: [['a']],
+    });
     const out = expandShifts(defineSchedule({ id: 's', rotations: [rot] }), '2024-03-29T00:00:00Z', '2024-04-02T00:00:00Z');
     expect(out.map((s) => s.start)).toEqual(['2024-03-29T08:00:00.000Z', '2024-03-30T08:00:00.000Z', '2024-03-31T07:00:00.000Z', '2024-04-01T07:00:00.000Z']);
     expect(shifts(rot, '2024-03-29T00:00:00Z', '2024-04-02T00:00:00Z').map((s) => s.slice(11, 23))).toEqual(Array(4).fill('09:00..18:00'));
@@ -156,8 +244,13 @@ describe('DST: shifts keep their wall-clock times', () => {
       ['Australia/Lord_Howe', '2024-04-05T12:00:00Z', '2024-04-08T12:00:00Z', [24.5, 24]],
     ] as const) {
       const rot = defineRotation({ id: 'r', frequency: 'daily', start: '2024-01-01T09:00', duration: 86400, timeZone: zone, rollingUsers: AB });
-      const out = expandShifts(defineSchedule({ id: 's', rotations: [rot] }), from, to).filter((s) => Date.parse(s.start) > Date.parse(from) && Date.parse(s.end) < Date.parse(to));
-      expect(out.map((s) => (Date.parse(s.end) - Date.parse(s.start)) / 3_600_000), zone).toEqual(hours);
+      const out = expandShifts(defineSchedule({ id: 's', rotations: [rot] }), from, to).filter(
+        (s) => Date.parse(s.start) > Date.parse(from) && Date.parse(s.end) < Date.parse(to),
+      );
+      expect(
+        out.map((s) => (Date.parse(s.end) - Date.parse(s.start)) / 3_600_000),
+        zone,
+      ).toEqual(hours);
       for (let i = 1; i < out.length; i++) expect(out[i]!.start).toBe(out[i - 1]!.end);
     }
   });

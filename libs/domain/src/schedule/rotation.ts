@@ -238,4 +238,3 @@ function monthDays(f: DayFilter, year: number, month: number, startDom: number):
   }
   return startDom <= len ? [startDom] : [];
 }
-

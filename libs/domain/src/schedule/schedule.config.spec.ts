@@ -46,9 +46,22 @@ describe('parseSchedules', () => {
     const [s] = parseSchedules(parse(SEED).schedules, { userIds: ['alice', 'bob', 'carol'] });
     expect(s).toMatchObject({ id: 'demo-critical-alerts-schedule', name: 'Demo critical alerts', type: 'calendar', timeZone: 'Europe/Berlin', ical: null });
     expect(s!.rotations[0]).toEqual({
-      id: 'workdays', name: 'workdays', frequency: 'weekly', interval: 1, start: '2024-01-01T09:00:00', duration: 32400,
-      rotationStart: null, until: null, byDay: ['MO', 'TU', 'WE', 'TH', 'FR'], byMonth: [], byMonthday: [], weekStart: 'MO',
-      rollingUsers: [['alice'], ['bob']], startRotationFromUserIndex: 0, timeZone: 'Europe/Berlin', level: 0,
+      id: 'workdays',
+      name: 'workdays',
+      frequency: 'weekly',
+      interval: 1,
+      start: '2024-01-01T09:00:00',
+      duration: 32400,
+      rotationStart: null,
+      until: null,
+      byDay: ['MO', 'TU', 'WE', 'TH', 'FR'],
+      byMonth: [],
+      byMonthday: [],
+      weekStart: 'MO',
+      rollingUsers: [['alice'], ['bob']],
+      startRotationFromUserIndex: 0,
+      timeZone: 'Europe/Berlin',
+      level: 0,
     });
     expect(s!.rotations[1]!.rollingUsers).toEqual([['alice'], ['bob']]);
     expect(s!.overrides).toEqual([
@@ -61,16 +74,37 @@ describe('parseSchedules', () => {
   it('reads single events, recurrent events and ical schedules', () => {
     const out = parseSchedules([
       {
-        name: 'Ops', rotations: [
+        name: 'Ops',
+        rotations: [
           { type: 'single_event', start: '2024-05-01T10:00:00Z', duration: '1h30m', users: ['x'] },
-          { frequency: 'monthly', by_monthday: [1, -1], by_month: [1, 7], start: '2024-01-01T00:00:00', duration: '1d', users: ['x', 'y'], until: '2025-01-01T00:00:00' },
+          {
+            frequency: 'monthly',
+            by_monthday: [1, -1],
+            by_month: [1, 7],
+            start: '2024-01-01T00:00:00',
+            duration: '1d',
+            users: ['x', 'y'],
+            until: '2025-01-01T00:00:00',
+          },
         ],
       },
       { id: 'ext', type: 'ical', ical_url: 'https://calendar.example/ops.ics', ical_file_overrides: '/etc/dozor/overrides.ics', ical_refresh_interval: '30m' },
     ]);
-    expect(out[0]!.singles).toEqual([{ id: 'Ops-rotation-1', name: 'Ops-rotation-1', start: '2024-05-01T10:00:00Z', duration: 5400, users: ['x'], timeZone: 'UTC', level: 0 }]);
-    expect(out[0]!.rotations[0]).toMatchObject({ id: 'Ops-rotation-2', frequency: 'monthly', rollingUsers: [['x', 'y']], byMonthday: [1, -1], byMonth: [1, 7] });
-    expect(out[1]).toMatchObject({ type: 'ical', rotations: [], ical: { url: 'https://calendar.example/ops.ics', file: null, overridesUrl: null, overridesFile: '/etc/dozor/overrides.ics', refreshSeconds: 1800 } });
+    expect(out[0]!.singles).toEqual([
+      { id: 'Ops-rotation-1', name: 'Ops-rotation-1', start: '2024-05-01T10:00:00Z', duration: 5400, users: ['x'], timeZone: 'UTC', level: 0 },
+    ]);
+    expect(out[0]!.rotations[0]).toMatchObject({
+      id: 'Ops-rotation-2',
+      frequency: 'monthly',
+      rollingUsers: [['x', 'y']],
+      byMonthday: [1, -1],
+      byMonth: [1, 7],
+    });
+    expect(out[1]).toMatchObject({
+      type: 'ical',
+      rotations: [],
+      ical: { url: 'https://calendar.example/ops.ics', file: null, overridesUrl: null, overridesFile: '/etc/dozor/overrides.ics', refreshSeconds: 1800 },
+    });
   });
 
   it('an absent section is no schedules', () => {
@@ -82,7 +116,9 @@ describe('parseSchedules', () => {
     expect(s!.rotations[0]!.start).toBe('2024-01-01T09:00:00.000Z');
   });
 
-  const rot = (patch: Record<string, unknown>) => [{ id: 's', rotations: [{ frequency: 'weekly', start: '2024-01-01T09:00:00', duration: 3600, rolling_users: [['a']], ...patch }] }];
+  const rot = (patch: Record<string, unknown>) => [
+    { id: 's', rotations: [{ frequency: 'weekly', start: '2024-01-01T09:00:00', duration: 3600, rolling_users: [['a']], ...patch }] },
+  ];
 
   it.each<[string, unknown, (string | number)[], RegExp, string[]?]>([
     ['not a list', { id: 's' }, ['schedules'], /expected a list/],
@@ -110,9 +146,24 @@ describe('parseSchedules', () => {
     ['typo with a hint', rot({ by_days: ['MO'] }), ['schedules', 0, 'rotations', 0, 'by_days'], /unknown field 'by_days' \(did you mean 'by_day'\?\)/],
     ['unknown user', rot({ rolling_users: [['a'], ['mallory']] }), ['schedules', 0, 'rotations', 0, 'rolling_users', 1, 0], /unknown user 'mallory'/, ['a']],
     ['users on rolling_users', rot({ users: ['a'] }), ['schedules', 0, 'rotations', 0, 'users'], /use 'rolling_users'/],
-    ['frequency on a single event', rot({ type: 'single_event', users: ['a'], rolling_users: undefined }), ['schedules', 0, 'rotations', 0, 'frequency'], /does not apply to a single_event/],
-    ['override without end', [{ id: 's', overrides: [{ start: '2024-01-01T00:00:00', users: ['a'] }] }], ['schedules', 0, 'overrides', 0], /needs 'end' or 'duration'/],
-    ['override end before start', [{ id: 's', overrides: [{ start: '2024-01-01T10:00:00', end: '2024-01-01T09:00:00', users: ['a'] }] }], ['schedules', 0, 'overrides', 0, 'end'], /not after start/],
+    [
+      'frequency on a single event',
+      rot({ type: 'single_event', users: ['a'], rolling_users: undefined }),
+      ['schedules', 0, 'rotations', 0, 'frequency'],
+      /does not apply to a single_event/,
+    ],
+    [
+      'override without end',
+      [{ id: 's', overrides: [{ start: '2024-01-01T00:00:00', users: ['a'] }] }],
+      ['schedules', 0, 'overrides', 0],
+      /needs 'end' or 'duration'/,
+    ],
+    [
+      'override end before start',
+      [{ id: 's', overrides: [{ start: '2024-01-01T10:00:00', end: '2024-01-01T09:00:00', users: ['a'] }] }],
+      ['schedules', 0, 'overrides', 0, 'end'],
+      /not after start/,
+    ],
     ['ical without source', [{ id: 's', type: 'ical' }], ['schedules', 0], /needs ical_url or ical_file/],
     ['ical with rotations', [{ id: 's', type: 'ical', ical_file: 'x.ics', rotations: [] }], ['schedules', 0, 'rotations'], /use type: calendar/],
     ['calendar with ical_url', [{ id: 's', ical_url: 'https://x/y.ics' }], ['schedules', 0, 'ical_url'], /set type: ical/],

@@ -7,19 +7,7 @@ import type { ConfigPath } from '@dozor/contracts';
 import type { IcalSourceDef, OverrideDef, RotationDef, ScheduleDef, ScheduleType, SingleShiftDef, Weekday } from './schedule.types.js';
 import { FREQUENCIES } from './schedule.types.js';
 import { parseDateTimeText } from './local-time.js';
-import {
-  type RawObject,
-  dateTimeAt,
-  describe,
-  durationAt,
-  fail,
-  intAt,
-  listAt,
-  objectAt,
-  stringAt,
-  timeZoneAt,
-  weekdayAt,
-} from './config-reader.js';
+import { type RawObject, dateTimeAt, describe, durationAt, fail, intAt, listAt, objectAt, stringAt, timeZoneAt, weekdayAt } from './config-reader.js';
 
 export interface ParseSchedulesOptions {
   /** Known user ids. When given, every user a schedule names must be one of them. */
@@ -32,13 +20,37 @@ export const MAX_LEVEL = 1_000_000;
 const DEFAULT_ICAL_REFRESH_SECONDS = 600;
 
 const SCHEDULE_KEYS = [
-  'id', 'name', 'type', 'time_zone', 'rotations', 'overrides',
-  'ical_url', 'ical_file', 'ical_url_overrides', 'ical_file_overrides', 'ical_refresh_interval',
+  'id',
+  'name',
+  'type',
+  'time_zone',
+  'rotations',
+  'overrides',
+  'ical_url',
+  'ical_file',
+  'ical_url_overrides',
+  'ical_file_overrides',
+  'ical_refresh_interval',
 ] as const;
 const ROTATION_KEYS = [
-  'id', 'name', 'type', 'frequency', 'interval', 'start', 'duration', 'rotation_start', 'until',
-  'by_day', 'by_month', 'by_monthday', 'week_start', 'rolling_users', 'users',
-  'start_rotation_from_user_index', 'time_zone', 'level',
+  'id',
+  'name',
+  'type',
+  'frequency',
+  'interval',
+  'start',
+  'duration',
+  'rotation_start',
+  'until',
+  'by_day',
+  'by_month',
+  'by_monthday',
+  'week_start',
+  'rolling_users',
+  'users',
+  'start_rotation_from_user_index',
+  'time_zone',
+  'level',
 ] as const;
 const OVERRIDE_KEYS = ['id', 'start', 'end', 'duration', 'users', 'time_zone', 'level'] as const;
 const ROTATION_TYPES = ['rolling_users', 'recurrent_event', 'single_event'] as const;
@@ -69,7 +81,7 @@ function parseSchedule(v: unknown, path: ConfigPath, known: Set<string> | null):
   const rotations: RotationDef[] = [];
   const singles: SingleShiftDef[] = [];
   if (o.rotations !== undefined) {
-    if (type === 'ical') fail([...path, 'rotations'], "an ical schedule takes its shifts from ical_url or ical_file; use type: calendar for rotations");
+    if (type === 'ical') fail([...path, 'rotations'], 'an ical schedule takes its shifts from ical_url or ical_file; use type: calendar for rotations');
     const ids = new Set<string>();
     listAt(o.rotations, [...path, 'rotations']).forEach((r, i) => {
       const p = [...path, 'rotations', i];
@@ -106,10 +118,12 @@ function parseIcalSource(o: RawObject, path: ConfigPath, type: ScheduleType): Ic
     file: opt('ical_file'),
     overridesUrl: opt('ical_url_overrides'),
     overridesFile: opt('ical_file_overrides'),
-    refreshSeconds: o.ical_refresh_interval === undefined ? DEFAULT_ICAL_REFRESH_SECONDS : durationAt(o.ical_refresh_interval, [...path, 'ical_refresh_interval']),
+    refreshSeconds:
+      o.ical_refresh_interval === undefined ? DEFAULT_ICAL_REFRESH_SECONDS : durationAt(o.ical_refresh_interval, [...path, 'ical_refresh_interval']),
   };
   if (src.url && !/^(https?|webcal):\/\//i.test(src.url)) fail([...path, 'ical_url'], `expected an http(s) or webcal URL, got '${src.url}'`);
-  if (src.overridesUrl && !/^(https?|webcal):\/\//i.test(src.overridesUrl)) fail([...path, 'ical_url_overrides'], `expected an http(s) or webcal URL, got '${src.overridesUrl}'`);
+  if (src.overridesUrl && !/^(https?|webcal):\/\//i.test(src.overridesUrl))
+    fail([...path, 'ical_url_overrides'], `expected an http(s) or webcal URL, got '${src.overridesUrl}'`);
   if (src.url && src.file) fail([...path, 'ical_file'], 'give ical_url or ical_file, not both');
   if (src.overridesUrl && src.overridesFile) fail([...path, 'ical_file_overrides'], 'give ical_url_overrides or ical_file_overrides, not both');
   if (type === 'ical' && !src.url && !src.file) fail(path, 'an ical schedule needs ical_url or ical_file');
@@ -121,7 +135,12 @@ function parseIcalSource(o: RawObject, path: ConfigPath, type: ScheduleType): Ic
 function parseRotationItem(v: unknown, path: ConfigPath, index: number, ctx: Ctx): RotationDef | SingleShiftDef {
   const o = objectAt(v, path, ROTATION_KEYS);
   const type = rotationType(o, path);
-  const id = o.id !== undefined ? stringAt(o.id, [...path, 'id']) : o.name !== undefined ? stringAt(o.name, [...path, 'name']) : `${ctx.scheduleId}-rotation-${index + 1}`;
+  const id =
+    o.id !== undefined
+      ? stringAt(o.id, [...path, 'id'])
+      : o.name !== undefined
+        ? stringAt(o.name, [...path, 'name'])
+        : `${ctx.scheduleId}-rotation-${index + 1}`;
   const name = o.name !== undefined ? stringAt(o.name, [...path, 'name']) : id;
   const timeZone = o.time_zone !== undefined ? timeZoneAt(o.time_zone, [...path, 'time_zone']) : ctx.timeZone;
   const level = o.level !== undefined ? intAt(o.level, [...path, 'level'], 0, MAX_LEVEL) : 0;
@@ -132,7 +151,18 @@ function parseRotationItem(v: unknown, path: ConfigPath, index: number, ctx: Ctx
 
   switch (type) {
     case 'single_event': {
-      for (const k of ['frequency', 'interval', 'rotation_start', 'until', 'by_day', 'by_month', 'by_monthday', 'week_start', 'rolling_users', 'start_rotation_from_user_index']) {
+      for (const k of [
+        'frequency',
+        'interval',
+        'rotation_start',
+        'until',
+        'by_day',
+        'by_month',
+        'by_monthday',
+        'week_start',
+        'rolling_users',
+        'start_rotation_from_user_index',
+      ]) {
         if (o[k] !== undefined) fail([...path, k], `'${k}' does not apply to a single_event`);
       }
       if (o.users === undefined) fail(path, "a single_event needs 'users'");
@@ -170,7 +200,8 @@ interface Common {
 
 function parseRecurrence(o: RawObject, path: ConfigPath, ctx: Ctx, c: Common): RotationDef {
   if (o.frequency === undefined) fail(path, `a ${c.type} rotation needs 'frequency' (${FREQUENCIES.join(', ')})`);
-  if (!(FREQUENCIES as readonly unknown[]).includes(o.frequency)) fail([...path, 'frequency'], `expected ${FREQUENCIES.join(', ')}, got ${describe(o.frequency)}`);
+  if (!(FREQUENCIES as readonly unknown[]).includes(o.frequency))
+    fail([...path, 'frequency'], `expected ${FREQUENCIES.join(', ')}, got ${describe(o.frequency)}`);
   const frequency = o.frequency as RotationDef['frequency'];
   const interval = o.interval !== undefined ? intAt(o.interval, [...path, 'interval'], 1, 1000) : 1;
 
@@ -184,9 +215,10 @@ function parseRecurrence(o: RawObject, path: ConfigPath, ctx: Ctx, c: Common): R
     if (o.users === undefined) fail(path, "a recurrent_event rotation needs 'users'");
     rollingUsers = [userList(o.users, [...path, 'users'], ctx)];
   }
-  const startIndex = o.start_rotation_from_user_index !== undefined
-    ? intAt(o.start_rotation_from_user_index, [...path, 'start_rotation_from_user_index'], 0, rollingUsers.length - 1)
-    : 0;
+  const startIndex =
+    o.start_rotation_from_user_index !== undefined
+      ? intAt(o.start_rotation_from_user_index, [...path, 'start_rotation_from_user_index'], 0, rollingUsers.length - 1)
+      : 0;
 
   const byDay = o.by_day === undefined ? [] : uniqueList(o.by_day, [...path, 'by_day'], (x, p) => weekdayAt(x, p));
   const byMonth = o.by_month === undefined ? [] : uniqueList(o.by_month, [...path, 'by_month'], (x, p) => intAt(x, p, 1, 12));
@@ -198,11 +230,26 @@ function parseRecurrence(o: RawObject, path: ConfigPath, ctx: Ctx, c: Common): R
   if (byMonthday.length && byMonthday.every((d) => d > 0)) {
     const months = byMonth.length ? byMonth : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     const longest = Math.max(...months.map((m) => [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!));
-    if (byMonthday.every((d) => d > longest)) fail([...path, 'by_monthday'], `day ${byMonthday.join(', ')} never occurs in month ${months.join(', ')}: the rotation would have no shifts`);
+    if (byMonthday.every((d) => d > longest))
+      fail([...path, 'by_monthday'], `day ${byMonthday.join(', ')} never occurs in month ${months.join(', ')}: the rotation would have no shifts`);
   }
   return {
-    id: c.id, name: c.name, frequency, interval, start: c.start, duration: c.duration, rotationStart, until,
-    byDay, byMonth, byMonthday, weekStart, rollingUsers, startRotationFromUserIndex: startIndex, timeZone: c.timeZone, level: c.level,
+    id: c.id,
+    name: c.name,
+    frequency,
+    interval,
+    start: c.start,
+    duration: c.duration,
+    rotationStart,
+    until,
+    byDay,
+    byMonth,
+    byMonthday,
+    weekStart,
+    rollingUsers,
+    startRotationFromUserIndex: startIndex,
+    timeZone: c.timeZone,
+    level: c.level,
   };
 }
 

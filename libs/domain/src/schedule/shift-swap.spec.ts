@@ -5,9 +5,7 @@ import { decideShiftSwap } from './shift-swap.js';
 
 const schedule = defineSchedule({
   id: 's',
-  rotations: [
-    defineRotation({ id: 'day', frequency: 'daily', start: '2024-01-01T08:00', duration: 12 * 3600, rollingUsers: [['ann', 'cid'], ['bob']] }),
-  ],
+  rotations: [defineRotation({ id: 'day', frequency: 'daily', start: '2024-01-01T08:00', duration: 12 * 3600, rollingUsers: [['ann', 'cid'], ['bob']] })],
 });
 
 describe('shift swap', () => {

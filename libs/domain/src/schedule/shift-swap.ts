@@ -24,9 +24,7 @@ export interface ShiftSwapRequest {
 
 export type ShiftSwapRejection = 'invalid_interval' | 'same_user' | 'requester_not_on_call';
 
-export type ShiftSwapDecision =
-  | { ok: true; overrides: OverrideDef[] }
-  | { ok: false; reason: ShiftSwapRejection; message: string };
+export type ShiftSwapDecision = { ok: true; overrides: OverrideDef[] } | { ok: false; reason: ShiftSwapRejection; message: string };
 
 export function decideShiftSwap(schedule: ScheduleDef, req: ShiftSwapRequest): ShiftSwapDecision {
   const s = toEpochMs(req.start);
@@ -46,16 +44,14 @@ export function decideShiftSwap(schedule: ScheduleDef, req: ShiftSwapRequest): S
     return { ok: false, reason: 'requester_not_on_call', message: `${req.requester} is not on call in the requested interval` };
   }
   const level = schedule.overrides.reduce((max, o) => Math.max(max, o.level + 1), 0);
-  const overrides = pieces.map(
-    (p, i): OverrideDef => ({
-      id: pieces.length === 1 ? req.id : `${req.id}-${i + 1}`,
-      start: new Date(p.s).toISOString(),
-      duration: (p.e - p.s) / 1000,
-      users: p.users,
-      timeZone: 'UTC',
-      level,
-    }),
-  );
+  const overrides = pieces.map((p, i): OverrideDef => ({
+    id: pieces.length === 1 ? req.id : `${req.id}-${i + 1}`,
+    start: new Date(p.s).toISOString(),
+    duration: (p.e - p.s) / 1000,
+    users: p.users,
+    timeZone: 'UTC',
+    level,
+  }));
   return { ok: true, overrides };
 }
 

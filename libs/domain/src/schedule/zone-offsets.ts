@@ -142,7 +142,7 @@ export class ZoneClock {
     const starts = [from];
     const offs = [prev];
     const last = to - SECOND;
-    for (let lo = from; ; ) {
+    for (let lo = from; ;) {
       const at = Math.min(lo + SAMPLE_STEP, last);
       // several changes between two samples (A->B->C) are found one after the other
       while (this.exactOffset(at) !== prev) {

@@ -60,7 +60,15 @@ describe('Jinja2 reference (Python Jinja2 ' + ref.jinja2 + ')', () => {
   it('covers every Alertmanager fixture with every default template', () => {
     const names = Object.keys(fixtures);
     expect(names.length).toBeGreaterThanOrEqual(13);
-    for (const refName of ['ALERTMANAGER_GROUPING_ID_TEMPLATE', 'ALERTMANAGER_RESOLVE_CONDITION_TEMPLATE', 'ALERTMANAGER_SOURCE_LINK_TEMPLATE', 'ALERTMANAGER_WEB_TITLE_TEMPLATE', 'ALERTMANAGER_WEB_MESSAGE_TEMPLATE', 'ALERTMANAGER_TELEGRAM_TITLE_TEMPLATE', 'ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE']) {
+    for (const refName of [
+      'ALERTMANAGER_GROUPING_ID_TEMPLATE',
+      'ALERTMANAGER_RESOLVE_CONDITION_TEMPLATE',
+      'ALERTMANAGER_SOURCE_LINK_TEMPLATE',
+      'ALERTMANAGER_WEB_TITLE_TEMPLATE',
+      'ALERTMANAGER_WEB_MESSAGE_TEMPLATE',
+      'ALERTMANAGER_TELEGRAM_TITLE_TEMPLATE',
+      'ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE',
+    ]) {
       const covered = ref.cases.filter((c) => c.templateRef === refName).map((c) => ('fixture' in c.payload ? c.payload.fixture : ''));
       expect(covered.sort()).toEqual(names.sort());
     }

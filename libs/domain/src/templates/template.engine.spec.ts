@@ -4,7 +4,16 @@ import { buildTemplateContext, capRendered, compileTemplate, renderTemplate, ren
 
 describe('compileTemplate / renderTemplate', () => {
   it('never throws: a template that does not compile carries its error, and renders return it', () => {
-    for (const src of ['{{ x ', '{% if %}', '{% for x %}', '{{ x | nope }}', '{{ x is nope }}', '{% endif %}', '{% raw %}{% endraw %}', 42 as unknown as string]) {
+    for (const src of [
+      '{{ x ',
+      '{% if %}',
+      '{% for x %}',
+      '{{ x | nope }}',
+      '{{ x is nope }}',
+      '{% endif %}',
+      '{% raw %}{% endraw %}',
+      42 as unknown as string,
+    ]) {
       const t = compileTemplate(src, 'web_title');
       expect(t.error, String(src)).not.toBeNull();
       expect(t.error?.template).toBe('web_title');
@@ -15,7 +24,11 @@ describe('compileTemplate / renderTemplate', () => {
 
   it('renders with Python semantics: True/False/None and Python reprs', () => {
     const payload = { commonLabels: { severity: 'critical' }, n: null, l: ['a', 'b'], d: { a: 1 } };
-    const r = renderTemplateSource('{{ payload.commonLabels.severity == "critical" }} {{ payload.n }} {{ payload.l }} {{ payload.d }} {{ payload.missing }}|', 't', { payload });
+    const r = renderTemplateSource(
+      '{{ payload.commonLabels.severity == "critical" }} {{ payload.n }} {{ payload.l }} {{ payload.d }} {{ payload.missing }}|',
+      't',
+      { payload },
+    );
     expect(r).toMatchObject({ ok: true, output: "True None ['a', 'b'] {'a': 1} |", truncated: false });
   });
 
@@ -49,14 +62,25 @@ describe('compileTemplate / renderTemplate', () => {
   });
 
   it('builds the context under OnCall names and Dozor names', () => {
-    const ctx = buildTemplateContext({ payload: { a: 1 }, labels: { team: 'sre' }, integrationName: 'AM', sourceLink: 'http://src', groupingId: 'g', alertGroupId: 'AG1', alertGroupLink: 'http://dozor/ag/AG1' });
+    const ctx = buildTemplateContext({
+      payload: { a: 1 },
+      labels: { team: 'sre' },
+      integrationName: 'AM',
+      sourceLink: 'http://src',
+      groupingId: 'g',
+      alertGroupId: 'AG1',
+      alertGroupLink: 'http://dozor/ag/AG1',
+    });
     const r = renderTemplateSource(
       '{{ payload.a }} {{ labels.team }} {{ integration_name }} {{ source_link }} {{ grouping_id }} {{ alert_group_id }} {{ alert_group_link }} {{ grafana_oncall_incident_id }} {{ grafana_oncall_link }} {{ amixr_incident_id }}',
       't',
       ctx,
     );
     expect(r).toMatchObject({ ok: true, output: '1 sre AM http://src g AG1 http://dozor/ag/AG1 AG1 http://dozor/ag/AG1 AG1' });
-    expect(renderTemplateSource('{{ source_link }}|{{ grouping_id }}|', 't', buildTemplateContext({ payload: {} }))).toMatchObject({ ok: true, output: 'None||' });
+    expect(renderTemplateSource('{{ source_link }}|{{ grouping_id }}|', 't', buildTemplateContext({ payload: {} }))).toMatchObject({
+      ok: true,
+      output: 'None||',
+    });
   });
 
   it('a compiled template renders many times without leaking state between renders', () => {
@@ -68,7 +92,52 @@ describe('compileTemplate / renderTemplate', () => {
   });
 
   it('never throws on arbitrary template soup', () => {
-    const fragments = ['{{', '}}', '{%', '%}', '{#', '#}', ' for ', ' in ', ' if ', ' else ', ' endif ', ' endfor ', ' set ', '=', 'x', 'payload', '.', '(', ')', '[', ']', '"a"', "'b'", '1', '|', 'upper', ' is ', ' not ', 'defined', ',', ':', '{', '}', '-', '*', '%', '~', ' and ', 'macro', 'endmacro', 'call', '\\', '\n', ' '];
+    const fragments = [
+      '{{',
+      '}}',
+      '{%',
+      '%}',
+      '{#',
+      '#}',
+      ' for ',
+      ' in ',
+      ' if ',
+      ' else ',
+      ' endif ',
+      ' endfor ',
+      ' set ',
+      '=',
+      'x',
+      'payload',
+      '.',
+      '(',
+      ')',
+      '[',
+      ']',
+      '"a"',
+      "'b'",
+      '1',
+      '|',
+      'upper',
+      ' is ',
+      ' not ',
+      'defined',
+      ',',
+      ':',
+      '{',
+      '}',
+      '-',
+      '*',
+      '%',
+      '~',
+      ' and ',
+      'macro',
+      'endmacro',
+      'call',
+      '\\',
+      '\n',
+      ' ',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 40 }), (parts) => {
         const r = renderTemplate(compileTemplate(parts.join(''), 'soup'), { payload: { a: 1, x: [1, 2] } }, { maxSteps: 10_000 });

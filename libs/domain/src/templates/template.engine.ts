@@ -11,7 +11,14 @@ import type { FilterFn } from './runtime/jinja.runtime.js';
 import { JINJA_FILTER_ALIASES, JINJA_FILTERS } from './filters/jinja.filters.js';
 import { makeJinjaTests } from './filters/jinja.test-functions.js';
 import { ONCALL_FILTERS, ONCALL_GLOBALS } from './filters/oncall.filters.js';
-import { MAX_TEMPLATE_CHARS, type CompiledTemplate, type RenderLimits, type RenderOptions, type RenderResult, type TemplateRenderError } from './template.types.js';
+import {
+  MAX_TEMPLATE_CHARS,
+  type CompiledTemplate,
+  type RenderLimits,
+  type RenderOptions,
+  type RenderResult,
+  type TemplateRenderError,
+} from './template.types.js';
 
 const FILTERS: ReadonlyMap<string, FilterFn> = (() => {
   const m = new Map<string, FilterFn>([...JINJA_FILTERS, ...ONCALL_FILTERS]);
@@ -36,7 +43,11 @@ export function compileTemplate(source: string, name: string): CompiledTemplate 
   const fail = (error: TemplateRenderError): CompiledTemplate => ({ name, source, error, program: null });
   if (typeof source !== 'string') return fail({ template: name, kind: 'TemplateSyntaxError', message: 'template must be a string' });
   if (source.length > MAX_TEMPLATE_CHARS) {
-    return fail({ template: name, kind: 'TemplateSyntaxError', message: `template has ${source.length} characters, at most ${MAX_TEMPLATE_CHARS} are allowed` });
+    return fail({
+      template: name,
+      kind: 'TemplateSyntaxError',
+      message: `template has ${source.length} characters, at most ${MAX_TEMPLATE_CHARS} are allowed`,
+    });
   }
   try {
     const program = parseTemplate(source);
@@ -86,7 +97,8 @@ export function renderTemplate(compiled: CompiledTemplate, context: Readonly<Rec
         const output = new Interpreter(TABLES).run(program, vars);
         return { ok: true as const, output, truncated: false, steps: budget.steps };
       } catch (e) {
-        if (e instanceof OutputFull) return { ok: true as const, output: capRendered(e.output, budget.limits.maxOutputChars), truncated: true, steps: budget.steps };
+        if (e instanceof OutputFull)
+          return { ok: true as const, output: capRendered(e.output, budget.limits.maxOutputChars), truncated: true, steps: budget.steps };
         throw e;
       }
     });

@@ -34,7 +34,13 @@ describe('hostile templates are stopped within their bounds', () => {
   });
 
   it('a huge string is refused before it is allocated', () => {
-    for (const src of ['{{ "x" * 10**12 }}', '{{ ("ab" * 1000000) * 1000000 }}', '{{ payload.s | center(10**10) }}', '{{ "%10000000000d" % 1 }}', '{{ payload.s.zfill(10**12) }}']) {
+    for (const src of [
+      '{{ "x" * 10**12 }}',
+      '{{ ("ab" * 1000000) * 1000000 }}',
+      '{{ payload.s | center(10**10) }}',
+      '{{ "%10000000000d" % 1 }}',
+      '{{ payload.s.zfill(10**12) }}',
+    ]) {
       const r = render(src);
       expect(r.ok, src).toBe(false);
       if (!r.ok) expect(r.error.kind, src).toBe('BudgetExceeded');
@@ -42,7 +48,10 @@ describe('hostile templates are stopped within their bounds', () => {
   });
 
   it('doubling a string or a list in a loop stops at the value and allocation limits', () => {
-    expectBudgetStop(render('{% set ns = namespace(s="ab") %}{% for i in payload.s %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}'), DEFAULT_RENDER_LIMITS.maxSteps);
+    expectBudgetStop(
+      render('{% set ns = namespace(s="ab") %}{% for i in payload.s %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}'),
+      DEFAULT_RENDER_LIMITS.maxSteps,
+    );
     expectBudgetStop(render('{% set l = [1] %}{% for i in payload.s %}{% set _ = l.extend(l) %}{% endfor %}{{ l | length }}'), DEFAULT_RENDER_LIMITS.maxSteps);
     expectBudgetStop(render('{{ [1] * 10**9 }}'), DEFAULT_RENDER_LIMITS.maxSteps);
   });
@@ -116,7 +125,11 @@ describe('hostile templates are stopped within their bounds', () => {
 
   it('mutations stay inside the render: no prototype pollution, caller data untouched', () => {
     const data = { labels: { a: '1' } };
-    const r = renderTemplateSource('{% set _ = payload.update({"__proto__": {"polluted": "yes"}}) %}{% set _ = payload.labels.update({"constructor": 1}) %}{{ payload.__proto__.polluted }} {{ payload.labels }}', 'p', { payload: data });
+    const r = renderTemplateSource(
+      '{% set _ = payload.update({"__proto__": {"polluted": "yes"}}) %}{% set _ = payload.labels.update({"constructor": 1}) %}{{ payload.__proto__.polluted }} {{ payload.labels }}',
+      'p',
+      { payload: data },
+    );
     expect(r).toMatchObject({ ok: true, output: "yes {'a': '1', 'constructor': 1}" });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);

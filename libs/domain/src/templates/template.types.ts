@@ -28,9 +28,7 @@ export interface CompiledTemplate {
 }
 
 /** `steps` is the work the render was charged (see RenderLimits.maxSteps). */
-export type RenderResult =
-  | { ok: true; output: string; truncated: boolean; steps: number }
-  | { ok: false; error: TemplateRenderError; steps: number };
+export type RenderResult = { ok: true; output: string; truncated: boolean; steps: number } | { ok: false; error: TemplateRenderError; steps: number };
 
 export interface RenderOptions extends Partial<RenderLimits> {
   /** "Now" for OnCall's `time()`, epoch milliseconds. The domain reads no clock. */

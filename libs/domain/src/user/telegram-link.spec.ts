@@ -3,8 +3,13 @@ import { hashVerificationCode, newVerificationCode, subjects, topology, verifica
 import { codeStatus, decideTelegramLink, evolveUserTelegram, initialUserTelegramState } from './telegram-link.js';
 
 const metadata = {
-  eventId: 'e', occurredAt: '2026-11-24T01:00:00.000Z', actor: { kind: 'system' as const, id: 'api' }, source: 'api' as const,
-  causationId: null, correlationId: 'c', traceparent: null,
+  eventId: 'e',
+  occurredAt: '2026-11-24T01:00:00.000Z',
+  actor: { kind: 'system' as const, id: 'api' },
+  source: 'api' as const,
+  causationId: null,
+  correlationId: 'c',
+  traceparent: null,
 };
 const ev = (type: string, data: unknown) => ({ type, schemaVersion: 1, data, metadata }) as DozorEvent;
 const issued = (codeHash: string, expiresAt = '2026-11-24T02:00:00.000Z') => ev('TelegramVerificationCodeIssued', { userId: 'bob', codeHash, expiresAt });

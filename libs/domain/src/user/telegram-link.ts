@@ -41,7 +41,10 @@ export function codeStatus(s: UserTelegramState, codeHash: string, now: Date): C
 export type LinkDecision = { ok: true; linked: TelegramAccountLinkedData } | { ok: false; status: Exclude<CodeStatus, 'valid'> };
 
 /** Use a code: the TelegramAccountLinked to append, or why not. */
-export function decideTelegramLink(s: UserTelegramState, req: { userId: string; codeHash: string; telegramUserId: string; chatId: string; now: Date }): LinkDecision {
+export function decideTelegramLink(
+  s: UserTelegramState,
+  req: { userId: string; codeHash: string; telegramUserId: string; chatId: string; now: Date },
+): LinkDecision {
   const status = codeStatus(s, req.codeHash, req.now);
   if (status !== 'valid') return { ok: false, status };
   return { ok: true, linked: { userId: req.userId, telegramUserId: req.telegramUserId, chatId: req.chatId, codeHash: req.codeHash } };

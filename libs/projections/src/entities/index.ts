@@ -7,11 +7,4 @@ import { ProjectionCheckpointEntity } from './projection-checkpoint.entity.js';
 
 export { AlertGroupEntity, AlertEntity, TimelineEntryEntity, AuditLogEntryEntity, TelegramMessageEntity, ProjectionCheckpointEntity };
 
-export const PROJECTION_ENTITIES = [
-  AlertGroupEntity,
-  AlertEntity,
-  TimelineEntryEntity,
-  AuditLogEntryEntity,
-  TelegramMessageEntity,
-  ProjectionCheckpointEntity,
-];
+export const PROJECTION_ENTITIES = [AlertGroupEntity, AlertEntity, TimelineEntryEntity, AuditLogEntryEntity, TelegramMessageEntity, ProjectionCheckpointEntity];

@@ -56,14 +56,29 @@ export class LogWriter {
       return {
         received: {
           type: 'AlertReceived',
-          data: { receiptId, integrationId: 'int-am', integrationKind: 'alertmanager', groupingKey: p.groupKey, aggregateKey, bodySha256: `sha-${receiptId}`, payload: p },
+          data: {
+            receiptId,
+            integrationId: 'int-am',
+            integrationKind: 'alertmanager',
+            groupingKey: p.groupKey,
+            aggregateKey,
+            bodySha256: `sha-${receiptId}`,
+            payload: p,
+          },
         } as NewEvent,
         added: {
           type: 'AlertAdded',
           data: {
             alertGroupId: id,
             receiptId,
-            alert: { alertId: receiptId, status, firing: status === 'firing' ? ['f@1'] : [], resolved: status === 'resolved' ? ['f@1'] : [], title: name, receivedAt: '2026-11-24T01:00:00.000Z' },
+            alert: {
+              alertId: receiptId,
+              status,
+              firing: status === 'firing' ? ['f@1'] : [],
+              resolved: status === 'resolved' ? ['f@1'] : [],
+              title: name,
+              receivedAt: '2026-11-24T01:00:00.000Z',
+            },
             payload: p,
           },
         } as NewEvent,
@@ -75,17 +90,31 @@ export class LogWriter {
         const a = alert('firing', name);
         await w.append(ag, [a.received], amActor, 'alertmanager');
         const p = payload('firing', name);
-        return w.append(ag, [
-          {
-            type: 'AlertGroupCreated',
-            data: {
-              alertGroupId: id, aggregateKey, integrationId: 'int-am', groupingKey: p.groupKey, routeId: 'route-default', escalationChainId,
-              title: name, severity: 'critical', groupLabels: p.groupLabels, commonLabels: p.commonLabels, commonAnnotations: p.commonAnnotations,
-              sourceLink: p.alerts[0]!.generatorURL,
+        return w.append(
+          ag,
+          [
+            {
+              type: 'AlertGroupCreated',
+              data: {
+                alertGroupId: id,
+                aggregateKey,
+                integrationId: 'int-am',
+                groupingKey: p.groupKey,
+                routeId: 'route-default',
+                escalationChainId,
+                title: name,
+                severity: 'critical',
+                groupLabels: p.groupLabels,
+                commonLabels: p.commonLabels,
+                commonAnnotations: p.commonAnnotations,
+                sourceLink: p.alerts[0]!.generatorURL,
+              },
             },
-          },
-          a.added,
-        ], router, 'system');
+            a.added,
+          ],
+          router,
+          'system',
+        );
       },
       async repeat(name: string, status: 'firing' | 'resolved' = 'firing') {
         const a = alert(status, name);
@@ -101,10 +130,21 @@ export class LogWriter {
       resolve: (actor: Actor, source: Source) => w.append(ag, [{ type: 'AlertGroupResolved', data: { alertGroupId: id, by: 'action' } }], actor, source),
       unresolve: (actor: Actor, source: Source) => w.append(ag, [{ type: 'AlertGroupUnresolved', data: { alertGroupId: id } }], actor, source),
       silence: (seconds: number | null, actor: Actor, source: Source) =>
-        w.append(ag, [{
-          type: 'AlertGroupSilenced',
-          data: { alertGroupId: id, until: seconds === null ? null : new Date(Date.parse('2026-11-24T02:00:00Z') + seconds * 1000).toISOString(), durationSeconds: seconds },
-        }], actor, source),
+        w.append(
+          ag,
+          [
+            {
+              type: 'AlertGroupSilenced',
+              data: {
+                alertGroupId: id,
+                until: seconds === null ? null : new Date(Date.parse('2026-11-24T02:00:00Z') + seconds * 1000).toISOString(),
+                durationSeconds: seconds,
+              },
+            },
+          ],
+          actor,
+          source,
+        ),
       unsilence: (by: 'action' | 'expired', actor: Actor, source: Source) =>
         w.append(ag, [{ type: 'AlertGroupUnsilenced', data: { alertGroupId: id, by } }], actor, source),
       escalation(events: NewEvent[]) {
@@ -127,14 +167,37 @@ export async function writeSampleHistory(store: EventStore, prefix = 'aaaa'): Pr
   const g3 = w.group(`${prefix}hhhhiiii`, 2);
   await g1.create('HighLatency');
   await g1.escalation([
-    { type: 'EscalationStarted', data: { alertGroupId: g1.id, chainId: 'chain-default', steps: [{ kind: 'notify_persons', users: ['alice'], important: false }, { kind: 'wait', seconds: 300 }], integrationId: 'int-am', aggregateKey: `${prefix}bbbbcccc` } },
+    {
+      type: 'EscalationStarted',
+      data: {
+        alertGroupId: g1.id,
+        chainId: 'chain-default',
+        steps: [
+          { kind: 'notify_persons', users: ['alice'], important: false },
+          { kind: 'wait', seconds: 300 },
+        ],
+        integrationId: 'int-am',
+        aggregateKey: `${prefix}bbbbcccc`,
+      },
+    },
   ]);
   await g1.escalation([
-    { type: 'EscalationStepExecuted', data: { alertGroupId: g1.id, stepIndex: 0, kind: 'notify_persons', summary: 'Step 1: notify alice', notifiedUsers: ['alice'] } },
-    { type: 'NotificationRequested', data: { alertGroupId: g1.id, notificationId: 'n-1', userId: 'alice', important: false, stepIndex: 0, aggregateKey: `${prefix}bbbbcccc` } },
+    {
+      type: 'EscalationStepExecuted',
+      data: { alertGroupId: g1.id, stepIndex: 0, kind: 'notify_persons', summary: 'Step 1: notify alice', notifiedUsers: ['alice'] },
+    },
+    {
+      type: 'NotificationRequested',
+      data: { alertGroupId: g1.id, notificationId: 'n-1', userId: 'alice', important: false, stepIndex: 0, aggregateKey: `${prefix}bbbbcccc` },
+    },
     { type: 'EscalationStepScheduled', data: { alertGroupId: g1.id, timerId: 't-1', stepIndex: 1, dueAt: '2026-11-24T01:05:00.000Z' } },
   ]);
-  await g1.notification([{ type: 'NotificationSent', data: { alertGroupId: g1.id, notificationId: 'n-1', userId: 'alice', channel: 'telegram', chatId: '-1001234567890', messageId: 42 } }]);
+  await g1.notification([
+    {
+      type: 'NotificationSent',
+      data: { alertGroupId: g1.id, notificationId: 'n-1', userId: 'alice', channel: 'telegram', chatId: '-1001234567890', messageId: 42 },
+    },
+  ]);
   await g2.create('DiskFull', null);
   await g1.repeat('HighLatency');
   await g1.ack(alice, 'telegram');
@@ -145,13 +208,28 @@ export async function writeSampleHistory(store: EventStore, prefix = 'aaaa'): Pr
   await g1.silence(3600, alice, 'telegram');
   await g1.ack(bob, 'api'); // ends the silence
   await g2.silence(null, bob, 'api');
-  await w.append(subjects.escalation(store.topology, 'timers'), [{ type: 'TimerFired', data: { timerId: 't-1', purpose: 'escalation', dueAt: '2026-11-24T01:05:00.000Z', firedAt: '2026-11-24T01:05:00.010Z' } }], SYSTEM_ACTORS.timer, 'system');
-  await g1.notification([{ type: 'NotificationFailed', data: { alertGroupId: g1.id, notificationId: 'n-2', userId: 'bob', channel: 'telegram', reason: '403: bot was blocked by the user', permanent: true } }]);
+  await w.append(
+    subjects.escalation(store.topology, 'timers'),
+    [{ type: 'TimerFired', data: { timerId: 't-1', purpose: 'escalation', dueAt: '2026-11-24T01:05:00.000Z', firedAt: '2026-11-24T01:05:00.010Z' } }],
+    SYSTEM_ACTORS.timer,
+    'system',
+  );
+  await g1.notification([
+    {
+      type: 'NotificationFailed',
+      data: { alertGroupId: g1.id, notificationId: 'n-2', userId: 'bob', channel: 'telegram', reason: '403: bot was blocked by the user', permanent: true },
+    },
+  ]);
   await g1.repeat('HighLatency', 'resolved'); // resolved by the source, keeps the acknowledgement
   await g1.escalation([{ type: 'EscalationFinished', data: { alertGroupId: g1.id, reason: 'resolved' } }]);
   await g1.unresolve(alice, 'telegram');
   await g1.resolve(alice, 'telegram');
-  await w.append(subjects.alertGroup(store.topology, `${prefix}ffffgggg`), [{ type: 'AlertDiscarded', data: { receiptId: 'r-x', reason: 'resolved payload for a grouping key that has no alert group' } }], SYSTEM_ACTORS.router, 'system');
+  await w.append(
+    subjects.alertGroup(store.topology, `${prefix}ffffgggg`),
+    [{ type: 'AlertDiscarded', data: { receiptId: 'r-x', reason: 'resolved payload for a grouping key that has no alert group' } }],
+    SYSTEM_ACTORS.router,
+    'system',
+  );
   await g3.create('QueueStuck');
   await g3.ack(alice, 'telegram');
   await g3.resolve(bob, 'api'); // keeps alice's acknowledgement as history

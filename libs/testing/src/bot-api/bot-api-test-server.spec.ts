@@ -69,13 +69,22 @@ describe('BotApiTestServer', () => {
     const g = await bot.telegram.sendMessage(-1001234567890, 'c');
     expect(g.message_id).toBe(1);
     expect(g.chat.type).toBe('supergroup');
-    expect(telegram.chat(1).messages().map((m) => m.message_id)).toEqual([1, 2]);
+    expect(
+      telegram
+        .chat(1)
+        .messages()
+        .map((m) => m.message_id),
+    ).toEqual([1, 2]);
     await expect(telegram.chat(1).expectMessage('b', { afterMessageId: 1 })).resolves.toMatchObject({ message_id: 2 });
   });
 
   it('rejects what Telegram rejects: bad HTML, long text, long callback_data, empty text', async () => {
     const badHtml = await telegramError(bot.telegram.sendMessage(1, 'a < b', { parse_mode: 'HTML' }));
-    expect(badHtml.response).toEqual({ ok: false, error_code: 400, description: 'Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 2' });
+    expect(badHtml.response).toEqual({
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 2',
+    });
     const long = await telegramError(bot.telegram.sendMessage(1, 'x'.repeat(4097)));
     expect(long.description).toBe('Bad Request: message is too long');
     await expect(bot.telegram.sendMessage(1, `<b>${'x'.repeat(4096)}</b>`, { parse_mode: 'HTML' })).resolves.toBeTruthy();
@@ -87,11 +96,16 @@ describe('BotApiTestServer', () => {
 
   it('edits text and markup, answers "message is not modified" for an identical edit', async () => {
     const sent = await bot.telegram.sendMessage(7, 'Firing', { reply_markup: keyboard });
-    const edited = await bot.telegram.editMessageText(7, sent.message_id, undefined, 'Acknowledged by <i>alice</i>', { parse_mode: 'HTML', reply_markup: keyboard });
+    const edited = await bot.telegram.editMessageText(7, sent.message_id, undefined, 'Acknowledged by <i>alice</i>', {
+      parse_mode: 'HTML',
+      reply_markup: keyboard,
+    });
     expect(edited).toMatchObject({ text: 'Acknowledged by alice', edit_date: expect.any(Number) });
     await telegram.chat(7).expectEdit(sent.message_id, /Acknowledged by alice/);
 
-    const same = await telegramError(bot.telegram.editMessageText(7, sent.message_id, undefined, 'Acknowledged by <i>alice</i>', { parse_mode: 'HTML', reply_markup: keyboard }));
+    const same = await telegramError(
+      bot.telegram.editMessageText(7, sent.message_id, undefined, 'Acknowledged by <i>alice</i>', { parse_mode: 'HTML', reply_markup: keyboard }),
+    );
     expect(same.code).toBe(400);
     expect(same.description).toMatch(/^Bad Request: message is not modified/);
 
@@ -158,14 +172,23 @@ describe('BotApiTestServer', () => {
 
     const r3 = await fetch(`${base}/sendMessage?chat_id=11&text=query`);
     expect(await r3.json()).toMatchObject({ ok: true, result: { text: 'query' } });
-    expect(telegram.chat(11).messages().map((m) => m.text)).toEqual(['form body', 'multipart body', 'query']);
+    expect(
+      telegram
+        .chat(11)
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['form body', 'multipart body', 'query']);
     expect(telegram.chat(11).messages()[0]!.reply_markup).toEqual(keyboard);
   });
 
   it('long-polls getUpdates: holds the request until an update arrives, confirms by offset', async () => {
     const base = `${telegram.apiRoot}/bot${telegram.token}`;
     const held = fetch(`${base}/getUpdates?timeout=30`).then((r) => r.json() as Promise<{ ok: boolean; result: { update_id: number }[] }>);
-    await telegram.waitUntil(() => (telegram.isPolling ? true : undefined), {}, () => 'getUpdates is not waiting');
+    await telegram.waitUntil(
+      () => (telegram.isPolling ? true : undefined),
+      {},
+      () => 'getUpdates is not waiting',
+    );
     const { updateId } = telegram.sendText(100, 100, 'hello');
     const first = await held;
     expect(first.result.map((u) => u.update_id)).toEqual([updateId]);
@@ -243,7 +266,11 @@ describe('BotApiTestServer', () => {
       expect(seen).toEqual([secretToken, secretToken]);
       expect(telegram.calls('answerCallbackQuery')[0]).toMatchObject({ via: 'webhook-reply', status: 200 });
       const info = await bot.telegram.getWebhookInfo();
-      expect(info).toMatchObject({ url: `http://127.0.0.1:${port}/tg`, pending_update_count: 0, last_error_message: 'Wrong response from the webhook: 500 Internal Server Error' });
+      expect(info).toMatchObject({
+        url: `http://127.0.0.1:${port}/tg`,
+        pending_update_count: 0,
+        last_error_message: 'Wrong response from the webhook: 500 Internal Server Error',
+      });
       await bot.telegram.deleteWebhook();
       expect((await bot.telegram.getWebhookInfo()).url).toBe('');
     } finally {

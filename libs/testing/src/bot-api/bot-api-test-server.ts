@@ -389,7 +389,11 @@ export class BotApiTestServer {
     const promise = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingCallbacks.delete(queryId);
-        reject(new Error(`callback query ${queryId} (button ${JSON.stringify(button.text)} on message ${messageId} in chat ${chatId}) was not answered within ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `callback query ${queryId} (button ${JSON.stringify(button.text)} on message ${messageId} in chat ${chatId}) was not answered within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       this.pendingCallbacks.set(queryId, { queryId, chatId, messageId, label: button.text, resolve, reject, timer });
     });
@@ -597,7 +601,14 @@ export class BotApiTestServer {
     res.end(body);
   }
 
-  private record(method: string, params: Record<string, unknown>, via: RecordedCall['via'], atMs: number, response: ApiResponse | null, injected: boolean): void {
+  private record(
+    method: string,
+    params: Record<string, unknown>,
+    via: RecordedCall['via'],
+    atMs: number,
+    response: ApiResponse | null,
+    injected: boolean,
+  ): void {
     this.callLog.push({
       seq: ++this.callSeq,
       method,
@@ -784,7 +795,9 @@ export class BotApiTestServer {
     const markup = this.parseMarkup(p.reply_markup, true);
     if ('ok' in markup) return markup;
     const same =
-      next.text === msg.text && canonicalJson(next.entities) === canonicalJson(msg.entities) && canonicalJson(markup.markup ?? null) === canonicalJson(msg.reply_markup ?? null);
+      next.text === msg.text &&
+      canonicalJson(next.entities) === canonicalJson(msg.entities) &&
+      canonicalJson(markup.markup ?? null) === canonicalJson(msg.reply_markup ?? null);
     if (same) return fail(400, NOT_MODIFIED);
     const at = this.now();
     const version: MessageVersion = { text: next.text, raw: next.raw, entities: next.entities, method, atMs: at };

@@ -83,4 +83,3 @@ export class ChatHandle {
     return JSON.stringify(this.allMessages().map((m) => ({ id: m.message_id, from: m.from, text: m.text.slice(0, 300) })));
   }
 }
-

@@ -24,13 +24,24 @@ export async function readBody(req: IncomingMessage): Promise<Buffer | null> {
  * One POST on a fresh connection (no keep-alive), so a webhook server under
  * test can close at once. Times out after 10 s, like a slow webhook.
  */
-export function postOnce(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; statusText: string; text: string }> {
+export function postOnce(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ status: number; statusText: string; text: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
       target,
-      { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }, signal, timeout: 10_000 },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' },
+        signal,
+        timeout: 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

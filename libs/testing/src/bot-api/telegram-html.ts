@@ -75,7 +75,7 @@ function decodeEntityAt(html: string, i: number): { ch: string; len: number } | 
 
 function decodeAttr(value: string): string {
   let out = '';
-  for (let i = 0; i < value.length; ) {
+  for (let i = 0; i < value.length;) {
     if (value[i] === '&') {
       const d = decodeEntityAt(value, i);
       if (d) {
@@ -154,7 +154,10 @@ export function parseTelegramHtml(html: string): HtmlParseResult {
     if (html[i + 1] === '/') {
       const close = html.indexOf('>', i + 2);
       if (close < 0) return fail(`Unclosed end tag at byte offset ${byteOffset(html, tagStart)}`);
-      const name = html.slice(i + 2, close).trim().toLowerCase();
+      const name = html
+        .slice(i + 2, close)
+        .trim()
+        .toLowerCase();
       const top = stack.pop();
       if (!top) return fail(`Unexpected end tag at byte offset ${byteOffset(html, tagStart)}`);
       if (name !== top.tag) {

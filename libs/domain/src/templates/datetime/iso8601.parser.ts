@@ -19,15 +19,14 @@ function fixedZone(sign: string, h: string, m = '0', s = '0', named = false): Tz
 
 const micros = (frac: string | undefined): number => (frac ? Number(frac.slice(0, 6).padEnd(6, '0')) : 0);
 
-const FROMISO =
-  /^(\d{4})-?(\d{2})-?(\d{2})(?:.(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?)?$/su;
+const FROMISO = /^(\d{4})-?(\d{2})-?(\d{2})(?:.(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?)?$/su;
 const TZ = /^([+-])(\d{2}):?(\d{2})?:?(\d{2})?/;
 
 function fromIsoFormat(s: string): PyDateTime | null {
   const m = FROMISO.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, sec, frac, tz] = m;
-  if (s.length >= 10 && s[4] === '-' !== (s[7] === '-')) return null;
+  if (s.length >= 10 && (s[4] === '-') !== (s[7] === '-')) return null;
   let zone: TzInfo | null = null;
   if (tz === 'Z') zone = UTC;
   else if (tz) {
@@ -41,8 +40,7 @@ function fromIsoFormat(s: string): PyDateTime | null {
   }
 }
 
-const DJANGO =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DJANGO = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 export function parseIso8601(s: string): PyDateTime | null {
   const iso = fromIsoFormat(s);

@@ -99,7 +99,16 @@ export class PyDateTime extends PyObject {
     const ms = Math.floor(this.local / 1000);
     const us = this.local - ms * 1000;
     const t = new Date(ms);
-    return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds(), us: t.getUTCMilliseconds() * 1000 + us, wd: t.getUTCDay() };
+    return {
+      y: t.getUTCFullYear(),
+      mo: t.getUTCMonth() + 1,
+      d: t.getUTCDate(),
+      h: t.getUTCHours(),
+      mi: t.getUTCMinutes(),
+      s: t.getUTCSeconds(),
+      us: t.getUTCMilliseconds() * 1000 + us,
+      wd: t.getUTCDay(),
+    };
   }
 
   offsetString(colon: boolean): string {

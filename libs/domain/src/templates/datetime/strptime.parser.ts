@@ -95,7 +95,8 @@ export function strptime(value: string, fmt: string): PyDateTime | null {
       const z = g.z.replace(/:/g, '');
       const off = (Number(z.slice(1, 3)) * 3600 + Number(z.slice(3, 5)) * 60 + Number(z.slice(5, 7) || 0)) * (z[0] === '-' ? -1 : 1);
       const a = Math.abs(off);
-      const name = off === 0 ? 'UTC' : `UTC${off < 0 ? '-' : '+'}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor(a / 60) % 60).padStart(2, '0')}`;
+      const name =
+        off === 0 ? 'UTC' : `UTC${off < 0 ? '-' : '+'}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor(a / 60) % 60).padStart(2, '0')}`;
       tz = { offsetSec: off, name };
     }
   }

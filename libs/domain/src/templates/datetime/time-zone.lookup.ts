@@ -44,7 +44,37 @@ const ABBREVIATIONS: Record<string, readonly string[]> = {
   'America/Halifax': ['AST', 'ADT'],
   'America/St_Johns': ['NST', 'NDT'],
 };
-for (const z of ['Berlin', 'Paris', 'Madrid', 'Rome', 'Amsterdam', 'Brussels', 'Vienna', 'Stockholm', 'Oslo', 'Copenhagen', 'Warsaw', 'Prague', 'Budapest', 'Zurich', 'Belgrade', 'Luxembourg', 'Monaco', 'Bratislava', 'Ljubljana', 'Zagreb', 'Sarajevo', 'Skopje', 'Tirane', 'Malta', 'Andorra', 'Gibraltar', 'Vaduz', 'San_Marino', 'Vatican']) {
+for (const z of [
+  'Berlin',
+  'Paris',
+  'Madrid',
+  'Rome',
+  'Amsterdam',
+  'Brussels',
+  'Vienna',
+  'Stockholm',
+  'Oslo',
+  'Copenhagen',
+  'Warsaw',
+  'Prague',
+  'Budapest',
+  'Zurich',
+  'Belgrade',
+  'Luxembourg',
+  'Monaco',
+  'Bratislava',
+  'Ljubljana',
+  'Zagreb',
+  'Sarajevo',
+  'Skopje',
+  'Tirane',
+  'Malta',
+  'Andorra',
+  'Gibraltar',
+  'Vaduz',
+  'San_Marino',
+  'Vatican',
+]) {
   ABBREVIATIONS[`Europe/${z}`] = CET;
 }
 for (const z of ['Athens', 'Helsinki', 'Kiev', 'Kyiv', 'Bucharest', 'Sofia', 'Riga', 'Tallinn', 'Vilnius', 'Chisinau']) ABBREVIATIONS[`Europe/${z}`] = EET;

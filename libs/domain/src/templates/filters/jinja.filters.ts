@@ -468,4 +468,3 @@ export const JINJA_FILTER_ALIASES: ReadonlyMap<string, string> = new Map([
   ['d', 'default'],
   ['e', 'escape'],
 ]);
-

@@ -48,10 +48,13 @@ export function makeJinjaTests(filterNames: () => ReadonlySet<string>, testNames
     ['sequence', (v) => typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof Undefined],
     ['iterable', (v) => typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof Undefined],
     ['callable', (v) => v instanceof PyCallable],
-    ['sameas', (v, a) => {
-      const o = arg(a, 'sameas');
-      return v === o || (v === null && o === null);
-    }],
+    [
+      'sameas',
+      (v, a) => {
+        const o = arg(a, 'sameas');
+        return v === o || (v === null && o === null);
+      },
+    ],
     ['escaped', () => false],
     ['in', (v, a) => contains(arg(a, 'in'), v)],
     ['==', (v, a) => eq(v, arg(a, '=='))],
@@ -72,4 +75,3 @@ export function makeJinjaTests(filterNames: () => ReadonlySet<string>, testNames
   ];
   return new Map(tests);
 }
-

@@ -298,21 +298,20 @@ export const ONCALL_GLOBALS: Map<string, PyValue> = new Map<string, PyValue>([
     'joiner',
     new PyCallable('joiner', (a) => {
       const sep = a[0] === undefined ? ', ' : pyStr(a[0]);
-        let used = false;
-        return new PyCallable('joiner', () => {
-          const r = used ? sep : '';
-          used = true;
-          return r;
-        });
-      }),
-    ],
-    [
-      'time',
-      new PyCallable('time', () => {
-        const now = budget().now;
-        if (now === undefined) throw new TemplateError('ValueError', 'time() is not available: the renderer was given no clock (pass `now`)');
-        return new PyDateTime(Math.round(now * 1000), UTC_ZONE);
-      }),
-    ],
+      let used = false;
+      return new PyCallable('joiner', () => {
+        const r = used ? sep : '';
+        used = true;
+        return r;
+      });
+    }),
+  ],
+  [
+    'time',
+    new PyCallable('time', () => {
+      const now = budget().now;
+      if (now === undefined) throw new TemplateError('ValueError', 'time() is not available: the renderer was given no clock (pass `now`)');
+      return new PyDateTime(Math.round(now * 1000), UTC_ZONE);
+    }),
+  ],
 ]);
-

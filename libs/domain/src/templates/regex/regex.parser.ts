@@ -21,7 +21,11 @@ export interface ParsedRegex {
 
 type Pred = (cp: number) => boolean;
 
-const PY_SPACE = new Set([...' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'].map((c) => c.codePointAt(0) as number));
+const PY_SPACE = new Set(
+  [...' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'].map(
+    (c) => c.codePointAt(0) as number,
+  ),
+);
 const UNI_WORD = /[\p{L}\p{N}_]/u;
 const UNI_DIGIT = /\p{Nd}/u;
 

@@ -124,7 +124,7 @@ export class PikeVm {
     let nlist = new Int32Array(this.prog.size);
     this.nextGen();
     let clen = this.closure(clist, 0, 0, s, start);
-    for (let p = start; ; ) {
+    for (let p = start; ;) {
       for (let i = 0; i < clen; i++) if (op[clist[i]] === OP_MATCH) return true;
       if (p >= s.length) return false;
       const cp = cpAt(s, p);
@@ -191,7 +191,7 @@ export class PikeVm {
     this.nextGen();
     let clist: Thread[] = [];
     add(clist, 0, fresh(), start);
-    for (let p = start; ; ) {
+    for (let p = start; ;) {
       const cp = p < s.length ? cpAt(s, p) : -1;
       const w = cp > 0xffff ? 2 : 1;
       this.nextGen();

@@ -186,7 +186,11 @@ export class Interpreter implements Runtime {
     if (target.type === 'TupleLiteral') {
       const items = iterate(value);
       if (items.length !== target.value.length) {
-        throw valueError(items.length < target.value.length ? `not enough values to unpack (expected ${target.value.length}, got ${items.length})` : `too many values to unpack (expected ${target.value.length})`);
+        throw valueError(
+          items.length < target.value.length
+            ? `not enough values to unpack (expected ${target.value.length}, got ${items.length})`
+            : `too many values to unpack (expected ${target.value.length})`,
+        );
       }
       target.value.forEach((t, i) => this.bindTarget(t, items[i], scope));
       return;
@@ -273,7 +277,10 @@ export class Interpreter implements Runtime {
       const s = new Scope(scope);
       callerArgs.forEach((p, i) => {
         const pname = p.type === 'KeywordArgumentExpression' ? p.key.value : (p as IdentifierNode).value;
-        s.vars.set(pname, i < args.length ? args[i] : p.type === 'KeywordArgumentExpression' ? this.eval(p.value, s) : new Undefined(`'${pname}' is undefined`));
+        s.vars.set(
+          pname,
+          i < args.length ? args[i] : p.type === 'KeywordArgumentExpression' ? this.eval(p.value, s) : new Undefined(`'${pname}' is undefined`),
+        );
       });
       return this.capture(node.body, s);
     });
@@ -336,7 +343,9 @@ export class Interpreter implements Runtime {
         return node.negate ? !r : r;
       }
       case 'SelectExpression':
-        return truthy(this.eval(node.test, scope)) ? this.eval(node.lhs, scope) : new Undefined('the inline if-expression evaluated to false and no else section was defined.');
+        return truthy(this.eval(node.test, scope))
+          ? this.eval(node.lhs, scope)
+          : new Undefined('the inline if-expression evaluated to false and no else section was defined.');
       case 'Ternary':
         return truthy(this.eval(node.condition, scope)) ? this.eval(node.trueExpr, scope) : this.eval(node.falseExpr, scope);
       case 'SliceExpression':

@@ -64,7 +64,10 @@ function find(s: string, sub: string, start: number | undefined, end: number | u
 }
 
 function strMethods(s: string): Record<string, Method> {
-  const charPred = (re: RegExp): Method => () => s.length > 0 && [...s].every((c) => re.test(c));
+  const charPred =
+    (re: RegExp): Method =>
+    () =>
+      s.length > 0 && [...s].every((c) => re.test(c));
   return {
     upper: () => s.toUpperCase(),
     lower: () => s.toLowerCase(),
@@ -330,4 +333,3 @@ export function builtinMethod(obj: PyValue, name: string): PyCallable | undefine
   else if (obj instanceof PyTuple) table = TUPLE_NAMES.has(name) ? tupleMethods(obj) : undefined;
   return table ? new PyCallable(name, table[name]) : undefined;
 }
-

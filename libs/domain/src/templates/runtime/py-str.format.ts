@@ -63,7 +63,12 @@ export function strRepr(s: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch !== ' ' && NON_PRINTABLE.test(ch)) {
       const cp = ch.codePointAt(0) as number;
-      out += cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
+      out +=
+        cp <= 0xff
+          ? `\\x${cp.toString(16).padStart(2, '0')}`
+          : cp <= 0xffff
+            ? `\\u${cp.toString(16).padStart(4, '0')}`
+            : `\\U${cp.toString(16).padStart(8, '0')}`;
     } else out += ch;
   }
   return out + quote;

@@ -160,18 +160,7 @@ export class PyDictView extends PyObject {
   }
 }
 
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PyFloat
-  | PyValue[]
-  | PyTuple
-  | PyDict
-  | Undefined
-  | PyCallable
-  | PyObject;
+export type PyValue = null | boolean | number | string | PyFloat | PyValue[] | PyTuple | PyDict | Undefined | PyCallable | PyObject;
 
 /** Set by py-str.format.ts to break the import cycle (model ← repr). */
 export const reprHook: { repr: (v: PyValue) => string } = {
