@@ -63,8 +63,7 @@ export function isolate(tag: string): Isolation {
       const nc = await connect({ servers: NATS_URL });
       const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(`${prefix.toUpperCase()}_EVENTS`).catch(() => undefined);
-      const kv = `KV_${prefix}-locks`;
-      await jsm.streams.delete(kv).catch(() => undefined);
+      for (const kv of [`KV_${prefix}-locks`, `KV_${prefix}-limits`]) await jsm.streams.delete(kv).catch(() => undefined);
       await nc.close();
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();

@@ -3,7 +3,7 @@ import { Telegraf } from 'telegraf';
 import { BotApiTestServer } from '@dozor/testing';
 import { RateLimiter } from './rate-limiter.js';
 import { renderGroupMessage, type GroupView } from './render.js';
-import { classifyTelegramError, TelegramSender, type TelegramSenderOptions } from './telegram-sender.js';
+import { classifyTelegramError, TelegramSender, type RetryNotice, type TelegramSenderOptions } from './telegram-sender.js';
 
 const view: GroupView = {
   alertGroupId: 'abcdefghijklmnopqrst-1',
@@ -162,6 +162,62 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(await s.answerCallback(queryId, 'Acknowledged')).toEqual({ ok: true, attempts: 2 });
     await expect(answered).resolves.toBe('Acknowledged');
     expect(await s.answerCallback(queryId, 'again')).toMatchObject({ ok: false, permanent: true, reason: 'bad_request' });
+  });
+
+  it('tells onRetry about every retry: why, the error code, and how long it waits', async () => {
+    const notices: RetryNotice[] = [];
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 2 });
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    telegram.failNext('sendMessage', { network: true });
+    const outcome = await sender({ baseBackoffMs: 400, onRetry: (n) => notices.push(n) }).send(42, firing);
+    expect(outcome).toMatchObject({ ok: true, attempts: 4 });
+    // Backoff by attempt number, equal jitter at 0.5: 3/4 of 800 after attempt 2, of 1600 after attempt 3.
+    expect(notices).toEqual([
+      { chatId: '42', reason: 'rate_limited', errorCode: 429, retryAfterMs: 2000, attempt: 1, description: expect.stringMatching(/Too Many Requests/) },
+      { chatId: '42', reason: 'server_error', errorCode: 502, retryAfterMs: 600, attempt: 2, description: 'Bad Gateway' },
+      { chatId: '42', reason: 'network_error', errorCode: null, retryAfterMs: 1200, attempt: 3, description: expect.any(String) },
+    ]);
+  });
+
+  it('opens the circuit in a 5xx storm: nothing goes out until it half-opens, then one probe closes it', async () => {
+    const breaker = { threshold: 3, baseOpenMs: 4000, maxOpenMs: 30_000, probeTimeoutMs: 10_000 };
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 3);
+    const s = sender({ breaker, maxAttempts: 3, baseBackoffMs: 100 });
+    expect(await s.send(42, firing)).toMatchObject({ ok: false, reason: 'server_error', attempts: 3 });
+    const openedAt = clock;
+    // The next send, to another chat, waits out the open breaker and goes as its probe.
+    expect(await s.send(43, firing)).toMatchObject({ ok: true, attempts: 1 });
+    expect(telegram.calls('sendMessage')).toHaveLength(4);
+    expect(clock - openedAt).toBe(4000);
+    sleeps = [];
+    expect(await s.send(44, firing)).toMatchObject({ ok: true, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('returns a transient failure without a request while the circuit stays open longer than it waits', async () => {
+    const breaker = { threshold: 1, baseOpenMs: 60_000, maxOpenMs: 60_000, probeTimeoutMs: 10_000 };
+    telegram.failNext('sendMessage', { error_code: 503, description: 'Service Unavailable' });
+    const s = sender({ breaker, maxAttempts: 1, maxWaitMs: 20_000 });
+    expect(await s.send(42, firing)).toMatchObject({ ok: false, reason: 'server_error', errorCode: 503 });
+    expect(await s.send(43, firing)).toEqual({
+      ok: false,
+      permanent: false,
+      reason: 'server_error',
+      description: 'the Bot API circuit is open after repeated 5xx answers',
+      errorCode: null,
+      attempts: 0,
+      retryAfterMs: 60_000,
+    });
+    expect(telegram.calls('sendMessage')).toHaveLength(1);
+  });
+
+  it('does not hold a send longer than maxWaitMs behind a chat backlog', async () => {
+    const s = sender({ limiter: new RateLimiter(), maxWaitMs: 1500 });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(s.send(42, { text: `m${i}` }));
+    const [a, b, c] = await Promise.all(outcomes);
+    expect([a, b]).toMatchObject([{ ok: true }, { ok: true }]);
+    expect(c).toMatchObject({ ok: false, permanent: false, reason: 'rate_limited', attempts: 0, retryAfterMs: 2000 });
   });
 
   it('applies the rate limiter before each request, retries included', async () => {
