@@ -14,7 +14,7 @@ import {
 /** Entries of the limits bucket outlive their use by far; the bucket's max_age drops an idle bot's entry (nats-server 2.9 has no per-message TTL). */
 export const LIMITS_MAX_AGE_MS = 60 * 60_000;
 
-const MAX_CONFLICTS = 16;
+const MAX_CONFLICTS = 32;
 
 /**
  * One bot's SendLimits in one NATS KV entry, shared by every replica.
@@ -57,6 +57,8 @@ export class KvSendLimits implements SendLimitsStore {
         return result;
       } catch (err) {
         if (!isConflict(err) || ++conflicts >= MAX_CONFLICTS) throw err;
+        // Replicas that keep colliding take turns: a short random pause, longer as collisions repeat.
+        if (conflicts > 1) await new Promise((r) => setTimeout(r, Math.random() * Math.min(20, conflicts * 2)));
         await this.refresh(kv);
       }
     }
