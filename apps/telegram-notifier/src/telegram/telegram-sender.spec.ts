@@ -169,8 +169,10 @@ describe('TelegramSender against the Bot API test server', () => {
     telegram.failNext('sendMessage', { error_code: 429, retry_after: 2 });
     telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
     telegram.failNext('sendMessage', { network: true });
-    const outcome = await sender({ baseBackoffMs: 400, onRetry: (n) => notices.push(n) }).send(42, firing);
+    const perCall: RetryNotice[] = [];
+    const outcome = await sender({ baseBackoffMs: 400, onRetry: (n) => notices.push(n) }).send(42, firing, { onRetry: (n) => perCall.push(n) });
     expect(outcome).toMatchObject({ ok: true, attempts: 4 });
+    expect(perCall).toEqual(notices);
     // Backoff by attempt number, equal jitter at 0.5: 3/4 of 800 after attempt 2, of 1600 after attempt 3.
     expect(notices).toEqual([
       { chatId: '42', reason: 'rate_limited', errorCode: 429, retryAfterMs: 2000, attempt: 1, description: expect.stringMatching(/Too Many Requests/) },

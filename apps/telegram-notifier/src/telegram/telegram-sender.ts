@@ -96,6 +96,11 @@ export interface RetryNotice {
   description: string;
 }
 
+/** Per call: `onRetry` hears this call's retries (after the sender's own hook), e.g. to record them for its notification. */
+export interface CallOptions {
+  onRetry?: (notice: RetryNotice) => void;
+}
+
 export interface TelegramSenderOptions {
   /** The bot's send limits, shared by every replica. Default: in this process, from `limiter`. */
   limits?: SendLimitsStore;
@@ -220,8 +225,8 @@ export class TelegramSender {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   }
 
-  async send(chatId: number | string, message: OutgoingMessage): Promise<SendOutcome> {
-    const r = await this.attempt(chatId, () =>
+  async send(chatId: number | string, message: OutgoingMessage, options: CallOptions = {}): Promise<SendOutcome> {
+    const r = await this.attempt(chatId, options, () =>
       this.telegram.sendMessage(chatId, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -242,8 +247,8 @@ export class TelegramSender {
     return { ok: true, messageId: r.value.message_id, attempts: r.attempts };
   }
 
-  async edit(chatId: number | string, messageId: number, message: OutgoingMessage): Promise<EditOutcome> {
-    const r = await this.attempt(chatId, () =>
+  async edit(chatId: number | string, messageId: number, message: OutgoingMessage, options: CallOptions = {}): Promise<EditOutcome> {
+    const r = await this.attempt(chatId, options, () =>
       this.telegram.editMessageText(chatId, messageId, undefined, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -256,7 +261,7 @@ export class TelegramSender {
 
   /** Answers a callback query (not rate limited: it is not a chat message). */
   async answerCallback(callbackQueryId: string, text?: string, options: { showAlert?: boolean } = {}): Promise<AnswerOutcome> {
-    const r = await this.attempt(null, () => this.telegram.answerCbQuery(callbackQueryId, text, options.showAlert ? { show_alert: true } : undefined));
+    const r = await this.attempt(null, {}, () => this.telegram.answerCbQuery(callbackQueryId, text, options.showAlert ? { show_alert: true } : undefined));
     if (!r.ok) return r;
     return { ok: true, attempts: r.attempts };
   }
@@ -319,15 +324,17 @@ export class TelegramSender {
     if (b.mode !== 'closed' || b.failures > 0) await this.limit(recordAnswer);
   }
 
-  private retrying(notice: RetryNotice): void {
-    try {
-      this.onRetry(notice);
-    } catch {
-      /* a broken hook must not stop delivery */
+  private retrying(notice: RetryNotice, options: CallOptions): void {
+    for (const hook of [this.onRetry, options.onRetry]) {
+      try {
+        hook?.(notice);
+      } catch {
+        /* a broken hook must not stop delivery */
+      }
     }
   }
 
-  private async attempt<T>(chatId: number | string | null, call: () => Promise<T>): Promise<Attempted<T>> {
+  private async attempt<T>(chatId: number | string | null, options: CallOptions, call: () => Promise<T>): Promise<Attempted<T>> {
     const chat = chatId === null ? null : String(chatId);
     for (let attempt = 1; ; attempt++) {
       if (chatId !== null) {
@@ -377,7 +384,7 @@ export class TelegramSender {
               retryAfterMs: c.ms,
             };
           }
-          this.retrying({ chatId: chat, reason: 'rate_limited', errorCode: c.errorCode, retryAfterMs: c.ms, attempt, description: c.description });
+          this.retrying({ chatId: chat, reason: 'rate_limited', errorCode: c.errorCode, retryAfterMs: c.ms, attempt, description: c.description }, options);
           if (chatId === null) await this.sleep(c.ms);
           break;
         }
@@ -386,7 +393,7 @@ export class TelegramSender {
             return { ok: false, permanent: false, reason: c.reason, description: c.description, errorCode: c.errorCode, attempts: attempt };
           }
           const backoff = this.backoffMs(attempt);
-          this.retrying({ chatId: chat, reason: c.reason, errorCode: c.errorCode, retryAfterMs: backoff, attempt, description: c.description });
+          this.retrying({ chatId: chat, reason: c.reason, errorCode: c.errorCode, retryAfterMs: backoff, attempt, description: c.description }, options);
           await this.sleep(backoff);
           break;
         }
