@@ -469,3 +469,13 @@ export const USER_EVENTS = ['TelegramVerificationCodeIssued', 'TelegramAccountLi
 export function isEventType(t: string): t is EventType {
   return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t);
 }
+
+/**
+ * A type guard for a few event types: `isOneOf('AlertGroupCreated', 'AlertAdded')(e)`
+ * narrows `e` to those events. An aggregate's `evolve` uses it to pick its own
+ * events out of the catalogue, so a new event elsewhere needs no no-op case.
+ */
+export function isOneOf<const T extends readonly EventType[]>(...types: T): (e: DozorEvent) => e is EventOf<T[number]> {
+  const set = new Set<string>(types);
+  return (e): e is EventOf<T[number]> => set.has(e.type);
+}

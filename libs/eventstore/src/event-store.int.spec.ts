@@ -3,16 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, subjects, SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
 import { withSpan, currentTraceparent } from '@dozor/telemetry';
-import {
-  EventStore,
-  connectNats,
-  ExpectedVersion,
-  WrongExpectedVersionError,
-  runConsumer,
-  Outcome,
-  AggregateRepository,
-  type RecordedCommit,
-} from './index.js';
+import { EventStore, connectNats, ExpectedVersion, WrongExpectedVersionError, runConsumer, Outcome, commandHandler, type RecordedCommit } from './index.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ev = (n: number): NewEvent => ({ type: 'AlertGroupAcknowledged', data: { alertGroupId: `g-${n}` } });
@@ -116,12 +107,13 @@ describe('EventStore on real JetStream', () => {
     expect(info.num_redelivered).toBeGreaterThanOrEqual(0);
   });
 
-  it('AggregateRepository retries a decision that lost the race', async () => {
+  it('commandHandler retries a decision that lost the race', async () => {
     const s = subjects.alertGroup(topo, 'eeeeeeeeeeeeeeeeeeee');
-    const count = { initialState: () => 0, evolve: (n: number) => n + 1 };
-    const r1 = new AggregateRepository<number>(store, count);
-    const r2 = new AggregateRepository<number>(store, count);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? r1 : r2).handle(s, (state) => ({ events: [ev(state)], options: opts }))));
+    const count = { initialState: () => 0, evolve: (n: number) => n + 1, decide: (_c: 'count', n: number) => ({ events: [ev(n)] }) };
+    const r1 = commandHandler(store, count, { maxAttempts: 20 });
+    const r2 = commandHandler(store, count, { maxAttempts: 20 });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? r1 : r2).handle(s, 'count', opts)));
+    expect(results.map((r) => r.kind)).toEqual(Array(10).fill('appended'));
     const commits = await store.readSubject(s);
     // Every decision saw the state its append was checked against: 0, 1, 2, ...
     expect(commits.map((c) => (c.events[0]!.data as { alertGroupId: string }).alertGroupId)).toEqual(Array.from({ length: 10 }, (_, i) => `g-${i}`));

@@ -17,6 +17,7 @@ import { SCHEMA_VERSIONS, subjects, type Actor, type DozorEvent, type EventEnvel
 import { currentTraceparent, metrics, withSpan, SpanKind } from '@dozor/telemetry';
 import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js';
 import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
+import type { EventLog } from './event-log.js';
 
 /** A commit as read back: the events one decision appended, at one stream sequence. */
 export interface RecordedCommit {
@@ -59,7 +60,7 @@ export interface EventStoreOptions {
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-export class EventStore {
+export class EventStore implements EventLog {
   readonly js: JetStreamClient;
   private maxPayload: number;
   private readonly clock: () => Date;

@@ -1,36 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { subjects, type Actor, type NewEvent } from '@dozor/contracts';
-import type { ScheduleDef } from '@dozor/domain';
+import { subjects, type Actor } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { ScheduleRepository } from './schedule.repository.js';
-import { definitionSha256, redactedDefinition, toDefinitionJson } from './schedule-definition.js';
-import type { ScheduleAggregate } from './schedule.state.js';
+import { configureCommand } from './schedule-definition.js';
 
 /** Configuration changes are made by the configuration, read from the file by the CLI or a service at start. */
 export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config' };
-
-/** What to append for a configured definition, given the subject's state: nothing when it is unchanged. */
-export function decideConfigure(state: ScheduleAggregate, def: ScheduleDef, origin: string): NewEvent[] {
-  const sha = definitionSha256(def);
-  if (state.definitionSha256 === sha && !state.removed) return [];
-  return [
-    {
-      type: 'ScheduleConfigured',
-      data: {
-        scheduleId: def.id,
-        change: state.definition === null || state.removed ? 'created' : 'updated',
-        definitionSha256: sha,
-        definition: toDefinitionJson(redactedDefinition(def)),
-        origin,
-      },
-    },
-  ];
-}
-
-export function decideRemove(state: ScheduleAggregate, scheduleId: string, origin: string): NewEvent[] {
-  if (state.definition === null || state.removed) return [];
-  return [{ type: 'ScheduleRemoved', data: { scheduleId, origin } }];
-}
 
 /**
  * At start, turns the `schedules:` section of the config into configuration
@@ -60,11 +35,12 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
     for (const def of this.schedules.configuredSchedules()) {
       const subject = this.schedules.subject(def.id);
       wanted.add(subject);
-      const r = await this.schedules.repo.handle(subject, (state) => ({ events: decideConfigure(state, def, origin), options }));
-      if (r.appended && !r.appended.duplicate) {
+      const r = await this.schedules.repo.handle(subject, configureCommand(def, origin), options);
+      if (r.kind === 'conflict') throw new Error(`schedule ${def.id}: its subject kept changing (${r.attempts} attempts)`);
+      if (r.kind === 'appended' && !r.duplicate) {
         appended++;
-        const e = r.appended.events[0]!;
-        this.log.info(`schedule ${def.id}: configuration ${e.type === 'ScheduleConfigured' ? e.data.change : 'changed'} (seq ${r.appended.seq})`, {
+        const e = r.events[0]!;
+        this.log.info(`schedule ${def.id}: configuration ${e.type === 'ScheduleConfigured' ? e.data.change : 'changed'} (seq ${r.version})`, {
           schedule: def.id,
         });
       }
@@ -72,10 +48,11 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
     for (const subject of await this.scheduleSubjects()) {
       if (wanted.has(subject)) continue;
       const id = subjects.parse(this.schedules.store.topology, subject)?.id ?? subject;
-      const r = await this.schedules.repo.handle(subject, (state) => ({ events: decideRemove(state, state.definition?.id ?? id, origin), options }));
-      if (r.appended && !r.appended.duplicate) {
+      const r = await this.schedules.repo.handle(subject, ({ state }) => ({ type: 'RemoveSchedule', scheduleId: state.definition?.id ?? id, origin }), options);
+      if (r.kind === 'conflict') throw new Error(`schedule ${id}: its subject kept changing (${r.attempts} attempts)`);
+      if (r.kind === 'appended' && !r.duplicate) {
         appended++;
-        this.log.info(`schedule ${id}: no longer in the configuration; recorded as removed (seq ${r.appended.seq})`, { schedule: id });
+        this.log.info(`schedule ${id}: no longer in the configuration; recorded as removed (seq ${r.version})`, { schedule: id });
       }
     }
     return appended;

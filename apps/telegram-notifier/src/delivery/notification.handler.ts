@@ -1,7 +1,7 @@
 import { Controller, Injectable } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { subjects, SYSTEM_ACTORS, type DozorEvent, type NotificationRequestedData, type Topology } from '@dozor/contracts';
-import { evolve, initialState, type AlertGroupAggregate } from '@dozor/domain';
+import { alertGroupDecider, type AlertGroupAggregate } from '@dozor/domain';
 import { renderTelegramTemplates, type RenderedTelegram } from './telegram-templates.js';
 import { AggregateRepository, EventStore, ExpectedVersion, Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
@@ -31,7 +31,7 @@ export interface NotifierGroupState {
 }
 
 export function evolveNotifierGroup(s: NotifierGroupState, e: DozorEvent, runtime: Pick<Runtime, 'config' | 'settings'>): NotifierGroupState {
-  const agg = evolve(s.agg, e);
+  const agg = alertGroupDecider.evolve(s.agg, e);
   const g = s.agg.current;
   if (e.type !== 'AlertAdded' || !g || g.alertGroupId !== e.data.alertGroupId || g.alertsCount !== 0) return agg === s.agg ? s : { ...s, agg };
   const integration = runtime.config.integrations.find((i) => i.id === g.integrationId);
@@ -44,7 +44,7 @@ export function evolveNotifierGroup(s: NotifierGroupState, e: DozorEvent, runtim
 @Injectable()
 export class NotifierGroupReader extends AggregateRepository<NotifierGroupState> {
   constructor(store: EventStore, runtime: Runtime) {
-    super(store, { initialState: () => ({ agg: initialState(), telegram: null }), evolve: (s, e) => evolveNotifierGroup(s, e, runtime) });
+    super(store, { initialState: () => ({ agg: alertGroupDecider.initialState(), telegram: null }), evolve: (s, e) => evolveNotifierGroup(s, e, runtime) });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AlertGroupState, AlertReceivedData, DozorEvent, IntegrationKind, IntegrationMode } from '@dozor/contracts';
+import { isOneOf, type AlertGroupState, type AlertReceivedData, type DozorEvent, type IntegrationKind, type IntegrationMode } from '@dozor/contracts';
 
 /** One alert group: one generation of a grouping key. */
 export interface GroupGeneration {
@@ -75,7 +75,22 @@ function update(s: AlertGroupAggregate, id: string, f: (g: GroupGeneration) => G
   return { ...s, current: f(s.current) };
 }
 
+/** The events that change an alert group; RouteAssigned and TimerFired on the subject change nothing by themselves. */
+const isAlertGroupEvent = isOneOf(
+  'AlertReceived',
+  'AlertGroupCreated',
+  'AlertAdded',
+  'AlertDiscarded',
+  'AlertGroupAcknowledged',
+  'AlertGroupUnacknowledged',
+  'AlertGroupResolved',
+  'AlertGroupUnresolved',
+  'AlertGroupSilenced',
+  'AlertGroupUnsilenced',
+);
+
 export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggregate {
+  if (!isAlertGroupEvent(e)) return s;
   switch (e.type) {
     case 'AlertReceived':
       return {
@@ -155,32 +170,6 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
       }));
     case 'AlertGroupUnsilenced':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
-    case 'RouteAssigned':
-    case 'TimerFired':
-    case 'EscalationStarted':
-    case 'EscalationStepScheduled':
-    case 'EscalationStepExecuted':
-    case 'NotificationRequested':
-    case 'EscalationPaused':
-    case 'EscalationResumed':
-    case 'EscalationFinished':
-    case 'NotificationSent':
-    case 'NotificationFailed':
-    case 'NotificationUpdated':
-    case 'ScheduleConfigured':
-    case 'ScheduleRemoved':
-    case 'ScheduleIcalImported':
-    case 'ShiftSwapRequested':
-    case 'ShiftSwapTaken':
-    case 'ShiftSwapDeleted':
-    case 'IntegrationMaintenanceStarted':
-    case 'IntegrationMaintenanceEnded':
-    case 'HeartbeatReceived':
-    case 'HeartbeatMissed':
-    case 'HeartbeatRestored':
-    case 'TelegramVerificationCodeIssued':
-    case 'TelegramAccountLinked':
-      return s;
     default: {
       const never: never = e;
       return never;

@@ -1,5 +1,6 @@
-import type { AlertGroupState, EscalationStep, NewEvent } from '@dozor/contracts';
-import type { EscalationState } from './escalation.state.js';
+import type { AlertGroupState, DozorEvent, EscalationStep, NewEvent } from '@dozor/contracts';
+import type { Decider, Decision, DomainRejection } from '../decider.js';
+import { evolveEscalation, initialEscalationState, type EscalationState } from './escalation.state.js';
 
 export interface ChainSnapshot {
   id: string;
@@ -15,12 +16,16 @@ export interface ReconcileEscalation {
   integrationId: string;
   aggregateKey: string;
   now: string;
+  /** On-call answers the caller has fetched so far. */
+  onCall?: OnCallLookups;
 }
 
 export interface FireEscalationTimer {
   type: 'FireTimer';
   timerId: string;
   now: string;
+  /** On-call answers the caller has fetched so far. */
+  onCall?: OnCallLookups;
 }
 
 export type EscalationCommand = ReconcileEscalation | FireEscalationTimer;
@@ -163,3 +168,22 @@ export function formatSeconds(sec: number): string {
   if (sec % 60 === 0) return `${sec / 60}m`;
   return `${sec}s`;
 }
+
+/**
+ * Not a refusal but a question: the next step needs to know who is on call in
+ * `scheduleId`. The caller asks the scheduler (I/O, outside the decision) and
+ * decides again with the answer in the command's `onCall`.
+ */
+export type EscalationRejection = DomainRejection<'needs_on_call'> & { scheduleId: string };
+
+/** The escalation of one alert group (`evt.escalation.<alertGroupId>`). */
+export const escalationDecider: Decider<EscalationCommand, DozorEvent, EscalationState, EscalationRejection> = {
+  decide(cmd, state): Decision<EscalationRejection> {
+    const d = decideEscalation(cmd, state, cmd.onCall);
+    if ('needsOnCall' in d)
+      return { rejected: { code: 'needs_on_call', scheduleId: d.needsOnCall, message: `needs who is on call in schedule ${d.needsOnCall}` } };
+    return d;
+  },
+  evolve: evolveEscalation,
+  initialState: initialEscalationState,
+};

@@ -1,4 +1,4 @@
-import { INTEGRATION_EVENTS, type DozorEvent, type IntegrationMode } from '@dozor/contracts';
+import { INTEGRATION_EVENTS, isOneOf, type DozorEvent, type IntegrationMode } from '@dozor/contracts';
 
 export interface ActiveMaintenance {
   maintenanceId: string;
@@ -48,9 +48,7 @@ export function heartbeatMissing(s: IntegrationAggregate): HeartbeatIncident | n
   return s.lastIncident && s.lastIncident.restoredAt === null ? s.lastIncident : null;
 }
 
-type IntegrationEvent = Extract<DozorEvent, { type: (typeof INTEGRATION_EVENTS)[number] }>;
-const TYPES = new Set<string>(INTEGRATION_EVENTS);
-const isIntegrationEvent = (e: DozorEvent): e is IntegrationEvent => TYPES.has(e.type);
+const isIntegrationEvent = isOneOf(...INTEGRATION_EVENTS);
 
 /** Other events on the subject (TimerFired) change nothing by themselves. */
 export function evolveIntegration(s: IntegrationAggregate, e: DozorEvent): IntegrationAggregate {
