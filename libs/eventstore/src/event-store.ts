@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { connect, headers as natsHeaders, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import {
   jetstream,
@@ -13,11 +12,12 @@ import {
   type StoredMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { SCHEMA_VERSIONS, subjects, type Actor, type DozorEvent, type EventEnvelope, type NewEvent, type Source, type Topology } from '@dozor/contracts';
+import { subjects, type Actor, type DozorEvent, type EventEnvelope, type NewEvent, type Source, type Topology } from '@dozor/contracts';
 import { currentTraceparent, metrics, withSpan, SpanKind } from '@dozor/telemetry';
 import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js';
 import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
 import type { EventLog } from './event-log.js';
+import { stampEvents } from './stamp.js';
 
 /** A commit as read back: the events one decision appended, at one stream sequence. */
 export interface RecordedCommit {
@@ -121,25 +121,7 @@ export class EventStore implements EventLog {
 
   /** Stamps metadata on new events, exactly as append would, without writing them. */
   stamp(events: NewEvent[], opts: Omit<AppendOptions, 'expected'>): DozorEvent[] {
-    const occurredAt = this.clock().toISOString();
-    const traceparent = currentTraceparent();
-    return events.map((e, i) => {
-      const eventId = opts.eventIds?.[i] ?? randomUUID();
-      return {
-        type: e.type,
-        schemaVersion: SCHEMA_VERSIONS[e.type],
-        data: e.data,
-        metadata: {
-          eventId,
-          occurredAt,
-          actor: opts.actor,
-          source: opts.source,
-          causationId: opts.causation?.eventId ?? null,
-          correlationId: opts.correlationId ?? opts.causation?.correlationId ?? eventId,
-          traceparent,
-        },
-      } as DozorEvent;
-    });
+    return stampEvents(events, opts, this.clock().toISOString(), currentTraceparent());
   }
 
   /**

@@ -1,6 +1,7 @@
 export * from './expected-version.js';
 export * from './codec.js';
 export * from './event-log.js';
+export * from './stamp.js';
 export * from './event-store.js';
 export * from './consumer-runner.js';
 export * from './aggregate.js';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { SCHEMA_VERSIONS, topology as makeTopology, type DozorEvent, type NewEvent, type Topology } from '@dozor/contracts';
-import { WrongExpectedVersionError, type AppendOptions, type AppendResult, type EventLog, type RecordedCommit } from '@dozor/eventstore';
+import { topology as makeTopology, type DozorEvent, type NewEvent, type Topology } from '@dozor/contracts';
+import { stampEvents, WrongExpectedVersionError, type AppendOptions, type AppendResult, type EventLog, type RecordedCommit } from '@dozor/eventstore';
 
 /**
  * An `EventLog` in memory, for handler specs that should not need NATS. Same
@@ -22,7 +21,7 @@ export class InMemoryEventLog implements EventLog {
 
   async append(subject: string, events: NewEvent[], opts: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const stamped = this.stamp(events, opts);
+    const stamped = stampEvents(events, opts, this.clock().toISOString(), null);
     const msgId = opts.msgId ?? stamped[0]!.metadata.eventId;
     const seen = this.byMsgId.get(msgId);
     if (seen !== undefined) return { seq: seen, duplicate: true, events: stamped };
@@ -55,26 +54,5 @@ export class InMemoryEventLog implements EventLog {
 
   private lastSeqOfSync(subject: string): number {
     return this.commits.findLast((c) => c.subject === subject)?.seq ?? 0;
-  }
-
-  private stamp(events: NewEvent[], opts: AppendOptions): DozorEvent[] {
-    const occurredAt = this.clock().toISOString();
-    return events.map((e, i) => {
-      const eventId = opts.eventIds?.[i] ?? randomUUID();
-      return {
-        type: e.type,
-        schemaVersion: SCHEMA_VERSIONS[e.type],
-        data: e.data,
-        metadata: {
-          eventId,
-          occurredAt,
-          actor: opts.actor,
-          source: opts.source,
-          causationId: opts.causation?.eventId ?? null,
-          correlationId: opts.correlationId ?? opts.causation?.correlationId ?? eventId,
-          traceparent: null,
-        },
-      } as DozorEvent;
-    });
   }
 }

@@ -82,7 +82,16 @@ escalation_chains:
     return handler.onEscalationCommit(log.all(escalationSubject).at(-1)!);
   }
   const escalationEvents = () => log.eventTypes(escalationSubject).filter((t) => t !== 'TimerFired');
-  return { log, escalationSubject, createGroup, act, fire, escalationEvents };
+  /** The timer the escalation waits on. */
+  function scheduledTimerId(): string {
+    const e = log
+      .all(escalationSubject)
+      .flatMap((c) => c.events)
+      .findLast((x) => x.type === 'EscalationStepScheduled');
+    if (e?.type !== 'EscalationStepScheduled') throw new Error('no EscalationStepScheduled');
+    return e.data.timerId;
+  }
+  return { createGroup, act, fire, escalationEvents, scheduledTimerId };
 }
 
 describe('EscalationHandler', () => {
@@ -103,14 +112,18 @@ describe('EscalationHandler', () => {
     expect(t.escalationEvents()).toContain('EscalationPaused');
   });
 
+  it('the current timer runs the steps after the wait', async () => {
+    const t = newTestService();
+    await t.createGroup();
+    expect(await t.fire(t.scheduledTimerId())).toEqual({ kind: 'done' });
+    expect(t.escalationEvents().filter((e) => e === 'NotificationRequested')).toHaveLength(2);
+    expect(t.escalationEvents()).toContain('EscalationFinished');
+  });
+
   it('a stale timer is ignored, and so is the timer of a paused run', async () => {
     const t = newTestService();
     await t.createGroup();
-    const scheduled = t.log
-      .all(t.escalationSubject)
-      .flatMap((c) => c.events)
-      .find((e) => e.type === 'EscalationStepScheduled');
-    const timerId = scheduled?.type === 'EscalationStepScheduled' ? scheduled.data.timerId : '';
+    const timerId = t.scheduledTimerId();
     expect(await t.fire('esc:stale:0:1')).toEqual({ kind: 'done' });
     expect(t.escalationEvents().filter((e) => e === 'NotificationRequested')).toHaveLength(1);
 

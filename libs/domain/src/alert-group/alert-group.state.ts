@@ -1,4 +1,12 @@
-import { isOneOf, type AlertGroupState, type AlertReceivedData, type DozorEvent, type IntegrationKind, type IntegrationMode } from '@dozor/contracts';
+import {
+  ALERT_GROUP_EVENTS,
+  isOneOf,
+  type AlertGroupState,
+  type AlertReceivedData,
+  type DozorEvent,
+  type IntegrationKind,
+  type IntegrationMode,
+} from '@dozor/contracts';
 
 /** One alert group: one generation of a grouping key. */
 export interface GroupGeneration {
@@ -75,19 +83,7 @@ function update(s: AlertGroupAggregate, id: string, f: (g: GroupGeneration) => G
   return { ...s, current: f(s.current) };
 }
 
-/** The events that change an alert group; RouteAssigned and TimerFired on the subject change nothing by themselves. */
-const isAlertGroupEvent = isOneOf(
-  'AlertReceived',
-  'AlertGroupCreated',
-  'AlertAdded',
-  'AlertDiscarded',
-  'AlertGroupAcknowledged',
-  'AlertGroupUnacknowledged',
-  'AlertGroupResolved',
-  'AlertGroupUnresolved',
-  'AlertGroupSilenced',
-  'AlertGroupUnsilenced',
-);
+const isAlertGroupEvent = isOneOf(...ALERT_GROUP_EVENTS);
 
 export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggregate {
   if (!isAlertGroupEvent(e)) return s;
@@ -170,6 +166,9 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
       }));
     case 'AlertGroupUnsilenced':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
+    case 'RouteAssigned':
+      // Its route and chain are in AlertGroupCreated, in the same commit.
+      return s;
     default: {
       const never: never = e;
       return never;

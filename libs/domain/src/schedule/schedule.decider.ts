@@ -4,7 +4,7 @@
  * the definition's sha256 and its redacted JSON, the fetched calendar, and the
  * effective schedule (definition, swaps, feeds) over the swap's interval.
  */
-import type { DozorEvent, ScheduleDefinitionJson } from '@dozor/contracts';
+import type { DozorEvent, ScheduleDefinitionJson, ShiftSwapRequestedData } from '@dozor/contracts';
 import type { Decider, Decision, DomainRejection } from '../decider.js';
 import { finalSchedule } from './final-schedule.js';
 import { decideShiftSwap } from './shift-swap.js';
@@ -36,15 +36,9 @@ export interface ImportIcalFeed {
   sha256: string;
 }
 
-export interface RequestShiftSwap {
+/** The request as the event records it, plus the effective schedule over [swapStart, swapEnd). */
+export interface RequestShiftSwap extends ShiftSwapRequestedData {
   type: 'RequestShiftSwap';
-  scheduleId: string;
-  swapId: string;
-  beneficiary: string;
-  swapStart: string;
-  swapEnd: string;
-  description: string | null;
-  /** The effective schedule over [swapStart, swapEnd). */
   effective: ScheduleDef;
 }
 
