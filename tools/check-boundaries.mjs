@@ -1,25 +1,26 @@
 #!/usr/bin/env node
 // Fails when a library imports what its layer may not: libs/domain stays pure
-// (no Nest, NATS, TypeORM, pg, no node I/O), libs/contracts imports nothing,
-// and only specs import @dozor/testing.
+// (no Nest, NATS, TypeORM, pg, no node I/O; of ours only contracts and
+// templates), libs/templates imports only luxon and @huggingface/jinja (and
+// contracts), libs/contracts imports nothing, and only specs import
+// @dozor/testing.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+/** What pure code never imports: frameworks, transports, databases, node I/O. */
+const impure = [/^@nestjs\//, /^@nats-io\//, /^nats$/, /^typeorm$/, /^pg$/, /^node:(fs|net|http|https|child_process|dgram)/, /^fastify/];
 const rules = [
   {
     dir: 'libs/domain/src',
-    forbid: [
-      /^@nestjs\//,
-      /^@nats-io\//,
-      /^nats$/,
-      /^typeorm$/,
-      /^pg$/,
-      /^@dozor\/(?!contracts$)/,
-      /^node:(fs|net|http|https|child_process|dgram)/,
-      /^fastify/,
-    ],
+    forbid: [...impure, /^@dozor\/(?!contracts$|templates$|templates\/regex$)/],
     specsMay: [/^@dozor\/testing$/, /^node:fs$/, /^node:url$/],
+  },
+  {
+    // The Jinja2 engine: an allow-list, so a new dependency is a decision.
+    dir: 'libs/templates/src',
+    forbid: [...impure, /^(?!\.|@dozor\/contracts$|luxon$|@huggingface\/jinja$)/],
+    specsMay: [/^@dozor\/testing$/, /^vitest$/, /^fast-check$/, /^node:fs$/, /^node:url$/],
   },
   { dir: 'libs/contracts/src', forbid: [/^@nestjs\//, /^@nats-io\//, /^typeorm$/, /^pg$/, /^@dozor\//], specsMay: [] },
   { dir: 'apps', forbid: [/^@dozor\/testing$/], specsMay: [/^@dozor\/testing$/] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERTMANAGER_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE } from '@dozor/domain';
+import { ALERTMANAGER_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE } from '@dozor/templates';
 import { ConfigError, DEFAULT_RATE_LIMIT, parseConfig } from './index.js';
 
 /** Integration kinds, templates, maintenance, heartbeat and rate limits in dozor.yaml. */
