@@ -10,7 +10,8 @@ import { subjects, topology, SYSTEM_ACTORS, type Actor, type AlertGroupCommandRe
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
 import { openDatabase, rebuildProjections, type Database } from '@dozor/projections';
 import { JsonLogger } from '@dozor/telemetry';
-import { ApiModule, ApiAuth } from './index.js';
+import { ApiAuth } from '@dozor/platform';
+import { ApiModule } from './index.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertGroupsController } from './alert-groups/alert-groups.controller.js';
 import { AlertGroupsReadModel } from './alert-groups/alert-groups.read-model.js';
 import { AlertGroupCommands } from './alert-groups/alert-group-commands.js';
-import { ApiTokenGuard } from './auth/api-token.guard.js';
+import { ApiTokenGuard } from '@dozor/platform';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { IntegrationCommands } from './integrations/integration-commands.js';
 import { UsersController } from './users/users.controller.js';
@@ -14,7 +14,7 @@ import { UsersController } from './users/users.controller.js';
  *
  * The host application provides, as global Nest providers: `EventStore`
  * (class token from @dozor/eventstore), TypeORM's `DataSource` (class token),
- * `ApiAuth` (class token from this package; when absent the guard reads
+ * `ApiAuth` (class token from @dozor/platform; when absent the guard reads
  * DOZOR_API_TOKEN from the environment), and `UserDirectory` (users and the
  * Telegram bot, for verification codes; when absent those endpoints answer 503).
  */

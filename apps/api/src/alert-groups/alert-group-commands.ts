@@ -3,7 +3,7 @@ import { headers as natsHeaders, RequestError, TimeoutError, NoRespondersError }
 import { subjects, type Actor, type AlertGroupAction, type AlertGroupCommandRequest, type CommandReply } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
 import { currentTraceparent, withSpan, SpanKind } from '@dozor/telemetry';
-import { ApiAuth } from '../auth/api-auth.js';
+import { ApiAuth } from '@dozor/platform';
 
 /** Who acts through the REST API until API tokens are tied to users. */
 export const API_ACTOR: Actor = { kind: 'user', id: 'api', name: 'api' };

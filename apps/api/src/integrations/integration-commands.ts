@@ -3,7 +3,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { subjects, type IntegrationCommandReply, type IntegrationCommandRequest, type IntegrationStatus } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
 import { currentTraceparent, SpanKind, withSpan } from '@dozor/telemetry';
-import { ApiAuth } from '../auth/api-auth.js';
+import { ApiAuth } from '@dozor/platform';
 import { API_ACTOR, unavailable } from '../alert-groups/alert-group-commands.js';
 
 const STATUS: Record<Extract<IntegrationCommandReply, { ok: false }>['code'], number> = {
