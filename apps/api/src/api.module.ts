@@ -6,6 +6,7 @@ import { ApiTokenGuard } from '@dozor/platform';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { IntegrationCommands } from './integrations/integration-commands.js';
 import { UsersController } from './users/users.controller.js';
+import { RouterRequests } from './router-requests.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
@@ -20,6 +21,6 @@ import { UsersController } from './users/users.controller.js';
  */
 @Module({
   controllers: [AlertGroupsController, IntegrationsController, UsersController],
-  providers: [AlertGroupsReadModel, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
+  providers: [AlertGroupsReadModel, RouterRequests, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}

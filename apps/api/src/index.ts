@@ -6,5 +6,6 @@ export { AlertGroupCommands, API_ACTOR } from './alert-groups/alert-group-comman
 export * from './alert-groups/alert-group.serializer.js';
 export { IntegrationsController } from './integrations/integrations.controller.js';
 export { IntegrationCommands } from './integrations/integration-commands.js';
+export { RouterRequests } from './router-requests.js';
 export { UsersController } from './users/users.controller.js';
 export { UserDirectory } from './users/user-directory.js';

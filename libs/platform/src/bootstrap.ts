@@ -93,7 +93,7 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const health = new HealthRegistry();
   health.register('nats', async () => ({ ok: !nc.isClosed() && !(nc as { isDraining?: () => boolean }).isDraining?.(), detail: settings.natsUrl }));
   health.register('jetstream', async () => {
-    await store.jsm.streams.info(settings.topology.stream);
+    await store.streamInfo();
     return { ok: true, detail: settings.topology.stream };
   });
 
