@@ -21,13 +21,13 @@ const STATUS: Record<Refusal['code'], number> = {
  */
 @Injectable()
 export class RouterRequests {
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Optional() @Inject(ApiAuth) auth?: ApiAuth,
   ) {
-    this.timeoutMs = auth?.commandTimeoutMs ?? 5000;
+    this.timeoutMs = auth?.commandTimeoutMs;
   }
 
   /** The router's `ok` reply, or an HttpException with a `detail`; `refused` names what was refused when the router gives no message. */
