@@ -66,7 +66,7 @@ describe('two routers, one alert group', () => {
           durationSeconds: action === 'silence' ? 600 : undefined,
         };
         // Requests spread over both routers by the queue group; send from both connections too.
-        return nodes[i % 2]!.store.nc.request(subjects.alertGroupCommands(topo), JSON.stringify(req), { timeout: 10_000 }).then((m) => m.json<CommandReply>());
+        return nodes[i % 2]!.store.requests.request<CommandReply>(subjects.alertGroupCommands(topo), req, { timeoutMs: 10_000 });
       }),
     );
     const accepted = replies.filter((x) => x.ok);

@@ -51,13 +51,13 @@ describe('silence expiry', () => {
       return null;
     });
     await poll('escalation to start', async () => (await dozor.store.readSubject(subjects.escalation(t, created.id))).length > 0);
-    const reply = await dozor.store.nc
-      .request(
-        subjects.alertGroupCommands(t),
-        JSON.stringify({ action: 'silence', alertGroupId: created.id, actor: { kind: 'user', id: 'alice' }, source: 'api', durationSeconds: 2 }),
-        { timeout: 5000 },
-      )
-      .then((m) => m.json<CommandReply>());
+    const reply = await dozor.store.requests.request<CommandReply>(subjects.alertGroupCommands(t), {
+      action: 'silence',
+      alertGroupId: created.id,
+      actor: { kind: 'user', id: 'alice' },
+      source: 'api',
+      durationSeconds: 2,
+    });
     expect(reply).toMatchObject({ ok: true, state: 'silenced' });
 
     const groupEvents = async (): Promise<DozorEvent[]> => (await dozor.store.readSubject(created.subject)).flatMap((c) => c.events);

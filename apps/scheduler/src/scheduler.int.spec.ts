@@ -117,8 +117,7 @@ function client(node: RunningDozor) {
     post: (path: string, body?: unknown) => call('POST', path, body ?? {}),
     del: (path: string) => call('DELETE', path),
     onCall: async (schedule: string, at: string) => {
-      const m = await node.store.nc.request(subjects.onCallQuery(node.store.topology), JSON.stringify({ schedule, at }), { timeout: 5000 });
-      return m.json<OnCallReply>();
+      return node.store.requests.request<OnCallReply>(subjects.onCallQuery(node.store.topology), { schedule, at });
     },
   };
 }

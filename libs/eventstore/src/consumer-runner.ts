@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { metrics, withSpan, SpanKind, JsonLogger } from '@dozor/telemetry';
 import type { EventStore, RecordedCommit } from './event-store.js';
 import { toCommit } from './event-store.js';
@@ -44,8 +44,7 @@ export function retryDelay(deliveryCount: number): number {
  */
 export async function runConsumer(store: EventStore, spec: ConsumerSpec, handler: CommitHandler, log = new JsonLogger('eventstore')): Promise<RunningConsumer> {
   const concurrency = spec.concurrency ?? 8;
-  const stream = store.topology.stream;
-  const config: Partial<ConsumerConfig> = {
+  const config: Partial<ConsumerConfig> & { durable_name: string } = {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
     filter_subject: spec.filter,
@@ -54,16 +53,7 @@ export async function runConsumer(store: EventStore, spec: ConsumerSpec, handler
     max_deliver: -1,
     deliver_policy: spec.deliverNew ? DeliverPolicy.New : DeliverPolicy.All,
   };
-  try {
-    await store.jsm.consumers.add(stream, config);
-  } catch (err) {
-    // Exists with other settings: update what may be updated.
-    if (err instanceof JetStreamApiError) {
-      const { deliver_policy: _d, ...mutable } = config;
-      await store.jsm.consumers.update(stream, spec.durable, mutable);
-    } else throw err;
-  }
-  const consumer = await store.js.consumers.get(stream, spec.durable);
+  const consumer = await store.durableConsumer(config);
   const messages = await consumer.consume({ max_messages: concurrency * 2 });
   let stopping = false;
   const inflight = new Set<Promise<void>>();

@@ -26,7 +26,7 @@ describe('EventStore on real JetStream', () => {
 
   it('creates the stream idempotently', async () => {
     await EventStore.open(nc, { topology: topo });
-    const info = await store.jsm.streams.info(topo.stream);
+    const info = await store.streamInfo();
     expect(info.config.subjects).toEqual([`${topo.prefix}.evt.>`]);
     expect(info.config.allow_direct).toBe(true);
   });
@@ -103,7 +103,7 @@ describe('EventStore on real JetStream', () => {
     for (let i = 0; i < 3; i++) await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any });
     await done;
     expect(new Set(seen).size).toBe(3);
-    const info = await store.jsm.consumers.info(topo.stream, 'spec-consumer');
+    const info = await store.consumerInfo('spec-consumer');
     expect(info.num_redelivered).toBeGreaterThanOrEqual(0);
   });
 

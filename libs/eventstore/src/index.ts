@@ -7,3 +7,4 @@ export * from './consumer-runner.js';
 export * from './aggregate.js';
 export * from './command-handler.js';
 export * from './jetstream.transport.js';
+export * from './request-client.js';

@@ -21,6 +21,21 @@ export interface ServiceDefinition {
   consumers?: (t: Topology) => Record<string, ConsumerSpec>;
   requests?: (t: Topology) => Record<string, { subject: string; queue: string }>;
   needsDatabase?: boolean;
+  /**
+   * Work of the service's own once everything listens (e.g. the api's
+   * projector), outside Nest's lifecycle because it needs the opened database
+   * and the running application. Returns how to stop it; stopped before Nest closes.
+   */
+  onStart?: (ctx: ServiceStartContext) => Promise<(() => Promise<void>) | void>;
+}
+
+/** What a service's `onStart` is given. `db` is set when some service of the process needs the database. */
+export interface ServiceStartContext {
+  store: EventStore;
+  db: DatabaseHandle | null;
+  runtime: Runtime;
+  log: JsonLogger;
+  app: NestFastifyApplication;
 }
 
 /** A database handle: opened by the launcher when a service needs it. */
@@ -35,8 +50,6 @@ export interface BootstrapOptions {
   configPath?: string;
   /** Opens the projections database (kept out of this lib to avoid a cycle). */
   openDatabase?: (env: NodeJS.ProcessEnv) => Promise<DatabaseHandle>;
-  /** Extra work once everything listens, e.g. the projector. */
-  afterStart?: (ctx: { store: EventStore; db: DatabaseHandle | null; runtime: Runtime; log: JsonLogger }) => Promise<(() => Promise<void>) | void>;
   clock?: () => Date;
 }
 
@@ -80,7 +93,7 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const health = new HealthRegistry();
   health.register('nats', async () => ({ ok: !nc.isClosed() && !(nc as { isDraining?: () => boolean }).isDraining?.(), detail: settings.natsUrl }));
   health.register('jetstream', async () => {
-    await store.jsm.streams.info(settings.topology.stream);
+    await store.streamInfo();
     return { ok: true, detail: settings.topology.stream };
   });
 
@@ -123,7 +136,11 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://127.0.0.1:${port}`;
-  const stopExtra = (await opts.afterStart?.({ store, db, runtime, log })) ?? undefined;
+  const stops: (() => Promise<void>)[] = [];
+  for (const s of services) {
+    const stop = await s.onStart?.({ store, db, runtime, log, app });
+    if (stop) stops.push(stop);
+  }
   log.info(`Dozor ${services.map((s) => s.target).join(', ')} listening on ${settings.host}:${port}`, {
     targets: services.map((s) => s.target),
     nats: settings.natsUrl,
@@ -141,7 +158,7 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
     async close() {
       if (closed) return;
       closed = true;
-      await stopExtra?.().catch(() => undefined);
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
       await app.close().catch((e) => log.warn(`close: ${e}`));
       await nc.drain().catch(() => undefined);
       await db?.close().catch(() => undefined);

@@ -1,8 +1,7 @@
 import { Controller, HttpCode, HttpException, HttpStatus, Inject, Optional, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { VERIFICATION_CODE_TTL_MS, hashVerificationCode, newVerificationCode, subjects } from '@dozor/contracts';
 import { EventStore, ExpectedVersion } from '@dozor/eventstore';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
-import { ApiExceptionFilter } from '../api-exception.filter.js';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { API_ACTOR } from '../alert-groups/alert-group-commands.js';
 import { UserDirectory } from './user-directory.js';
 

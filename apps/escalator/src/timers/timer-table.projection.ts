@@ -93,7 +93,7 @@ export class TimerTableProjection implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     // Earlier versions fed the table from a durable consumer; drop it so it does not pile up.
-    await this.store.jsm.consumers.delete(this.store.topology.stream, 'escalator-timer-table').catch(() => undefined);
+    await this.store.deleteConsumer('escalator-timer-table');
     await this.ds.query(`INSERT INTO projection_checkpoints (name, seq) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [TIMER_CHECKPOINT]);
     const [row] = await this.ds.query(`SELECT seq FROM projection_checkpoints WHERE name = $1`, [TIMER_CHECKPOINT]);
     this.position = Number(row?.seq ?? 0);

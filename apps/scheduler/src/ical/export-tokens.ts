@@ -1,7 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiAuth } from '@dozor/api';
-import { Runtime } from '@dozor/platform';
+import { ApiAuth, Runtime } from '@dozor/platform';
 
 export type ExportTarget = { kind: 'schedule' | 'user'; id: string };
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/api';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { finalSchedule, swapStatus } from '@dozor/domain';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { ShiftSwapsService, type SwapOutcome } from '../shift-swaps/shift-swaps.service.js';

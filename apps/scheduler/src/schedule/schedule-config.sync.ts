@@ -58,10 +58,9 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
     return appended;
   }
 
-  /** Every schedule subject in the stream (stream info with a subject filter, nats-server 2.9). */
+  /** Every schedule subject in the stream. */
   private async scheduleSubjects(): Promise<string[]> {
     const { store } = this.schedules;
-    const info = await store.jsm.streams.info(store.topology.stream, { subjects_filter: subjects.allOf(store.topology, 'schedule') });
-    return Object.keys(info.state.subjects ?? {});
+    return store.subjectsMatching(subjects.allOf(store.topology, 'schedule'));
   }
 }

@@ -5,7 +5,7 @@ import type { Update } from 'telegraf/types';
 import { subjects, type AlertGroupCommandRequest, type CommandReply } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
-import { JsonLogger, SpanKind, currentTraceparent, withSpan } from '@dozor/telemetry';
+import { JsonLogger, SpanKind, withSpan } from '@dozor/telemetry';
 import { verifyCallback } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { TelegramAccounts } from '../accounts/telegram-accounts.js';
@@ -65,7 +65,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async poll(): Promise<void> {
-    const kv = await new Kvm(this.store.nc).create(`${this.runtime.settings.topology.prefix}-locks`, { ttl: LOCK_TTL_MS, history: 1 });
+    const kv = await new Kvm(this.runtime.nc).create(`${this.runtime.settings.topology.prefix}-locks`, { ttl: LOCK_TTL_MS, history: 1 });
     const telegram = this.telegram.bot!.telegram;
     await telegram.deleteWebhook().catch((e) => this.log.warn(`deleteWebhook: ${(e as Error).message}`, 'telegram'));
     let held: { revision: number } | null = null;
@@ -158,12 +158,12 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
         actor: { kind: 'user', id: user.id, name: user.name },
         source: 'telegram',
         durationSeconds: parsed.action === 'silence' ? silenceSeconds(parsed.silence) : undefined,
-        traceparent: currentTraceparent(),
       };
       let reply: CommandReply;
       try {
-        const m = await this.store.nc.request(subjects.alertGroupCommands(this.store.topology), JSON.stringify(req), { timeout: 5000 });
-        reply = m.json<CommandReply>();
+        reply = await this.store.requests.request<CommandReply>(subjects.alertGroupCommands(this.store.topology), req, {
+          attributes: { 'dozor.action': parsed.action, 'dozor.alert_group_id': parsed.alertGroupId },
+        });
       } catch (err) {
         reply = { ok: false, code: 'unavailable', message: `Dozor could not process the action (${(err as Error).message}); try again` };
       }

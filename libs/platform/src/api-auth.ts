@@ -9,7 +9,7 @@ export interface ApiAuthOptions {
 /**
  * Settings of the public REST API: the API token (DOZOR_API_TOKEN, or a file
  * named by DOZOR_API_TOKEN_FILE) and the command timeout. Provide it as a Nest
- * provider under this class; without one, ApiModule reads the environment.
+ * provider under this class; without one, ApiTokenGuard reads the environment.
  */
 export class ApiAuth {
   readonly token: string | null;
