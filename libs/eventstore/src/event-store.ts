@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { connect, headers as natsHeaders, type NatsConnection, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import {
   jetstream,
