@@ -3,7 +3,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { subjects, SYSTEM_ACTORS, type AlertGroupCommandRequest, type CommandReply, type Actor, type Source, ALERT_GROUP_ACTIONS } from '@dozor/contracts';
 import { decide, groupState, type AlertGroupCommand } from '@dozor/domain';
 import { Outcome, WrongExpectedVersionError, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
-import { parseAlertGroupId } from '@dozor/contracts';
+import { parseAlertGroupId, parseSilenceTimerId } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { Runtime } from '@dozor/platform';
 import { AlertGroupRepository } from './alert-group.repository.js';
@@ -34,10 +34,10 @@ export class AlertGroupHandler {
     if (!received && !silenceTimer) return Outcome.skipped('no receipt or timer');
     if (received) await this.decidePending(commit.subject);
     if (silenceTimer && silenceTimer.type === 'TimerFired') {
-      const [, alertGroupId, until] = /^silence:([^|]+)\|(.+)$/.exec(silenceTimer.data.timerId) ?? [];
-      if (alertGroupId && until) {
+      const timer = parseSilenceTimerId(silenceTimer.data.timerId);
+      if (timer) {
         await this.repo.handle(commit.subject, (state) =>
-          this.toAppend(decide({ type: 'ExpireSilence', alertGroupId, until }, state), SYSTEM_ACTORS.timer, 'system', silenceTimer.metadata),
+          this.toAppend(decide({ type: 'ExpireSilence', ...timer }, state), SYSTEM_ACTORS.timer, 'system', silenceTimer.metadata),
         );
       }
     }

@@ -1,6 +1,8 @@
 import { Controller, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  aggregateKeyOf,
+  parseMaintenanceTimerId,
   subjects,
   SYSTEM_ACTORS,
   type Actor,
@@ -12,14 +14,12 @@ import {
   type Topology,
 } from '@dozor/contracts';
 import {
-  aggregateKeyFromDigest,
   decide,
   decideIntegration,
   evolveIntegration,
   heartbeatMissing,
   initialIntegrationState,
   maintenanceGroupingKey,
-  maintenanceIdOfTimer,
   type IntegrationAggregate,
   type IntegrationCommand,
 } from '@dozor/domain';
@@ -27,7 +27,6 @@ import { AggregateRepository, EventStore, Outcome, WrongExpectedVersionError, ty
 import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { createHash } from 'node:crypto';
 import { AlertGroupRepository } from '../alert-group/alert-group.repository.js';
 import { HeartbeatAlerts } from './heartbeat-alerts.js';
 
@@ -124,8 +123,10 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
       const causation = { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId };
       if (e.type === 'TimerFired' && e.data.purpose === 'maintenance') {
         acted = true;
-        const maintenanceId = maintenanceIdOfTimer(integrationId, e.data.timerId);
-        if (maintenanceId) await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+        const timer = parseMaintenanceTimerId(e.data.timerId);
+        if (timer?.integrationId === integrationId) {
+          await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId: timer.maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+        }
       } else if (e.type === 'TimerFired' && e.data.purpose === 'heartbeat' && integration.heartbeat) {
         // (A deadline left from before `heartbeat:` was removed from the config raises nothing.)
         acted = true;
@@ -174,11 +175,7 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
   }
 
   private async closeMaintenanceGroup(integrationId: string, maintenanceId: string, causation: Causation): Promise<void> {
-    const key = aggregateKeyFromDigest(
-      createHash('sha256')
-        .update(`${integrationId}\n${maintenanceGroupingKey(maintenanceId)}`)
-        .digest(),
-    );
+    const key = aggregateKeyOf(integrationId, maintenanceGroupingKey(maintenanceId));
     await this.groups.handle(subjects.alertGroup(this.topology, key), (state) => {
       const d = decide({ type: 'CloseMaintenanceGroup' }, state);
       if ('rejected' in d) return { result: null };
