@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { aggregateKeyOf, subjects, type DozorEvent, type EventOf } from '@dozor/contracts';
+import { aggregateKeyOf, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf } from '@dozor/contracts';
 import { evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
@@ -139,7 +139,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     const started = await poll('maintenance from config', async () => (await integrationEvents('cfg')).find((e) => e.type === 'IntegrationMaintenanceStarted'));
     expect(started).toMatchObject({
       data: { integrationId: 'cfg', mode: 'maintenance', durationSeconds: 3600, origin: 'config' },
-      metadata: { actor: { kind: 'system', id: 'config' }, source: 'system' },
+      metadata: { actor: SYSTEM_ACTORS.config, source: 'system' },
     });
     expect((await api('GET', '/api/v1/integrations/cfg/maintenance')).body).toMatchObject({
       id: 'cfg',

@@ -34,8 +34,8 @@ export const ROUTER_INTEGRATION = 'router.integration';
 export const ROUTER_HEARTBEATS = 'router.heartbeats';
 export const ROUTER_INTEGRATION_COMMANDS = 'router.integration-commands';
 
-/** Who applies the integration's `maintenance:` from dozor.yaml. */
-export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config', name: 'dozor.yaml' };
+/** Who applies the integration's `maintenance:` from dozor.yaml (named for the timeline). */
+const CONFIG_ACTOR: Actor = { ...SYSTEM_ACTORS.config, name: 'dozor.yaml' };
 
 @Injectable()
 export class IntegrationRepository extends AggregateRepository<IntegrationAggregate> {

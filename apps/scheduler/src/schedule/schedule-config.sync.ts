@@ -1,13 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { subjects, type Actor, type NewEvent } from '@dozor/contracts';
+import { subjects, SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
 import type { ScheduleDef } from '@dozor/domain';
 import { JsonLogger } from '@dozor/telemetry';
 import { ScheduleRepository } from './schedule.repository.js';
 import { definitionSha256, redactedDefinition, toDefinitionJson } from './schedule-definition.js';
 import type { ScheduleAggregate } from './schedule.state.js';
-
-/** Configuration changes are made by the configuration, read from the file by the CLI or a service at start. */
-export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config' };
 
 /** What to append for a configured definition, given the subject's state: nothing when it is unchanged. */
 export function decideConfigure(state: ScheduleAggregate, def: ScheduleDef, origin: string): NewEvent[] {
@@ -54,7 +51,7 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
   /** Returns the number of events appended. */
   async sync(): Promise<number> {
     const origin = this.schedules.runtime.config.file;
-    const options = { actor: CONFIG_ACTOR, source: 'cli' as const };
+    const options = { actor: SYSTEM_ACTORS.config, source: 'cli' as const };
     let appended = 0;
     const wanted = new Set<string>();
     for (const def of this.schedules.configuredSchedules()) {
