@@ -11,8 +11,16 @@ import {
   type EscalationStep,
   type MaintenanceDuration,
 } from '@dozor/contracts';
-import { compileIntegrationTemplates, compileRoutes, INTEGRATION_TEMPLATE_KEYS, parseSchedules, type IntegrationTemplateKey } from '@dozor/domain';
-import type { DozorConfig, EscalationChainConfig, IntegrationConfig, RouteConfig, RouteFilterConfig, UserConfig } from './config.types.js';
+import {
+  compileIntegrationTemplates,
+  compileRoutes,
+  INTEGRATION_TEMPLATE_KEYS,
+  parseSchedules,
+  type IntegrationTemplateKey,
+  type RouteDef,
+  type RouteFilter,
+} from '@dozor/domain';
+import type { DozorConfig, EscalationChainConfig, IntegrationConfig, UserConfig } from './config.types.js';
 
 /** A config error that names the file, line, column and field. */
 export class ConfigError extends Error {
@@ -285,7 +293,7 @@ function unique(items: { id: string }[], section: string): void {
   });
 }
 
-function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolean, fallbackId: string): RouteConfig {
+function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolean, fallbackId: string): RouteDef {
   const o = obj(r, p);
   noUnknown(o, isDefault ? ['id', 'escalation_chain'] : ['id', 'filter', 'regex', 'labels', 'escalation_chain'], p);
   const chain = str(o, 'escalation_chain', p, true);
@@ -294,7 +302,7 @@ function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolea
   if (isDefault) return { id: rid, filter: null, escalationChainId: chain };
   const kinds = ['filter', 'regex', 'labels'].filter((k) => o[k] !== undefined);
   if (kinds.length !== 1) fail(p, 'a route needs exactly one of filter (Jinja2), regex or labels');
-  let filter: RouteFilterConfig;
+  let filter: RouteFilter;
   if (o.filter !== undefined) filter = { kind: 'jinja2', template: str(o, 'filter', p)! };
   else if (o.regex !== undefined) filter = { kind: 'regex', pattern: str(o, 'regex', p)! };
   else
