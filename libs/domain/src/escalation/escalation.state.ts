@@ -59,7 +59,6 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
     case 'AlertGroupUnsilenced':
     case 'NotificationSent':
     case 'NotificationFailed':
-    case 'NotificationUpdated':
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':
     case 'ScheduleIcalImported':
