@@ -11,7 +11,6 @@ import {
   maintenanceSeconds,
   objectAt,
   listAt,
-  onlyFields,
   type ConfigPath,
   type EscalationStep,
   type MaintenanceDuration,
@@ -140,12 +139,10 @@ export const DEFAULT_RATE_LIMIT = { requests: 3000, perSeconds: 300 } as const;
 export const HEARTBEAT_TIMEOUT_SECONDS = { min: 60, max: 86_400 } as const;
 
 function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConfig {
-  const root = objectAt(raw, []);
-  onlyFields(root, ['users', 'integrations', 'escalation_chains', 'schedules'], []);
+  const root = objectAt(raw, [], ['users', 'integrations', 'escalation_chains', 'schedules']);
   const users = list(root.users, ['users']).map((u, i): UserConfig => {
     const p = ['users', i];
-    const o = objectAt(u, p);
-    onlyFields(o, ['id', 'name', 'username', 'email', 'telegram_user_id'], p);
+    const o = objectAt(u, p, ['id', 'name', 'username', 'email', 'telegram_user_id']);
     const tg = str(o, 'telegram_user_id', p, true);
     if (tg !== null && !/^-?\d{1,20}$/.test(tg)) failAt([...p, 'telegram_user_id'], `must be a numeric Telegram user id, got ${JSON.stringify(tg)}`);
     const uid = id(o, p);
@@ -157,8 +154,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
 
   const chains = list(root.escalation_chains, ['escalation_chains']).map((c, i): EscalationChainConfig => {
     const p = ['escalation_chains', i];
-    const o = objectAt(c, p);
-    onlyFields(o, ['id', 'name', 'steps'], p);
+    const o = objectAt(c, p, ['id', 'name', 'steps']);
     const steps = list(o.steps, [...p, 'steps'], false).map((s, j) => step(s, [...p, 'steps', j], userIds));
     const cid = id(o, p);
     return { id: cid, name: str(o, 'name', p, true) ?? cid, steps };
@@ -168,8 +164,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
 
   const integrations = list(root.integrations, ['integrations']).map((x, i): IntegrationConfig => {
     const p = ['integrations', i];
-    const o = objectAt(x, p);
-    onlyFields(o, ['id', 'name', 'type', 'token', 'routes', 'default_route', 'templates', 'maintenance', 'heartbeat', 'rate_limit'], p);
+    const o = objectAt(x, p, ['id', 'name', 'type', 'token', 'routes', 'default_route', 'templates', 'maintenance', 'heartbeat', 'rate_limit']);
     const type = str(o, 'type', p)!;
     if (!isIntegrationKind(type)) failAt([...p, 'type'], `unsupported integration type ${JSON.stringify(type)}; supported: ${INTEGRATION_KINDS.join(', ')}`);
     const token = str(o, 'token', p)!;
@@ -220,8 +215,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
 function integrationTemplates(v: unknown, kind: IntegrationConfig['type'], p: ConfigPath): Pick<IntegrationConfig, 'templateOverrides' | 'templates'> {
   const overrides: Partial<Record<IntegrationTemplateKey, string | null>> = {};
   if (v !== undefined && v !== null) {
-    const o = objectAt(v, p);
-    onlyFields(o, [...INTEGRATION_TEMPLATE_KEYS], p);
+    const o = objectAt(v, p, INTEGRATION_TEMPLATE_KEYS);
     for (const [k, t] of Object.entries(o)) {
       if (t !== null && typeof t !== 'string') failAt([...p, k], 'must be a Jinja2 template (a string), or null to disable it');
       overrides[k as IntegrationTemplateKey] = t as string | null;
@@ -238,8 +232,7 @@ function integrationTemplates(v: unknown, kind: IntegrationConfig['type'], p: Co
 
 function maintenanceSetting(v: unknown, p: ConfigPath): IntegrationConfig['maintenance'] {
   if (v === undefined || v === null) return null;
-  const o = objectAt(v, p);
-  onlyFields(o, ['mode', 'duration'], p);
+  const o = objectAt(v, p, ['mode', 'duration']);
   const mode = str(o, 'mode', p)!;
   if (mode !== 'maintenance' && mode !== 'debug') failAt([...p, 'mode'], `must be maintenance or debug, got ${JSON.stringify(mode)}`);
   const d = o.duration === undefined || o.duration === null ? 'forever' : String(o.duration).trim();
@@ -250,8 +243,7 @@ function maintenanceSetting(v: unknown, p: ConfigPath): IntegrationConfig['maint
 
 function heartbeatSetting(v: unknown, p: ConfigPath, env: NodeJS.ProcessEnv): IntegrationConfig['heartbeat'] {
   if (v === undefined || v === null) return null;
-  const o = objectAt(v, p);
-  onlyFields(o, ['timeout'], p);
+  const o = objectAt(v, p, ['timeout']);
   if (o.timeout === undefined) failAt([...p, 'timeout'], 'is required, e.g. timeout: 5m');
   const seconds = duration(o.timeout, [...p, 'timeout']);
   const minRaw = env.DOZOR_MIN_HEARTBEAT_SECONDS;
@@ -262,8 +254,7 @@ function heartbeatSetting(v: unknown, p: ConfigPath, env: NodeJS.ProcessEnv): In
 
 function rateLimitSetting(v: unknown, p: ConfigPath): IntegrationConfig['rateLimit'] {
   if (v === undefined || v === null) return { ...DEFAULT_RATE_LIMIT };
-  const o = objectAt(v, p);
-  onlyFields(o, ['requests', 'per'], p);
+  const o = objectAt(v, p, ['requests', 'per']);
   const n = o.requests;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000_000)
     failAt([...p, 'requests'], `must be a whole number of requests from 1 to 1000000000, got ${JSON.stringify(n)}`);
@@ -280,8 +271,7 @@ function unique(items: { id: string }[], section: string): void {
 }
 
 function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolean, fallbackId: string): RouteDef {
-  const o = objectAt(r, p);
-  onlyFields(o, isDefault ? ['id', 'escalation_chain'] : ['id', 'filter', 'regex', 'labels', 'escalation_chain'], p);
+  const o = objectAt(r, p, isDefault ? ['id', 'escalation_chain'] : ['id', 'filter', 'regex', 'labels', 'escalation_chain']);
   const chain = str(o, 'escalation_chain', p, true);
   if (chain !== null && !chains.has(chain)) failAt([...p, 'escalation_chain'], `no escalation chain with id ${JSON.stringify(chain)}`);
   const rid = o.id === undefined ? fallbackId : id(o, p);
