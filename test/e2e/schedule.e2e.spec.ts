@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { BotApiTestServer, DozorProcess, loadFixture } from '@dozor/testing';
+import { SYSTEM_ACTORS } from '@dozor/contracts';
 import { ALICE_TG, API_TOKEN, NATS_URL, PG_URL, TOKEN, isolate, poll, type Isolation } from '../support/scenario.js';
 
 const BOB_TG = 515151;
@@ -161,7 +162,7 @@ schedules:
         const r = await c.query(`SELECT action, actor, source, target_id FROM "${iso.schema}".audit_log WHERE target_type = 'schedule' ORDER BY seq, idx`);
         return r.rows.length ? r.rows : null;
       });
-      expect(rows).toEqual([{ action: 'schedule_configured', actor: { kind: 'system', id: 'config' }, source: 'cli', target_id: SCHEDULE }]);
+      expect(rows).toEqual([{ action: 'schedule_configured', actor: SYSTEM_ACTORS.config, source: 'cli', target_id: SCHEDULE }]);
     } finally {
       await c.end();
     }

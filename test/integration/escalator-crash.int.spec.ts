@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import { aggregateKeyFromDigest } from '@dozor/domain';
+import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
 import { DozorProcess, loadFixture } from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -52,7 +50,7 @@ describe('escalator survives kill -9 during a wait', () => {
     await first.start();
 
     // An alert group as the router would have opened it.
-    const key = aggregateKeyFromDigest(createHash('sha256').update('kill-test').digest());
+    const key = aggregateKeyOf('escalator-crash', 'kill-test');
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
     const events: NewEvent[] = [
@@ -116,7 +114,7 @@ describe('escalator survives kill -9 during a wait', () => {
   });
 
   it('rebuilds the due-table from the log in a fresh database and fires once', async () => {
-    const key = aggregateKeyFromDigest(createHash('sha256').update('fresh-db-test').digest());
+    const key = aggregateKeyOf('escalator-crash', 'fresh-db-test');
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
     const first = new DozorProcess('escalator', env, 'escalator#3');

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { subjects, type EventOf } from '@dozor/contracts';
-import { aggregateKeyFromDigest, evolve, initialState } from '@dozor/domain';
+import { aggregateKeyOf, subjects, type EventOf } from '@dozor/contracts';
+import { evolve, initialState } from '@dozor/domain';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
@@ -109,9 +108,6 @@ escalation_chains:
   - { id: storage, steps: [ { wait: 1h } ] }
   - { id: default-chain, steps: [ { wait: 1h } ] }
 `;
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-const aggregateKeyOf = (integrationId: string, groupingKey: string) => aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`));
 
 describe('integrations: conformance through ingest and router on NATS', () => {
   let iso: Isolation;

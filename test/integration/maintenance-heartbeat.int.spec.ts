@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { subjects, type DozorEvent, type EventOf } from '@dozor/contracts';
-import { aggregateKeyFromDigest, evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
+import { aggregateKeyOf, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf } from '@dozor/contracts';
+import { evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
 import { loadFixture } from '@dozor/testing';
@@ -59,8 +58,6 @@ escalation_chains:
       - notify_persons: [alice]
 `;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
 describe('maintenance, debug mode and heartbeats, end to end', () => {
   let iso: Isolation;
   let dozor: RunningDozor;
@@ -98,8 +95,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
 
   const topo = () => dozor.store.topology;
   const events = async (subject: string): Promise<DozorEvent[]> => (await dozor.store.readSubject(subject)).flatMap((c) => c.events);
-  const groupSubject = (integrationId: string, groupingKey: string) =>
-    subjects.alertGroup(topo(), aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`)));
+  const groupSubject = (integrationId: string, groupingKey: string) => subjects.alertGroup(topo(), aggregateKeyOf(integrationId, groupingKey));
   const api = async (method: string, path: string, body?: unknown, auth = true) => {
     const r = await fetch(`${dozor.url}${path}`, {
       method,
@@ -143,7 +139,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     const started = await poll('maintenance from config', async () => (await integrationEvents('cfg')).find((e) => e.type === 'IntegrationMaintenanceStarted'));
     expect(started).toMatchObject({
       data: { integrationId: 'cfg', mode: 'maintenance', durationSeconds: 3600, origin: 'config' },
-      metadata: { actor: { kind: 'system', id: 'config' }, source: 'system' },
+      metadata: { actor: SYSTEM_ACTORS.config, source: 'system' },
     });
     expect((await api('GET', '/api/v1/integrations/cfg/maintenance')).body).toMatchObject({
       id: 'cfg',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { subjects, type DozorEvent, type OnCallReply } from '@dozor/contracts';
+import { subjects, SYSTEM_ACTORS, type DozorEvent, type OnCallReply } from '@dozor/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats } from '@dozor/eventstore';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
@@ -149,7 +149,7 @@ describe('schedule configuration events', () => {
       const e = events[0] as Extract<DozorEvent, { type: 'ScheduleConfigured' }>;
       expect(e.data).toMatchObject({ scheduleId: id, change: 'created', origin: file });
       expect(e.data.definitionSha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(e.metadata.actor).toEqual({ kind: 'system', id: 'config' });
+      expect(e.metadata.actor).toEqual(SYSTEM_ACTORS.config);
       expect(e.metadata.source).toBe('cli');
     }
   });
@@ -542,7 +542,7 @@ describe('scheduler service', () => {
           'shift_swap_deleted',
           'shift_swap_requested',
         ]);
-        expect(rows[0]).toMatchObject({ actor: { kind: 'system', id: 'config' }, source: 'cli', target_type: 'schedule', details: { change: 'created' } });
+        expect(rows[0]).toMatchObject({ actor: SYSTEM_ACTORS.config, source: 'cli', target_type: 'schedule', details: { change: 'created' } });
         expect(rows[1]).toMatchObject({ actor: { kind: 'user', id: 'alice' }, source: 'api', details: { swapId, beneficiary: 'alice' } });
         expect(rows[2]).toMatchObject({ actor: { kind: 'user', id: 'bob' }, source: 'api', details: { swapId, benefactor: 'bob' } });
         expect(rows[6]).toMatchObject({ actor: { kind: 'user', id: 'api' }, source: 'api', details: { swapId } });

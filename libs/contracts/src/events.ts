@@ -191,12 +191,6 @@ export interface NotificationFailedData extends AlertGroupRef {
   permanent: boolean;
 }
 
-export interface NotificationUpdatedData extends AlertGroupRef {
-  chatId: string;
-  messageId: number;
-  state: AlertGroupState;
-}
-
 /* ---------------------------------------------------------------- schedule */
 
 /**
@@ -366,7 +360,6 @@ export interface EventCatalogue {
   EscalationFinished: EscalationFinishedData;
   NotificationSent: NotificationSentData;
   NotificationFailed: NotificationFailedData;
-  NotificationUpdated: NotificationUpdatedData;
   ScheduleConfigured: ScheduleConfiguredData;
   ScheduleRemoved: ScheduleRemovedData;
   ScheduleIcalImported: ScheduleIcalImportedData;
@@ -407,7 +400,6 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   EscalationFinished: 1,
   NotificationSent: 1,
   NotificationFailed: 1,
-  NotificationUpdated: 1,
   ScheduleConfigured: 1,
   ScheduleRemoved: 1,
   ScheduleIcalImported: 1,

@@ -159,7 +159,7 @@ describe('projector on real JetStream and PostgreSQL', () => {
     const discarded = (await one.dataSource.query(`SELECT alert_group_id, text FROM timeline WHERE event_type = 'AlertDiscarded'`)) as unknown[];
     expect(discarded).toEqual([{ alert_group_id: null, text: 'Alert discarded: resolved payload for a grouping key that has no alert group' }]);
     const hidden = (await one.dataSource.query(
-      `SELECT count(*)::int AS n FROM timeline WHERE event_type IN ('AlertReceived', 'TimerFired', 'EscalationStepScheduled', 'NotificationUpdated')`,
+      `SELECT count(*)::int AS n FROM timeline WHERE event_type IN ('AlertReceived', 'TimerFired', 'EscalationStepScheduled')`,
     )) as { n: number }[];
     expect(hidden[0]!.n).toBe(0);
 
@@ -188,7 +188,7 @@ describe('projector on real JetStream and PostgreSQL', () => {
       'SELECT chat_id, message_id, alert_group_id, user_id, notification_id, shown_state FROM telegram_messages',
     )) as unknown[];
     expect(messages).toEqual([
-      { chat_id: '-1001234567890', message_id: '42', alert_group_id: history.g1, user_id: 'alice', notification_id: 'n-1', shown_state: 'acknowledged' },
+      { chat_id: '-1001234567890', message_id: '42', alert_group_id: history.g1, user_id: 'alice', notification_id: 'n-1', shown_state: null },
     ]);
 
     expect(await projectorLag(store, one.dataSource)).toEqual({ name: 'dozor-projections', checkpoint: history.last, head: history.last, lag: 0 });

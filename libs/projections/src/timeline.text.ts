@@ -83,7 +83,6 @@ export function timelineText(e: DozorEvent): string | null {
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
-    case 'NotificationUpdated':
     // Schedule events are not about an alert group: audit rows only (schedule.projection.ts).
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':

@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { subjects, type Topology } from '@dozor/contracts';
-import { maintenanceTimerId } from '@dozor/domain';
+import { maintenanceTimerId, silenceTimerId, subjects, type Topology } from '@dozor/contracts';
 import { EventStore, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
@@ -62,10 +61,6 @@ export function timerFactsOf(commit: RecordedCommit, t: Topology): TimerFacts {
     }
   }
   return out;
-}
-
-export function silenceTimerId(alertGroupId: string, until: string): string {
-  return `silence:${alertGroupId}|${until}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { subjects, SYSTEM_ACTORS, type AlertGroupCommandRequest, type CommandReply, ALERT_GROUP_ACTIONS } from '@dozor/contracts';
 import { groupState } from '@dozor/domain';
 import { Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
-import { parseAlertGroupId } from '@dozor/contracts';
+import { parseAlertGroupId, parseSilenceTimerId } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { Runtime } from '@dozor/platform';
 import { AlertGroupRepository } from './alert-group.repository.js';
@@ -37,11 +37,11 @@ export class AlertGroupHandler {
       if (failed) return failed;
     }
     if (silenceTimer && silenceTimer.type === 'TimerFired') {
-      const [, alertGroupId, until] = /^silence:([^|]+)\|(.+)$/.exec(silenceTimer.data.timerId) ?? [];
-      if (alertGroupId && until) {
+      const timer = parseSilenceTimerId(silenceTimer.data.timerId);
+      if (timer) {
         const r = await this.repo.handle(
           commit.subject,
-          { type: 'ExpireSilence', alertGroupId, until },
+          { type: 'ExpireSilence', ...timer },
           { actor: SYSTEM_ACTORS.timer, source: 'system', causation: silenceTimer.metadata },
         );
         if (r.kind === 'conflict') return Outcome.retry(`${commit.subject} kept changing while a silence expired`);

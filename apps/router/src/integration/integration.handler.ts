@@ -1,6 +1,8 @@
 import { Controller, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  aggregateKeyOf,
+  parseMaintenanceTimerId,
   subjects,
   SYSTEM_ACTORS,
   type Actor,
@@ -12,11 +14,9 @@ import {
   type Topology,
 } from '@dozor/contracts';
 import {
-  aggregateKeyFromDigest,
   heartbeatMissing,
   integrationDecider,
   maintenanceGroupingKey,
-  maintenanceIdOfTimer,
   type IntegrationAggregate,
   type IntegrationCommand,
   type Rejection,
@@ -25,7 +25,6 @@ import { CommandHandler, EventStore, Outcome, type CommandResult, type EventLog,
 import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { createHash } from 'node:crypto';
 import { AlertGroupRepository } from '../alert-group/alert-group.repository.js';
 import { HeartbeatAlerts } from './heartbeat-alerts.js';
 
@@ -33,8 +32,8 @@ export const ROUTER_INTEGRATION = 'router.integration';
 export const ROUTER_HEARTBEATS = 'router.heartbeats';
 export const ROUTER_INTEGRATION_COMMANDS = 'router.integration-commands';
 
-/** Who applies the integration's `maintenance:` from dozor.yaml. */
-export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config', name: 'dozor.yaml' };
+/** Who applies the integration's `maintenance:` from dozor.yaml (named for the timeline). */
+const CONFIG_ACTOR: Actor = { ...SYSTEM_ACTORS.config, name: 'dozor.yaml' };
 
 @Injectable()
 export class IntegrationRepository extends CommandHandler<IntegrationCommand, IntegrationAggregate, Rejection> {
@@ -131,8 +130,10 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
       const causation = { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId };
       if (e.type === 'TimerFired' && e.data.purpose === 'maintenance') {
         acted = true;
-        const maintenanceId = maintenanceIdOfTimer(integrationId, e.data.timerId);
-        if (maintenanceId) await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+        const timer = parseMaintenanceTimerId(e.data.timerId);
+        if (timer?.integrationId === integrationId) {
+          await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId: timer.maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+        }
       } else if (e.type === 'TimerFired' && e.data.purpose === 'heartbeat' && integration.heartbeat) {
         // (A deadline left from before `heartbeat:` was removed from the config raises nothing.)
         acted = true;
@@ -181,11 +182,7 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
   }
 
   private async closeMaintenanceGroup(integrationId: string, maintenanceId: string, causation: Causation): Promise<void> {
-    const key = aggregateKeyFromDigest(
-      createHash('sha256')
-        .update(`${integrationId}\n${maintenanceGroupingKey(maintenanceId)}`)
-        .digest(),
-    );
+    const key = aggregateKeyOf(integrationId, maintenanceGroupingKey(maintenanceId));
     const r = await this.groups.handle(
       subjects.alertGroup(this.topology, key),
       { type: 'CloseMaintenanceGroup' },

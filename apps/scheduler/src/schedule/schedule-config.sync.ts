@@ -1,11 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { subjects, type Actor } from '@dozor/contracts';
+import { subjects, SYSTEM_ACTORS } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { ScheduleRepository } from './schedule.repository.js';
 import { configureCommand } from './schedule-definition.js';
-
-/** Configuration changes are made by the configuration, read from the file by the CLI or a service at start. */
-export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config' };
 
 /**
  * At start, turns the `schedules:` section of the config into configuration
@@ -29,7 +26,7 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
   /** Returns the number of events appended. */
   async sync(): Promise<number> {
     const origin = this.schedules.runtime.config.file;
-    const options = { actor: CONFIG_ACTOR, source: 'cli' as const };
+    const options = { actor: SYSTEM_ACTORS.config, source: 'cli' as const };
     let appended = 0;
     const wanted = new Set<string>();
     for (const def of this.schedules.configuredSchedules()) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { alertmanagerPayloadAsStored, type AlertReceivedData, type DozorEvent, type NewEvent } from '@dozor/contracts';
+import { alertmanagerPayloadAsStored, SYSTEM_ACTORS, type AlertReceivedData, type DozorEvent, type NewEvent } from '@dozor/contracts';
 import { deciderSpec, specEvents } from '@dozor/testing';
 import { decide, evolve, initialState, groupState, type AlertGroupCommand, type ProcessReceipt } from './index.js';
 
@@ -12,7 +12,7 @@ const am = (name: string) => alertmanagerPayloadAsStored(JSON.parse(readFileSync
 const KEY = 'abcdefghijklmnopqrst';
 const ID = `${KEY}-1`;
 const NOW = '2026-11-24T01:00:00.000Z';
-const toEvent = specEvents<NewEvent, DozorEvent>({ occurredAt: NOW, actor: { kind: 'system', id: 'router' }, source: 'system' });
+const toEvent = specEvents<NewEvent, DozorEvent>({ occurredAt: NOW, actor: SYSTEM_ACTORS.router, source: 'system' });
 const spec = deciderSpec({ decide: (c: AlertGroupCommand, s) => decide(c, s), evolve, initialState }, toEvent);
 
 const received = (receiptId: string, extra: Partial<AlertReceivedData> = {}): NewEvent => ({

@@ -60,12 +60,16 @@ export function initialState(): AlertGroupAggregate {
   return { aggregateKey: null, generation: 0, current: null, pending: [] };
 }
 
-/** Grafana OnCall's precedence: resolved, then acknowledged, then silenced, then firing. */
+/**
+ * Grafana OnCall's precedence: a group's state is the first of these that
+ * holds, else firing. The read model derives its `state` column from the same
+ * list, so the two cannot disagree.
+ */
+export const ALERT_GROUP_STATE_PRECEDENCE = ['resolved', 'acknowledged', 'silenced'] as const satisfies readonly AlertGroupState[];
+
 export function groupState(g: GroupGeneration): AlertGroupState {
-  if (g.resolved) return 'resolved';
-  if (g.acknowledged) return 'acknowledged';
-  if (g.silencedUntil) return 'silenced';
-  return 'firing';
+  const holds = { resolved: g.resolved, acknowledged: g.acknowledged, silenced: Boolean(g.silencedUntil) };
+  return ALERT_GROUP_STATE_PRECEDENCE.find((s) => holds[s]) ?? 'firing';
 }
 
 /** `truncatedAlerts` of an Alertmanager payload; 0 for other payloads. */

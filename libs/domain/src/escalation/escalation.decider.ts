@@ -1,4 +1,4 @@
-import type { AlertGroupState, DozorEvent, EscalationStep, NewEvent } from '@dozor/contracts';
+import { escalationTimerId, notificationId, type AlertGroupState, type DozorEvent, type EscalationStep, type NewEvent } from '@dozor/contracts';
 import type { Decider, Decision, DomainRejection } from '../decider.js';
 import { evolveEscalation, initialEscalationState, type EscalationState } from './escalation.state.js';
 
@@ -100,7 +100,7 @@ function runFrom(s: EscalationState, from: number, now: string, epoch: number, l
             type: 'EscalationStepExecuted',
             data: { ...ref, stepIndex: i, kind: 'wait', summary: `Waiting ${formatSeconds(step.seconds)}`, notifiedUsers: [] },
           },
-          { type: 'EscalationStepScheduled', data: { ...ref, timerId: `esc:${id}:${epoch}:${i + 1}`, stepIndex: i + 1, dueAt } },
+          { type: 'EscalationStepScheduled', data: { ...ref, timerId: escalationTimerId(id, epoch, i + 1), stepIndex: i + 1, dueAt } },
         );
         return { events };
       }
@@ -158,7 +158,7 @@ function notify(events: NewEvent[], s: EscalationState, i: number, users: string
   for (const userId of fresh) {
     events.push({
       type: 'NotificationRequested',
-      data: { alertGroupId: id, notificationId: `ntf:${id}:${epoch}:${i}:${userId}`, userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
+      data: { alertGroupId: id, notificationId: notificationId(id, epoch, i, userId), userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
     });
   }
 }

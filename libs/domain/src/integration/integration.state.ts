@@ -101,19 +101,3 @@ export function activeMaintenance(s: IntegrationAggregate, now: string): ActiveM
   if (m.until !== null && Date.parse(m.until) <= Date.parse(now)) return null;
   return m;
 }
-
-/** Timer of a maintenance's end (appended as TimerFired to the integration subject): `maintenance:<integrationId>:<maintenanceId>`. */
-export function maintenanceTimerId(integrationId: string, maintenanceId: string): string {
-  return `maintenance:${integrationId}:${maintenanceId}`;
-}
-
-/** The maintenance id of a maintenance timer id of this integration, or null. */
-export function maintenanceIdOfTimer(integrationId: string, timerId: string): string | null {
-  const prefix = `maintenance:${integrationId}:`;
-  return timerId.startsWith(prefix) ? timerId.slice(prefix.length) : null;
-}
-
-/** Timer of a heartbeat deadline: `heartbeat:<integrationId>|<dueAt>`; each heartbeat has its own. */
-export function heartbeatTimerId(integrationId: string, dueAt: string): string {
-  return `heartbeat:${integrationId}|${dueAt}`;
-}
