@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { BotApiTestServer, DozorProcess, loadFixture } from '@dozor/testing';
-import { ALICE_TG, API_TOKEN, NATS_URL, PG_URL, TOKEN, isolate, poll, type Isolation } from '../support/scenario.js';
+import { ALICE_TG, API_TOKEN, BotApiTestServer, DozorProcess, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll, TOKEN } from '@dozor/testing';
 
 const BOB_TG = 515151;
 const SCHEDULE = 'demo-critical-alerts-schedule';
@@ -67,7 +66,7 @@ schedules:
     dozor = new DozorProcess('all', {
       PATH: process.env.PATH,
       NATS_URL,
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+      DATABASE_URL: iso.databaseUrl,
       DOZOR_SUBJECT_PREFIX: iso.prefix,
       DOZOR_CONFIG: file,
       ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,

@@ -7,8 +7,7 @@ import { aggregateKeyFromDigest, evolve, initialState } from '@dozor/domain';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { ALERTMANAGER_CONFORMANCE, listFixtures, loadFixture } from '@dozor/testing';
-import { NATS_URL, isolate, poll, type Isolation } from '../support/scenario.js';
+import { ALERTMANAGER_CONFORMANCE, isolate, type Isolation, listFixtures, loadFixture, NATS_URL, poll } from '@dozor/testing';
 
 /**
  * Conformance through the real ingest and router on NATS: for every captured

@@ -7,8 +7,7 @@ import { subjects, type DozorEvent, type EventOf } from '@dozor/contracts';
 import { aggregateKeyFromDigest, evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
-import { loadFixture } from '@dozor/testing';
-import { API_TOKEN, NATS_URL, PG_URL, isolate, poll, type Isolation } from '../support/scenario.js';
+import { API_TOKEN, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll } from '@dozor/testing';
 
 /**
  * Maintenance and debug mode (REST API and dozor.yaml), their expiry by a
@@ -81,7 +80,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
         HOST: '127.0.0.1',
         DOZOR_SUBJECT_PREFIX: iso.prefix,
         DOZOR_CONFIG: file,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DATABASE_URL: iso.databaseUrl,
         DOZOR_API_TOKEN: API_TOKEN,
         LOG_LEVEL: 'error',
         OTEL_TRACES_EXPORTER: 'none',

@@ -4,8 +4,7 @@ import { decide, evolve, initialState, type AlertGroupAggregate } from '@dozor/d
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { loadFixture } from '@dozor/testing';
-import { NATS_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
+import { isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /**
  * Two routers act on one alert group at once. Every action event in the

@@ -5,8 +5,7 @@ import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
 import { openDatabase } from '@dozor/projections';
-import { loadFixture } from '@dozor/testing';
-import { NATS_URL, PG_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
+import { isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /** A timed silence ends by itself (a durable timer), and escalation starts over. */
 describe('silence expiry', () => {
@@ -23,7 +22,7 @@ describe('silence expiry', () => {
         DOZOR_SUBJECT_PREFIX: iso.prefix,
         DOZOR_CONFIG: writeConfig(iso.dir),
         ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DATABASE_URL: iso.databaseUrl,
         LOG_LEVEL: 'error',
         OTEL_TRACES_EXPORTER: 'none',
       },

@@ -23,3 +23,7 @@ export { deciderSpec, specEvents, type DeciderLike } from './decider-spec.js';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { DozorProcess, freePort } from './dozor-process.js';
 export { ALERTMANAGER_CONFORMANCE, type ConformanceRow } from './conformance.js';
+export { NATS_URL, PG_URL, pgUrlWithSchema } from './env.js';
+export { poll } from './poll.js';
+export { isolate, dropSchemas, type Isolation } from './isolate.js';
+export { ALICE_TG, API_TOKEN, TOKEN, writeConfig } from './scenario.js';

@@ -1,0 +1,38 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The scenario of the integration and e2e tests: one integration, one chain, alice on Telegram. */
+export const TOKEN = 'e2e-integration-token';
+export const API_TOKEN = 'e2e-api-token';
+export const ALICE_TG = 424242;
+
+/** A config like the seed's, with a user whose Telegram id the test controls. */
+export function writeConfig(dir: string, extra = ''): string {
+  const file = join(dir, 'dozor.yaml');
+  writeFileSync(
+    file,
+    `users:
+  - id: alice
+    name: alice
+    telegram_user_id: "${ALICE_TG}"
+integrations:
+  - id: alertmanager-main-integration
+    type: alertmanager
+    token: \${ALERTMANAGER_INTEGRATION_TOKEN}
+    routes:
+      - id: critical
+        filter: '{{ payload.commonLabels.severity == "critical" }}'
+        escalation_chain: demo-critical-escalation-chain
+    default_route:
+      escalation_chain: demo-critical-escalation-chain
+escalation_chains:
+  - id: demo-critical-escalation-chain
+    steps:
+      - notify_on_call_from_schedule: demo-critical-alerts-schedule
+      - notify_persons: [alice]
+      - wait: 1h
+      - notify_persons: [alice]
+${extra}`,
+  );
+  return file;
+}
