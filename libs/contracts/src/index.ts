@@ -8,3 +8,4 @@ export * from './ids.js';
 export * from './upcasters.js';
 export * from './config-error.js';
 export * from './telegram-link.js';
+export * from './test-clock.js';

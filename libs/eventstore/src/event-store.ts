@@ -62,7 +62,8 @@ export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
 export class EventStore {
   readonly js: JetStreamClient;
   private maxPayload: number;
-  private readonly clock: () => Date;
+  /** The clock that stamps occurredAt: the process's Runtime clock (the test clock under DOZOR_TEST_CLOCK). */
+  readonly clock: () => Date;
 
   private constructor(
     readonly nc: NatsConnection,

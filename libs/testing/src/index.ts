@@ -27,3 +27,4 @@ export { NATS_URL, PG_URL, pgUrlWithSchema } from './env.js';
 export { poll } from './poll.js';
 export { isolate, dropSchemas, type Isolation } from './isolate.js';
 export { ALICE_TG, API_TOKEN, TOKEN, writeConfig } from './scenario.js';
+export { TestClock } from './test-clock.js';
