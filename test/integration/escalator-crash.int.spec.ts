@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
 import { aggregateKeyFromDigest } from '@dozor/domain';
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
-import { dropSchemas, DozorProcess, isolate, type Isolation, loadFixture, NATS_URL, pgUrlWithSchema, poll, writeConfig } from '@dozor/testing';
+import { DozorProcess, dropSchemas, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, pgUrlWithSchema, poll, writeConfig } from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /**
@@ -42,8 +42,7 @@ describe('escalator survives kill -9 during a wait', () => {
     await iso?.cleanup();
   });
 
-  const escalationEvents = async (groupId: string): Promise<DozorEvent[]> =>
-    (await store.readSubject(subjects.escalation(store.topology, groupId))).flatMap((c) => c.events);
+  const escalationEvents = async (groupId: string): Promise<DozorEvent[]> => await eventsOn(store, subjects.escalation(store.topology, groupId));
 
   it('fires the pending step exactly once after a restart', async () => {
     const first = new DozorProcess('escalator', env, 'escalator#1');

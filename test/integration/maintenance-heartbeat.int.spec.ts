@@ -7,7 +7,7 @@ import { subjects, type DozorEvent, type EventOf } from '@dozor/contracts';
 import { aggregateKeyFromDigest, evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
-import { API_TOKEN, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll } from '@dozor/testing';
+import { API_TOKEN, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll } from '@dozor/testing';
 
 /**
  * Maintenance and debug mode (REST API and dozor.yaml), their expiry by a
@@ -96,7 +96,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
   });
 
   const topo = () => dozor.store.topology;
-  const events = async (subject: string): Promise<DozorEvent[]> => (await dozor.store.readSubject(subject)).flatMap((c) => c.events);
+  const events = async (subject: string): Promise<DozorEvent[]> => await eventsOn(dozor.store, subject);
   const groupSubject = (integrationId: string, groupingKey: string) =>
     subjects.alertGroup(topo(), aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`)));
   const api = async (method: string, path: string, body?: unknown, auth = true) => {

@@ -28,3 +28,5 @@ export { poll } from './poll.js';
 export { isolate, dropSchemas, type Isolation } from './isolate.js';
 export { ALICE_TG, API_TOKEN, TOKEN, writeConfig } from './scenario.js';
 export { TestClock } from './test-clock.js';
+export { eventsOn, stateOf, type SubjectReader } from './subject.js';
+export { expectEvents, ofType, oneOfType } from './expect-events.js';
