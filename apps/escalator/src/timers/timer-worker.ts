@@ -75,7 +75,7 @@ export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private sleep(ms: number): Promise<void> {
-    this.nextWake = Date.now() + ms;
+    this.nextWake = this.runtime.clock().getTime() + ms; // in the clock's time, as due times are
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       const self = this;
