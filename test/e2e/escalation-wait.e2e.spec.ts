@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { subjects, topology, type DozorEvent } from '@dozor/contracts';
 import { EventStore, connectNats } from '@dozor/eventstore';
-import { BotApiTestServer, DozorProcess, isolate, type Isolation, loadFixture, NATS_URL, poll, TestClock, TOKEN } from '@dozor/testing';
+import {
+  ALICE_TG,
+  BOB_TG,
+  BotApiTestServer,
+  DozorProcess,
+  isolate,
+  type Isolation,
+  loadFixture,
+  NATS_URL,
+  poll,
+  TestClock,
+  TOKEN,
+  writeChainConfig,
+} from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
-
-const ALICE_TG = 515151;
-const BOB_TG = 626262;
 
 /**
  * A `wait: 1h` step end to end, without waiting an hour: the services run
@@ -30,30 +38,7 @@ describe('escalation: notify alice, wait 1h, notify bob', () => {
     clock = await TestClock.open(iso.prefix);
     nc = await connectNats(NATS_URL, 'escalation-wait-spec');
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
-    const config = join(iso.dir, 'dozor.yaml');
-    writeFileSync(
-      config,
-      `users:
-  - id: alice
-    name: alice
-    telegram_user_id: "${ALICE_TG}"
-  - id: bob
-    name: bob
-    telegram_user_id: "${BOB_TG}"
-integrations:
-  - id: alertmanager-main-integration
-    type: alertmanager
-    token: \${ALERTMANAGER_INTEGRATION_TOKEN}
-    default_route:
-      escalation_chain: alice-then-bob
-escalation_chains:
-  - id: alice-then-bob
-    steps:
-      - notify_persons: [alice]
-      - wait: 1h
-      - notify_persons: [bob]
-`,
-    );
+    const config = writeChainConfig(iso.dir, ['notify_persons: [alice]', 'wait: 1h', 'notify_persons: [bob]']);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NATS_URL,

@@ -26,7 +26,7 @@ export { ALERTMANAGER_CONFORMANCE, type ConformanceRow } from './conformance.js'
 export { NATS_URL, PG_URL, pgUrlWithSchema } from './env.js';
 export { poll } from './poll.js';
 export { isolate, dropSchemas, type Isolation } from './isolate.js';
-export { ALICE_TG, API_TOKEN, TOKEN, writeConfig } from './scenario.js';
+export { ALICE_TG, API_TOKEN, BOB_TG, TOKEN, writeChainConfig, writeConfig } from './scenario.js';
 export { TestClock } from './test-clock.js';
 export { eventsOn, stateOf, type SubjectReader } from './subject.js';
 export { expectEvents, ofType, oneOfType } from './expect-events.js';

@@ -36,3 +36,35 @@ ${extra}`,
   );
   return file;
 }
+
+export const BOB_TG = 515151;
+
+/**
+ * alice and bob on Telegram, one Alertmanager integration whose default route
+ * escalates along one chain of `steps` (dozor.yaml lines, e.g. `wait: 1h`);
+ * `extra` is appended (e.g. `schedules:`).
+ */
+export function writeChainConfig(dir: string, steps: string[], extra = ''): string {
+  const file = join(dir, 'dozor.yaml');
+  writeFileSync(
+    file,
+    `users:
+  - id: alice
+    name: alice
+    telegram_user_id: "${ALICE_TG}"
+  - id: bob
+    name: bob
+    telegram_user_id: "${BOB_TG}"
+integrations:
+  - id: alertmanager-main-integration
+    type: alertmanager
+    token: \${ALERTMANAGER_INTEGRATION_TOKEN}
+    default_route:
+      escalation_chain: demo-critical-escalation-chain
+escalation_chains:
+  - id: demo-critical-escalation-chain
+    steps:
+${steps.map((s) => `      - ${s}\n`).join('')}${extra}`,
+  );
+  return file;
+}
