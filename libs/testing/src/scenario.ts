@@ -1,21 +1,26 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The scenario of the integration and e2e tests: one integration, one chain, alice on Telegram. */
+/** The scenario of the integration and e2e tests: one integration, one chain, alice (and bob) on Telegram. */
 export const TOKEN = 'e2e-integration-token';
 export const API_TOKEN = 'e2e-api-token';
 export const ALICE_TG = 424242;
+export const BOB_TG = 515151;
+
+const user = (id: string, telegramId: number) => `  - id: ${id}\n    name: ${id}\n    telegram_user_id: "${telegramId}"\n`;
+
+function write(dir: string, yaml: string): string {
+  const file = join(dir, 'dozor.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
 
 /** A config like the seed's, with a user whose Telegram id the test controls. */
 export function writeConfig(dir: string, extra = ''): string {
-  const file = join(dir, 'dozor.yaml');
-  writeFileSync(
-    file,
+  return write(
+    dir,
     `users:
-  - id: alice
-    name: alice
-    telegram_user_id: "${ALICE_TG}"
-integrations:
+${user('alice', ALICE_TG)}integrations:
   - id: alertmanager-main-integration
     type: alertmanager
     token: \${ALERTMANAGER_INTEGRATION_TOKEN}
@@ -34,10 +39,7 @@ escalation_chains:
       - notify_persons: [alice]
 ${extra}`,
   );
-  return file;
 }
-
-export const BOB_TG = 515151;
 
 /**
  * alice and bob on Telegram, one Alertmanager integration whose default route
@@ -45,17 +47,10 @@ export const BOB_TG = 515151;
  * `extra` is appended (e.g. `schedules:`).
  */
 export function writeChainConfig(dir: string, steps: string[], extra = ''): string {
-  const file = join(dir, 'dozor.yaml');
-  writeFileSync(
-    file,
+  return write(
+    dir,
     `users:
-  - id: alice
-    name: alice
-    telegram_user_id: "${ALICE_TG}"
-  - id: bob
-    name: bob
-    telegram_user_id: "${BOB_TG}"
-integrations:
+${user('alice', ALICE_TG)}${user('bob', BOB_TG)}integrations:
   - id: alertmanager-main-integration
     type: alertmanager
     token: \${ALERTMANAGER_INTEGRATION_TOKEN}
@@ -66,5 +61,4 @@ escalation_chains:
     steps:
 ${steps.map((s) => `      - ${s}\n`).join('')}${extra}`,
   );
-  return file;
 }
