@@ -6,8 +6,7 @@ import { aggregateKeyOf, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf 
 import { evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
-import { loadFixture } from '@dozor/testing';
-import { API_TOKEN, NATS_URL, PG_URL, isolate, poll, type Isolation } from '../support/scenario.js';
+import { API_TOKEN, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll } from '@dozor/testing';
 
 /**
  * Maintenance and debug mode (REST API and dozor.yaml), their expiry by a
@@ -78,7 +77,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
         HOST: '127.0.0.1',
         DOZOR_SUBJECT_PREFIX: iso.prefix,
         DOZOR_CONFIG: file,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DATABASE_URL: iso.databaseUrl,
         DOZOR_API_TOKEN: API_TOKEN,
         LOG_LEVEL: 'error',
         OTEL_TRACES_EXPORTER: 'none',
@@ -94,7 +93,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
   });
 
   const topo = () => dozor.store.topology;
-  const events = async (subject: string): Promise<DozorEvent[]> => (await dozor.store.readSubject(subject)).flatMap((c) => c.events);
+  const events = async (subject: string): Promise<DozorEvent[]> => await eventsOn(dozor.store, subject);
   const groupSubject = (integrationId: string, groupingKey: string) => subjects.alertGroup(topo(), aggregateKeyOf(integrationId, groupingKey));
   const api = async (method: string, path: string, body?: unknown, auth = true) => {
     const r = await fetch(`${dozor.url}${path}`, {

@@ -5,8 +5,7 @@ import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
 import { openDatabase } from '@dozor/projections';
-import { loadFixture } from '@dozor/testing';
-import { NATS_URL, PG_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
+import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /** A timed silence ends by itself (a durable timer), and escalation starts over. */
 describe('silence expiry', () => {
@@ -23,7 +22,7 @@ describe('silence expiry', () => {
         DOZOR_SUBJECT_PREFIX: iso.prefix,
         DOZOR_CONFIG: writeConfig(iso.dir),
         ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DATABASE_URL: iso.databaseUrl,
         LOG_LEVEL: 'error',
         OTEL_TRACES_EXPORTER: 'none',
       },
@@ -60,14 +59,14 @@ describe('silence expiry', () => {
     });
     expect(reply).toMatchObject({ ok: true, state: 'silenced' });
 
-    const groupEvents = async (): Promise<DozorEvent[]> => (await dozor.store.readSubject(created.subject)).flatMap((c) => c.events);
+    const groupEvents = async (): Promise<DozorEvent[]> => await eventsOn(dozor.store, created.subject);
     const unsilenced = await poll('the silence to end', async () => (await groupEvents()).find((e) => e.type === 'AlertGroupUnsilenced'), 20_000);
     expect(unsilenced).toMatchObject({ data: { by: 'expired' }, metadata: { source: 'system' } });
     const fired = (await groupEvents()).filter((e) => e.type === 'TimerFired');
     expect(fired).toHaveLength(1);
 
     const esc = await poll('escalation to restart', async () => {
-      const evs = (await dozor.store.readSubject(subjects.escalation(t, created.id))).flatMap((c) => c.events);
+      const evs = await eventsOn(dozor.store, subjects.escalation(t, created.id));
       return evs.some((e) => e.type === 'EscalationResumed') ? evs : null;
     });
     const types = esc.map((e) => e.type);

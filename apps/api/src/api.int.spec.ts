@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,10 +10,9 @@ import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
 import { openDatabase, rebuildProjections, type Database } from '@dozor/projections';
 import { JsonLogger } from '@dozor/telemetry';
 import { ApiAuth } from '@dozor/platform';
+import { NATS_URL, dropSchemas, pgUrlWithSchema } from '@dozor/testing';
 import { ApiModule } from './index.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = randomBytes(4).toString('hex');
 const TOKEN = 'secret-token-0123456789';
 const alice: Actor = { kind: 'user', id: 'alice', name: 'alice' };
@@ -168,9 +166,7 @@ describe('REST API /api/v1/alert_groups', () => {
     nc = await connectNats(NATS_URL, 'api-spec');
     store = await EventStore.open(nc, { topology: topology(`t${tag}api`) });
     const quiet = new JsonLogger('projections', 'error', () => undefined);
-    const u = new URL(PG_URL);
-    u.searchParams.set('schema', schema);
-    db = await openDatabase({ DATABASE_URL: u.toString() }, { logger: quiet });
+    db = await openDatabase({ DATABASE_URL: pgUrlWithSchema(schema) }, { logger: quiet });
 
     ids.firing = await group(store, 'firingaaaa', {
       integrationId: 'int-am',
@@ -220,10 +216,7 @@ describe('REST API /api/v1/alert_groups', () => {
     responder?.unsubscribe();
     await app?.close();
     await db?.close();
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await dropSchemas([schema]);
     await store?.deleteStream();
     await nc?.close();
   });

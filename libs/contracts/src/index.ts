@@ -9,3 +9,4 @@ export * from './upcasters.js';
 export * from './config-error.js';
 export * from './config-reader.js';
 export * from './telegram-link.js';
+export * from './test-clock.js';

@@ -4,8 +4,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, subjects, SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
 import { withSpan, currentTraceparent } from '@dozor/telemetry';
 import { EventStore, connectNats, ExpectedVersion, WrongExpectedVersionError, runConsumer, Outcome, commandHandler, type RecordedCommit } from './index.js';
+import { NATS_URL } from '@dozor/testing';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ev = (n: number): NewEvent => ({ type: 'AlertGroupAcknowledged', data: { alertGroupId: `g-${n}` } });
 const opts = { actor: SYSTEM_ACTORS.router, source: 'system' as const };
 

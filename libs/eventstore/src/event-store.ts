@@ -79,7 +79,8 @@ export class EventStore implements EventLog {
   readonly requests: RequestClient;
   private readonly js: JetStreamClient;
   private maxPayload: number;
-  private readonly clock: () => Date;
+  /** The clock that stamps occurredAt: the process's Runtime clock (the test clock under DOZOR_TEST_CLOCK). */
+  readonly clock: () => Date;
 
   private constructor(
     private readonly nc: NatsConnection,

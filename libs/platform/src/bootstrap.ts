@@ -10,6 +10,7 @@ import { HealthRegistry, JsonLogger, startTelemetry, stopTelemetry } from '@dozo
 import { ObservabilityController } from './observability.controller.js';
 import { Runtime } from './runtime.js';
 import { settingsFromEnv, type Settings } from './settings.js';
+import { openTestClock } from './test-clock.js';
 
 export const TARGETS = ['ingest', 'router', 'scheduler', 'escalator', 'telegram-notifier', 'api'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -83,13 +84,15 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const settings: Settings = settingsFromEnv(env, { configPath: opts.configPath });
   const config: DozorConfig = loadConfig(settings.configPath, env);
   const nc = await connectNats(settings.natsUrl, name);
+  const testClock = opts.clock ? null : await openTestClock(env, nc, settings.topology);
+  const clock = opts.clock ?? testClock?.now;
   const store = await EventStore.open(nc, {
     topology: settings.topology,
     replicas: settings.streamReplicas,
     maxAgeMs: settings.eventRetentionMs,
-    clock: opts.clock,
+    clock,
   });
-  const runtime = new Runtime(settings, config, nc, opts.clock);
+  const runtime = new Runtime(settings, config, nc, clock, testClock);
   const health = new HealthRegistry();
   health.register('nats', async () => ({ ok: !nc.isClosed() && !(nc as { isDraining?: () => boolean }).isDraining?.(), detail: settings.natsUrl }));
   health.register('jetstream', async () => {

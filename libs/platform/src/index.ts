@@ -1,5 +1,6 @@
 export * from './settings.js';
 export * from './runtime.js';
+export * from './test-clock.js';
 export * from './bootstrap.js';
 export * from './observability.controller.js';
 export * from './api-auth.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { heartbeatTimerId, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import { deciderSpec } from '@dozor/testing';
+import { deciderSpec, oneOfType } from '@dozor/testing';
 import { activeMaintenance, decideIntegration, evolveIntegration, heartbeatMissing, initialIntegrationState, type IntegrationCommand } from './index.js';
 
 const NOW = '2026-11-24T01:00:00.000Z';
@@ -122,7 +122,7 @@ describe('integration decider: maintenance from dozor.yaml', () => {
 
   it('applies a configured mode once: a restart with the same config changes nothing', () => {
     const h = after([], apply({ mode: 'debug', durationSeconds: 3600 }));
-    expect(h).toMatchObject([{ type: 'IntegrationMaintenanceStarted', data: { mode: 'debug', origin: 'config' } }]);
+    expect(oneOfType(h, 'IntegrationMaintenanceStarted')).toMatchObject({ data: { mode: 'debug', origin: 'config' } });
     spec
       .given(h)
       .when(apply({ mode: 'debug', durationSeconds: 3600 }))
