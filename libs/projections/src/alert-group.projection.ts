@@ -163,7 +163,10 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':
+    case 'NotificationDispatching':
+    case 'NotificationRetrying':
     case 'NotificationFailed':
+    case 'NotificationBundled':
     case 'TelegramVerificationCodeIssued':
       return;
     default: {

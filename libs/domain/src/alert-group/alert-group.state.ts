@@ -164,8 +164,11 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':
+    case 'NotificationDispatching':
     case 'NotificationSent':
+    case 'NotificationRetrying':
     case 'NotificationFailed':
+    case 'NotificationBundled':
     case 'NotificationUpdated':
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':

@@ -57,8 +57,11 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
     case 'AlertGroupUnresolved':
     case 'AlertGroupSilenced':
     case 'AlertGroupUnsilenced':
+    case 'NotificationDispatching':
     case 'NotificationSent':
+    case 'NotificationRetrying':
     case 'NotificationFailed':
+    case 'NotificationBundled':
     case 'NotificationUpdated':
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':
