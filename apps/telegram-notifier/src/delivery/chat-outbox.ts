@@ -30,13 +30,28 @@ interface Bundle {
   lastGrownAt: number;
 }
 
+/** Renders what a message should show now, or null when there is nothing to show. */
+export type Render = () => Promise<RenderedMessage | null>;
+
+export type EditResult = { ok: true } | DeliveryFailure;
+
+interface QueuedEdit {
+  render: Render;
+  waiters: ((r: EditResult) => void)[];
+}
+
 interface Lane {
   chatId: string;
   queue: QueuedPage[];
+  /** Edits by message id: a second edit of a message waiting for its turn joins the first (rendered when it runs). */
+  edits: Map<number, QueuedEdit>;
   lastRequestEndedAt: number | null;
   bundle: Bundle | null;
   running: boolean;
 }
+
+/** Texts last shown, per `<chatId>:<messageId>`, so an edit that would change nothing makes no request. */
+const SHOWN_CAP = 10_000;
 
 /** Transient failures are offered to the consumer again after this long, unless Telegram said how long. */
 const RETRY_MS = 5000;
@@ -50,12 +65,15 @@ const RETRY_MS = 5000;
  *
  * Each chat is worked by one loop at the pace of `BundlePolicy` (one request
  * per second, counted from the end of the previous one); when more pages are
- * due than that, they go out as one bundle message (bundling.ts).
+ * due than that, they go out as one bundle message (bundling.ts). Edits for
+ * state changes take the same lane, after new pages, one per message however
+ * often it changed meanwhile.
  */
 @Injectable()
 export class ChatOutbox implements OnApplicationShutdown {
   private readonly lanes = new Map<string, Lane>();
   private readonly held = new Map<string, Promise<FinalOutcome>>();
+  private readonly shown = new Map<string, string>();
   private readonly policy: BundlePolicy = DEFAULT_BUNDLE_POLICY;
   private stopping = false;
   /**
@@ -78,13 +96,32 @@ export class ChatOutbox implements OnApplicationShutdown {
   }
 
   enqueue(page: Page): Promise<FinalOutcome> {
-    let lane = this.lanes.get(page.chatId);
-    if (!lane) this.lanes.set(page.chatId, (lane = { chatId: page.chatId, queue: [], lastRequestEndedAt: null, bundle: null, running: false }));
+    const lane = this.lane(page.chatId);
     const outcome = new Promise<FinalOutcome>((resolve) => lane.queue.push({ ...page, resolve }));
     this.held.set(page.dispatchId, outcome);
     void outcome.finally(() => this.held.delete(page.dispatchId));
     this.kick(lane);
     return outcome;
+  }
+
+  /** Queues an edit of a message in its chat's lane; `render` runs when its turn comes, so it shows the state of then. */
+  edit(chatId: string, messageId: number, render: Render): Promise<EditResult> {
+    const lane = this.lane(chatId);
+    const result = new Promise<EditResult>((resolve) => {
+      const queued = lane.edits.get(messageId);
+      if (queued) {
+        queued.render = render;
+        queued.waiters.push(resolve);
+      } else lane.edits.set(messageId, { render, waiters: [resolve] });
+    });
+    this.kick(lane);
+    return result;
+  }
+
+  private lane(chatId: string): Lane {
+    let lane = this.lanes.get(chatId);
+    if (!lane) this.lanes.set(chatId, (lane = { chatId, queue: [], edits: new Map(), lastRequestEndedAt: null, bundle: null, running: false }));
+    return lane;
   }
 
   onApplicationShutdown(): void {
@@ -97,7 +134,7 @@ export class ChatOutbox implements OnApplicationShutdown {
     lane.running = true;
     void this.drain(lane).finally(() => {
       lane.running = false;
-      if (lane.queue.length > 0) this.kick(lane);
+      if (lane.queue.length > 0 || lane.edits.size > 0) this.kick(lane);
       else if (!lane.bundle) this.lanes.delete(lane.chatId);
     });
   }
@@ -106,10 +143,19 @@ export class ChatOutbox implements OnApplicationShutdown {
     while (!this.stopping) {
       const now = Date.now();
       const bundle = lane.bundle ? { members: lane.bundle.members.length, lastGrownAt: lane.bundle.lastGrownAt } : null;
-      const step = nextStep({ lastRequestEndedAt: lane.lastRequestEndedAt, bundle }, lane.queue.length, now, this.policy);
+      const step = nextStep(
+        { lastRequestEndedAt: lane.lastRequestEndedAt, bundle },
+        Math.max(lane.queue.length, lane.edits.size > 0 ? 1 : 0),
+        now,
+        this.policy,
+      );
       if (step.kind === 'idle') return;
       if (step.kind === 'wait') {
         await sleep(step.ms);
+        continue;
+      }
+      if (lane.queue.length === 0) {
+        await this.nextEdit(lane);
         continue;
       }
       const taken = step.kind === 'single' ? lane.queue.splice(0, 1) : lane.queue.splice(0, step.take);
@@ -129,6 +175,33 @@ export class ChatOutbox implements OnApplicationShutdown {
     }
   }
 
+  /** The oldest queued edit: rendered now, and sent unless the message already shows it. */
+  private async nextEdit(lane: Lane): Promise<void> {
+    const [messageId, edit] = lane.edits.entries().next().value as [number, QueuedEdit];
+    lane.edits.delete(messageId);
+    let result: EditResult = { ok: true };
+    try {
+      const msg = await edit.render();
+      const key = `${lane.chatId}:${messageId}`;
+      if (msg && this.shown.get(key) !== msg.text) {
+        const r = await this.sender().edit(lane.chatId, messageId, msg);
+        lane.lastRequestEndedAt = Date.now();
+        if (r.ok) this.remember(key, msg.text);
+        else result = r;
+      }
+    } catch (err) {
+      this.log.error(`edit of ${lane.chatId}/${messageId} failed: ${(err as Error).stack ?? err}`, 'telegram');
+      result = { ok: false, permanent: false, reason: 'network_error', description: (err as Error).message, errorCode: null, attempts: 0 };
+    }
+    for (const w of edit.waiters) w(result);
+  }
+
+  private remember(key: string, text: string): void {
+    this.shown.delete(key);
+    this.shown.set(key, text);
+    if (this.shown.size > SHOWN_CAP) this.shown.delete(this.shown.keys().next().value!);
+  }
+
   /** The group's own message. Returns whether a Bot API request was made. */
   private async sendSingle(lane: Lane, page: QueuedPage): Promise<boolean> {
     const sender = this.sender();
@@ -144,13 +217,13 @@ export class ChatOutbox implements OnApplicationShutdown {
       return true;
     }
     this.crashHookAfterSend();
+    this.remember(`${lane.chatId}:${sent.messageId}`, msg.text);
     await this.recordSent(page, sent.messageId);
     page.resolve(Outcome.done as FinalOutcome);
-    lane.lastRequestEndedAt = Date.now();
     // The group may have changed while the message was on its way, before its reference was in the log.
-    await this.refresh(lane, sent.messageId, msg.text, async () => {
+    void this.edit(lane.chatId, sent.messageId, async () => {
       const now = await this.views.current(page.req.aggregateKey, page.req.alertGroupId);
-      return now && JSON.stringify(now) !== JSON.stringify(view) ? renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
+      return now ? renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
     });
     return true;
   }
@@ -166,12 +239,13 @@ export class ChatOutbox implements OnApplicationShutdown {
       return true;
     }
     this.crashHookAfterSend();
+    this.remember(`${lane.chatId}:${sent.messageId}`, msg.text);
     const bundle: Bundle = { bundleId: `bundle-${randomBytes(8).toString('hex')}`, messageId: sent.messageId, members, lastGrownAt: Date.now() };
     await this.recordBundle(lane, bundle, pages[0]!);
     await Promise.all(pages.map((p) => this.recordSent(p, sent.messageId, bundle.bundleId)));
     lane.bundle = bundle;
     for (const p of pages) p.resolve(Outcome.done as FinalOutcome);
-    await this.refreshBundle(lane, msg.text);
+    this.refreshBundle(lane, bundle);
     return true;
   }
 
@@ -193,33 +267,21 @@ export class ChatOutbox implements OnApplicationShutdown {
       return true;
     }
     this.crashHookAfterSend();
+    this.remember(`${lane.chatId}:${bundle.messageId}`, msg.text);
     await Promise.all(pages.map((p) => this.recordSent(p, bundle.messageId, bundle.bundleId)));
     lane.bundle = grown;
     for (const p of pages) p.resolve(Outcome.done as FinalOutcome);
-    await this.refreshBundle(lane, msg.text);
+    this.refreshBundle(lane, grown);
     return true;
   }
 
-  private async refreshBundle(lane: Lane, shownText: string): Promise<void> {
-    const bundle = lane.bundle!;
-    await this.refresh(lane, bundle.messageId, shownText, async () =>
-      renderBundle(await this.views.members(bundle.members), { callbackSecret: this.runtime.settings.callbackSecret }),
-    );
-  }
-
-  /**
-   * Edits a message just sent when what it should show changed while it was on
-   * its way (its reference was not in the log yet, so no state-change edit
-   * reached it). Waits for the chat's pace first.
-   */
-  private async refresh(lane: Lane, messageId: number, shownText: string, render: () => Promise<RenderedMessage | null>): Promise<void> {
-    lane.lastRequestEndedAt = Date.now();
-    const next = await render();
-    if (!next || next.text === shownText) return;
-    await sleep(this.policy.minIntervalMs);
-    const r = await this.sender().edit(lane.chatId, messageId, next);
-    lane.lastRequestEndedAt = Date.now();
-    if (!r.ok) this.log.warn(`cannot refresh message ${lane.chatId}/${messageId}: ${r.description}`, 'telegram');
+  /** A member may have changed while the bundle was on its way, before its reference was in the log. */
+  private refreshBundle(lane: Lane, bundle: Bundle): void {
+    void this.edit(lane.chatId, bundle.messageId, async () => {
+      // Rendered when its turn comes: from the bundle's members then, which may have grown.
+      const members = lane.bundle?.bundleId === bundle.bundleId ? lane.bundle.members : bundle.members;
+      return renderBundle(await this.views.members(members), { callbackSecret: this.runtime.settings.callbackSecret });
+    });
   }
 
   private sender() {

@@ -16,8 +16,7 @@ import { JsonLogger } from '@dozor/telemetry';
 import { renderGroupMessage } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { TelegramAccounts } from '../accounts/telegram-accounts.js';
-import { ChatOutbox } from './chat-outbox.js';
-import { viewOf } from './group-view.js';
+import { ChatOutbox, type EditResult } from './chat-outbox.js';
 import { decidePage, foldDispatches, type DispatchLog } from './dispatch-log.js';
 import { GroupViews, NotifierGroupReader } from './group-views.js';
 import { NotifierLiveness } from './notifier-liveness.js';
@@ -206,28 +205,37 @@ export class NotificationHandler {
   async onGroupCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const ids = new Set<string>();
     for (const e of commit.events) if (EDIT_ON.has(e.type)) ids.add((e.data as { alertGroupId: string }).alertGroupId);
-    const sender = this.telegram.sender;
-    if (ids.size === 0 || !sender) return Outcome.skipped('nothing to edit');
+    if (ids.size === 0 || !this.telegram.sender) return Outcome.skipped('nothing to edit');
     const { state } = await this.groups.load(commit.subject);
-    const bundles = new Set<string>();
+    const edits = new Map<string, Promise<EditResult>>();
     for (const id of ids) {
-      const view = viewOf(state.agg, id, this.runtime.config, state.telegram);
-      if (!view) continue;
+      const aggregateKey = state.agg.current?.alertGroupId === id ? state.agg.aggregateKey : null;
+      if (!aggregateKey) continue;
       const { refs } = await this.dispatchLog(id);
-      const own = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
       for (const ref of refs) {
-        if (ref.bundleId && bundles.has(ref.bundleId)) continue;
-        if (ref.bundleId) bundles.add(ref.bundleId);
-        const msg = ref.bundleId ? await this.bundleMessage(ref.bundleId) : own;
-        if (!msg) continue;
-        const r = await sender.edit(ref.chatId, ref.messageId, { text: msg.text, parse_mode: msg.parse_mode, reply_markup: msg.reply_markup });
-        if (!r.ok) {
-          if (!r.permanent) return Outcome.retry(`telegram edit: ${r.description}`, r.retryAfterMs);
-          this.log.warn(`cannot edit message ${ref.chatId}/${ref.messageId}: ${r.description}`, 'telegram');
-        }
+        const key = `${ref.chatId}:${ref.messageId}`;
+        if (edits.has(key)) continue;
+        const render = ref.bundleId ? () => this.bundleMessage(ref.bundleId!) : () => this.ownMessage(aggregateKey, id);
+        edits.set(key, this.outbox.edit(ref.chatId, ref.messageId, render));
       }
     }
-    return Outcome.done;
+    if (edits.size === 0) return Outcome.done;
+    // The edits wait their turn in each chat's lane (behind new pages during a storm); the message is kept alive meanwhile.
+    const settled = Promise.all(
+      [...edits].map(async ([key, p]): Promise<FinalOutcome> => {
+        const r = await p;
+        if (r.ok) return Outcome.done as FinalOutcome;
+        if (!r.permanent) return Outcome.retry(`telegram edit: ${r.description}`, r.retryAfterMs) as FinalOutcome;
+        this.log.warn(`cannot edit message ${key}: ${r.description}`, 'telegram');
+        return Outcome.done as FinalOutcome;
+      }),
+    ).then((all) => all.find((o) => o.kind === 'retry') ?? (Outcome.done as FinalOutcome));
+    return Outcome.pending('edits queued for Telegram', settled);
+  }
+
+  private async ownMessage(aggregateKey: string, alertGroupId: string) {
+    const view = await this.views.current(aggregateKey, alertGroupId);
+    return view ? renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
   }
 
   /** A bundle as its last NotificationBundled lists it, with every member's current state. */
