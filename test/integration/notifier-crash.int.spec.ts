@@ -11,7 +11,8 @@ import { ALICE_TG, NATS_URL, isolate, poll, writeConfig, type Isolation } from '
  * The crash bound of "exactly one page": the notifier dies after the Bot API
  * accepted a DM and before its NotificationSent is in the log. The next
  * notifier finds the claim without an outcome and its owner gone, sends once
- * more (the one duplicate the bound allows), and records the outcome.
+ * more (the one duplicate the bound allows), and records the outcome. The
+ * unrecorded first copy is adopted when a button on it is pressed.
  */
 describe('notifier killed between send and record', () => {
   let iso: Isolation;
@@ -129,5 +130,20 @@ describe('notifier killed between send and record', () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(telegram.chat(ALICE_TG).messages()).toHaveLength(2);
     expect(await notificationEvents(groupId)).toHaveLength(events.length);
+
+    // The first copy's reference died with its process. A press on it adopts it, so it follows the group from then on.
+    const chat = telegram.chat(ALICE_TG);
+    const [orphan, recovered] = chat.messages();
+    await telegram.pressButton(ALICE_TG, orphan!.message_id, 'Acknowledge', ALICE_TG, { timeoutMs: 20_000 });
+    await poll('the adopted reference', async () =>
+      (await notificationEvents(groupId)).some((e) => e.type === 'NotificationSent' && e.data.messageId === orphan!.message_id),
+    );
+    await store.append(subjects.alertGroup(store.topology, key), [{ type: 'AlertGroupAcknowledged', data: { alertGroupId: groupId, by: 'action' } }], {
+      expected: ExpectedVersion.any,
+      actor: { kind: 'user', id: 'alice', name: 'alice' },
+      source: 'telegram',
+    });
+    await chat.expectEdit(orphan!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
+    await chat.expectEdit(recovered!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
   }, 150_000);
 });

@@ -6,12 +6,17 @@ import { Runtime } from '@dozor/platform';
 import { renderGroupMessage } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { GroupViews } from './group-views.js';
+import { foldDispatches } from './dispatch-log.js';
 
 /**
- * The "open" button of a storm bundle: sends the group's own message (with
- * its Acknowledge / Resolve / Silence buttons) to the chat the button was
- * pressed in, and records it like any page, so it is edited on every state
- * change too.
+ * Messages of a group that a person reaches from the chat, outside the
+ * escalation's pages:
+ * - the "open" button of a storm bundle sends the group's own message (with
+ *   its Acknowledge / Resolve / Silence buttons) to the chat it was pressed
+ *   in, and records it like any page, so it is edited on every state change;
+ * - a button pressed on a group message the log has no reference for (the
+ *   copy a notifier sent just before it died, whose NotificationSent was
+ *   never recorded) adopts that message, so it follows the group from then on.
  */
 @Injectable()
 export class GroupOpener {
@@ -39,5 +44,23 @@ export class GroupOpener {
       { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', msgId: `${notificationId}:sent` },
     );
     return 'Sent below';
+  }
+
+  /**
+   * Records a group message the log does not know (chat and message id from a
+   * button press on it), before the action is carried out, so the state
+   * change the action makes edits it with the others. Returns whether it was adopted.
+   */
+  async adopt(alertGroupId: string, chatId: string, messageId: number, userId: string): Promise<boolean> {
+    const subject = subjects.notification(this.runtime.settings.topology, alertGroupId);
+    const { refs } = foldDispatches((await this.store.readSubject(subject)).flatMap((c) => c.events));
+    if (refs.some((r) => r.chatId === chatId && r.messageId === messageId)) return false;
+    const notificationId = `adopted-${chatId}-${messageId}`;
+    await this.store.append(
+      subject,
+      [{ type: 'NotificationSent', data: { alertGroupId, notificationId, userId, channel: 'telegram', chatId, messageId, recovered: true } }],
+      { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', msgId: `${notificationId}:sent` },
+    );
+    return true;
   }
 }

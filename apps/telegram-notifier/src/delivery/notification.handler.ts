@@ -126,13 +126,11 @@ export class NotificationHandler {
     for (let conflicts = 0; conflicts < MAX_CLAIM_CONFLICTS; conflicts++) {
       const log = await this.dispatchLog(req.alertGroupId);
       const status = log.pages.get(req.notificationId);
-      const owner = status?.open?.owner ?? null;
-      const alive = owner !== null && !this.outbox.outcomeOf(status!.open!.dispatchId) ? await this.liveness.alive(owner) : false;
-      const decision = decidePage(
-        status,
-        (d) => this.outbox.outcomeOf(d) !== undefined,
-        () => alive,
-      );
+      // A claim of this process that it no longer holds (its work ended without an outcome) counts as orphaned.
+      const open = status?.open ?? null;
+      const held = (d: string) => this.outbox.outcomeOf(d) !== undefined;
+      const alive = open?.owner && !held(open.dispatchId) && open.owner !== this.liveness.owner ? await this.liveness.alive(open.owner) : false;
+      const decision = decidePage(status, held, () => alive);
       switch (decision.kind) {
         case 'skip':
           return Outcome.skipped('already delivered');

@@ -44,7 +44,6 @@ export class NotifierLiveness implements OnApplicationShutdown {
   }
 
   async alive(owner: string): Promise<boolean> {
-    if (owner === this.owner) return true;
     await this.start();
     const e = await (await this.kv!).get(this.key(owner));
     return !!e && e.operation === 'PUT';

@@ -18,7 +18,7 @@ interface CallbackQuery {
   id: string;
   from: { id: number };
   data?: string;
-  message?: { chat?: { id: number } };
+  message?: { message_id?: number; chat?: { id: number } };
 }
 const LOCK_TTL_MS = 15_000;
 
@@ -161,7 +161,13 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
       if (!parsed) return void (await answer('This button is not valid (unknown or tampered data).'));
       const user = await this.accounts.userOf(q.from.id);
       if (!user) return void (await answer(`Your Telegram account (id ${q.from.id}) is not linked to a Dozor user; nothing was changed.`));
-      if (parsed.action === 'open') return void (await answer(await this.opener.open(parsed.alertGroupId, String(q.message?.chat?.id ?? q.from.id), user.id)));
+      const chatId = String(q.message?.chat?.id ?? q.from.id);
+      if (parsed.action === 'open') return void (await answer(await this.opener.open(parsed.alertGroupId, chatId, user.id)));
+      if (q.message?.message_id !== undefined) {
+        await this.opener
+          .adopt(parsed.alertGroupId, chatId, q.message.message_id, user.id)
+          .catch((err: unknown) => this.log.warn(`cannot adopt message ${chatId}/${q.message?.message_id}: ${(err as Error).message}`, 'telegram'));
+      }
       const req: AlertGroupCommandRequest = {
         action: parsed.action,
         alertGroupId: parsed.alertGroupId,
