@@ -21,6 +21,7 @@ describe('notifier killed between send and record', () => {
   let telegram: BotApiTestServer;
   let env: NodeJS.ProcessEnv;
   const procs: DozorProcess[] = [];
+  let second: DozorProcess;
 
   beforeAll(async () => {
     iso = isolate('ncrash');
@@ -49,12 +50,9 @@ describe('notifier killed between send and record', () => {
   const notificationEvents = async (groupId: string): Promise<DozorEvent[]> =>
     (await store.readSubject(subjects.notification(store.topology, groupId))).flatMap((c) => c.events);
 
-  it('recovers the page with at most one duplicate and records the outcome', async () => {
-    const first = new DozorProcess('telegram-notifier', { ...env, DOZOR_TEST_EXIT_AFTER_SEND: '1' }, 'notifier#1');
-    procs.push(first);
-    await first.start();
-
-    const key = aggregateKeyFromDigest(createHash('sha256').update('notifier-crash').digest());
+  /** An alert group as the router opens it, and a page for alice as the escalator requests it. */
+  const page = async (name: string, notificationId: string): Promise<{ key: string; groupId: string }> => {
+    const key = aggregateKeyFromDigest(createHash('sha256').update(name).digest());
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
     await store.append(
@@ -69,7 +67,7 @@ describe('notifier killed between send and record', () => {
             groupingKey: payload.groupKey,
             routeId: 'default',
             escalationChainId: 'demo-critical-escalation-chain',
-            title: 'CrashTest (warning)',
+            title: `${name} (warning)`,
             severity: 'warning',
             groupLabels: payload.groupLabels,
             commonLabels: payload.commonLabels,
@@ -94,11 +92,21 @@ describe('notifier killed between send and record', () => {
       [
         {
           type: 'NotificationRequested',
-          data: { alertGroupId: groupId, notificationId: 'crash-n1', userId: 'alice', important: false, stepIndex: 0, aggregateKey: key },
+          data: { alertGroupId: groupId, notificationId, userId: 'alice', important: false, stepIndex: 0, aggregateKey: key },
         },
       ],
       { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.escalator, source: 'system' },
     );
+
+    return { key, groupId };
+  };
+
+  it('recovers the page with at most one duplicate and records the outcome', async () => {
+    const first = new DozorProcess('telegram-notifier', { ...env, DOZOR_TEST_EXIT_AFTER_SEND: '1' }, 'notifier#1');
+    procs.push(first);
+    await first.start();
+
+    const { key, groupId } = await page('notifier-crash', 'crash-n1');
 
     await poll('the first notifier to exit after its send', async () => first.output.some((l) => l.includes('DOZOR_TEST_EXIT_AFTER_SEND')));
     expect(await first.stop()).toBe(70);
@@ -106,7 +114,7 @@ describe('notifier killed between send and record', () => {
     const claimed = await notificationEvents(groupId);
     expect(claimed.map((e) => e.type)).toEqual(['NotificationDispatching']);
 
-    const second = new DozorProcess('telegram-notifier', env, 'notifier#2');
+    second = new DozorProcess('telegram-notifier', env, 'notifier#2');
     procs.push(second);
     await second.start();
     const events = await poll(
@@ -146,4 +154,23 @@ describe('notifier killed between send and record', () => {
     await chat.expectEdit(orphan!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
     await chat.expectEdit(recovered!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
   }, 150_000);
+
+  it('records every retry of a page and its outcome', async () => {
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 1 });
+    const { groupId } = await page('notifier-retries', 'retry-n1');
+    const events = await poll('the outcome after the retries', async () => {
+      const evs = await notificationEvents(groupId);
+      return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+    }).catch((e) => {
+      throw new Error(`${e}\n${second.tail()}`);
+    });
+    const retries = events.filter((e): e is EventOf<'NotificationRetrying'> => e.type === 'NotificationRetrying');
+    expect(retries.map((r) => [r.data.errorCode, r.data.attempt]).sort()).toEqual([
+      [429, 2],
+      [502, 1],
+    ]);
+    expect(retries.find((r) => r.data.errorCode === 429)!.data.retryAfterMs).toBe(1000);
+    expect(events.filter((e) => e.type === 'NotificationDispatching')).toHaveLength(1);
+  });
 });

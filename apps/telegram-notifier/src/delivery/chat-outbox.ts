@@ -9,6 +9,7 @@ import { TelegramBot } from '../telegram-bot.js';
 import { DEFAULT_BUNDLE_POLICY, nextStep, type BundlePolicy } from './bundling.js';
 import { renderBundle } from './bundle-message.js';
 import { GroupViews } from './group-views.js';
+import { NotifierLiveness } from './notifier-liveness.js';
 
 /** A claimed page waiting for its chat. */
 export interface Page {
@@ -53,6 +54,9 @@ interface Lane {
 /** Texts last shown, per `<chatId>:<messageId>`, so an edit that would change nothing makes no request. */
 const SHOWN_CAP = 10_000;
 
+/** How long a shutdown waits for the requests in flight to be recorded. */
+const SHUTDOWN_WAIT_MS = 10_000;
+
 /** Transient failures are offered to the consumer again after this long, unless Telegram said how long. */
 const RETRY_MS = 5000;
 
@@ -74,6 +78,7 @@ export class ChatOutbox implements OnApplicationShutdown {
   private readonly lanes = new Map<string, Lane>();
   private readonly held = new Map<string, Promise<FinalOutcome>>();
   private readonly shown = new Map<string, string>();
+  private readonly draining = new Set<Promise<void>>();
   private readonly policy: BundlePolicy = DEFAULT_BUNDLE_POLICY;
   private stopping = false;
   /**
@@ -88,6 +93,7 @@ export class ChatOutbox implements OnApplicationShutdown {
     private readonly telegram: TelegramBot,
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
+    private readonly liveness: NotifierLiveness,
   ) {}
 
   /** The outcome of a claim this process holds, or undefined when it holds none by that id. */
@@ -124,19 +130,30 @@ export class ChatOutbox implements OnApplicationShutdown {
     return lane;
   }
 
-  onApplicationShutdown(): void {
-    // Queued pages stay claimed; their consumer messages are redelivered after the ack wait and recovered by the next notifier.
+  /**
+   * Lets the request in flight in each chat finish and record its outcome (a
+   * send cut off between the Bot API and the log would be sent again), then
+   * gives up this process's liveness entry. Pages still queued stay claimed
+   * and unsent; their consumer messages come back after the ack wait and any
+   * notifier claims them again.
+   */
+  async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    const draining = [...this.draining];
+    await Promise.race([Promise.allSettled(draining), sleep(SHUTDOWN_WAIT_MS)]);
+    await this.liveness.release();
   }
 
   private kick(lane: Lane): void {
     if (lane.running || this.stopping) return;
     lane.running = true;
-    void this.drain(lane).finally(() => {
+    const drained = this.drain(lane).finally(() => {
+      this.draining.delete(drained);
       lane.running = false;
       if (lane.queue.length > 0 || lane.edits.size > 0) this.kick(lane);
-      else if (!lane.bundle) this.lanes.delete(lane.chatId);
+      else if (!lane.bundle || Date.now() - lane.bundle.lastGrownAt >= this.policy.windowMs) this.lanes.delete(lane.chatId);
     });
+    this.draining.add(drained);
   }
 
   private async drain(lane: Lane): Promise<void> {

@@ -49,6 +49,13 @@ export class NotifierLiveness implements OnApplicationShutdown {
     return !!e && e.operation === 'PUT';
   }
 
+  /** Stops renewing and removes this process's entry: its claims count as orphaned at once. Called once its sends are recorded. */
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.kv) await (await this.kv).delete(this.key(this.owner)).catch(() => undefined);
+  }
+
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
