@@ -51,9 +51,6 @@ interface Lane {
   running: boolean;
 }
 
-/** Texts last shown, per `<chatId>:<messageId>`, so an edit that would change nothing makes no request. */
-const SHOWN_CAP = 10_000;
-
 /** How long a shutdown waits for the requests in flight to be recorded. */
 const SHUTDOWN_WAIT_MS = 10_000;
 
@@ -77,7 +74,6 @@ const RETRY_MS = 5000;
 export class ChatOutbox implements OnApplicationShutdown {
   private readonly lanes = new Map<string, Lane>();
   private readonly held = new Map<string, Promise<FinalOutcome>>();
-  private readonly shown = new Map<string, string>();
   private readonly draining = new Set<Promise<void>>();
   private readonly policy: BundlePolicy = DEFAULT_BUNDLE_POLICY;
   private stopping = false;
@@ -192,31 +188,27 @@ export class ChatOutbox implements OnApplicationShutdown {
     }
   }
 
-  /** The oldest queued edit: rendered now, and sent unless the message already shows it. */
+  /**
+   * The oldest queued edit, rendered now. Nothing here remembers what a
+   * message shows: another replica may have edited it since ("message is not
+   * modified" counts as success).
+   */
   private async nextEdit(lane: Lane): Promise<void> {
     const [messageId, edit] = lane.edits.entries().next().value as [number, QueuedEdit];
     lane.edits.delete(messageId);
     let result: EditResult = { ok: true };
     try {
       const msg = await edit.render();
-      const key = `${lane.chatId}:${messageId}`;
-      if (msg && this.shown.get(key) !== msg.text) {
+      if (msg) {
         const r = await this.sender().edit(lane.chatId, messageId, msg);
         lane.lastRequestEndedAt = Date.now();
-        if (r.ok) this.remember(key, msg.text);
-        else result = r;
+        if (!r.ok) result = r;
       }
     } catch (err) {
       this.log.error(`edit of ${lane.chatId}/${messageId} failed: ${(err as Error).stack ?? err}`, 'telegram');
       result = { ok: false, permanent: false, reason: 'network_error', description: (err as Error).message, errorCode: null, attempts: 0 };
     }
     for (const w of edit.waiters) w(result);
-  }
-
-  private remember(key: string, text: string): void {
-    this.shown.delete(key);
-    this.shown.set(key, text);
-    if (this.shown.size > SHOWN_CAP) this.shown.delete(this.shown.keys().next().value!);
   }
 
   /** The group's own message. Returns whether a Bot API request was made. */
@@ -234,13 +226,13 @@ export class ChatOutbox implements OnApplicationShutdown {
       return true;
     }
     this.crashHookAfterSend();
-    this.remember(`${lane.chatId}:${sent.messageId}`, msg.text);
     await this.recordSent(page, sent.messageId);
     page.resolve(Outcome.done as FinalOutcome);
     // The group may have changed while the message was on its way, before its reference was in the log.
     void this.edit(lane.chatId, sent.messageId, async () => {
       const now = await this.views.current(page.req.aggregateKey, page.req.alertGroupId);
-      return now ? renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
+      const next = now ? renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
+      return next && next.text !== msg.text ? next : null;
     });
     return true;
   }
@@ -256,13 +248,12 @@ export class ChatOutbox implements OnApplicationShutdown {
       return true;
     }
     this.crashHookAfterSend();
-    this.remember(`${lane.chatId}:${sent.messageId}`, msg.text);
     const bundle: Bundle = { bundleId: `bundle-${randomBytes(8).toString('hex')}`, messageId: sent.messageId, members, lastGrownAt: Date.now() };
     await this.recordBundle(lane, bundle, pages[0]!);
     await Promise.all(pages.map((p) => this.recordSent(p, sent.messageId, bundle.bundleId)));
     lane.bundle = bundle;
     for (const p of pages) p.resolve(Outcome.done as FinalOutcome);
-    this.refreshBundle(lane, bundle);
+    this.refreshBundle(lane, bundle, msg.text);
     return true;
   }
 
@@ -284,20 +275,21 @@ export class ChatOutbox implements OnApplicationShutdown {
       return true;
     }
     this.crashHookAfterSend();
-    this.remember(`${lane.chatId}:${bundle.messageId}`, msg.text);
     await Promise.all(pages.map((p) => this.recordSent(p, bundle.messageId, bundle.bundleId)));
     lane.bundle = grown;
     for (const p of pages) p.resolve(Outcome.done as FinalOutcome);
-    this.refreshBundle(lane, grown);
+    this.refreshBundle(lane, grown, msg.text);
     return true;
   }
 
   /** A member may have changed while the bundle was on its way, before its reference was in the log. */
-  private refreshBundle(lane: Lane, bundle: Bundle): void {
+  private refreshBundle(lane: Lane, bundle: Bundle, shownText: string): void {
     void this.edit(lane.chatId, bundle.messageId, async () => {
-      // Rendered when its turn comes: from the bundle's members then, which may have grown.
-      const members = lane.bundle?.bundleId === bundle.bundleId ? lane.bundle.members : bundle.members;
-      return renderBundle(await this.views.members(members), { callbackSecret: this.runtime.settings.callbackSecret });
+      // Rendered when its turn comes: from the bundle's members then, which may have grown (and been shown by that growth).
+      const current = lane.bundle?.bundleId === bundle.bundleId ? lane.bundle : bundle;
+      if (current.members.length !== bundle.members.length) return null;
+      const next = renderBundle(await this.views.members(current.members), { callbackSecret: this.runtime.settings.callbackSecret });
+      return next.text !== shownText ? next : null;
     });
   }
 
