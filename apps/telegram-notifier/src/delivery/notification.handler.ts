@@ -70,6 +70,9 @@ export class NotificationHandler {
     private readonly views: GroupViews,
   ) {}
 
+  /** Pages being claimed in this process: a redelivery arriving meanwhile joins the first delivery instead of racing it. */
+  private readonly claiming = new Map<string, Promise<HandlerOutcome>>();
+
   private get topology(): Topology {
     return this.runtime.settings.topology;
   }
@@ -94,7 +97,15 @@ export class NotificationHandler {
     );
   }
 
-  private async deliver(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
+  private deliver(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
+    const running = this.claiming.get(req.notificationId);
+    if (running) return running;
+    const delivery = this.claimAndQueue(req, meta).finally(() => this.claiming.delete(req.notificationId));
+    this.claiming.set(req.notificationId, delivery);
+    return delivery;
+  }
+
+  private async claimAndQueue(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
     const subject = subjects.notification(this.topology, req.alertGroupId);
     const causation = { eventId: meta.eventId, correlationId: meta.correlationId };
     const fail = async (reason: string, next: string) => {
