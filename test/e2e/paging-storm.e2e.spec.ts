@@ -126,5 +126,15 @@ describe('storm to one person', () => {
     expect(await telegram.pressButton(ALICE_TG, own.message_id, 'Acknowledge', ALICE_TG)).toMatch(/Acknowledged/);
     await chat.expectEdit(own.message_id, /Acknowledged by alice/);
     await chat.expectEdit(bundle.message_id, /\n3\. [^\n]+ — 🟠 Acknowledged/);
+
+    // The group's timeline shows the claim and the bundle that showed it.
+    const timeline = await poll('the timeline of the opened group', async () => {
+      const r = await fetch(`${dozor.url}/api/v1/alert_groups/${opened}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      const tl = ((await r.json()) as { timeline?: { event: string; text: string; realm: string }[] }).timeline;
+      return tl?.some((t) => t.event === 'AlertGroupAcknowledged') ? tl : null;
+    });
+    const attempts = timeline.filter((t) => t.realm === 'user_notification');
+    expect(attempts.map((t) => t.event)).toEqual(['NotificationRequested', 'NotificationDispatching', 'NotificationSent', 'NotificationSent']);
+    expect(attempts[2]!.text).toBe('Sent to alice in Telegram (listed in a storm bundle message)');
   }, 300_000);
 });
