@@ -155,9 +155,12 @@ describe('notifier killed between send and record', () => {
     await chat.expectEdit(recovered!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
   }, 150_000);
 
-  it('records every retry of a page and its outcome', async () => {
+  it('records every retry of a page and its outcome, and a wait longer than the ack wait is not redelivered', async () => {
+    const redelivered = async () => (await store.jsm.consumers.info(store.topology.stream, 'notifier-requests')).num_redelivered;
+    const before = await redelivered();
     telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
-    telegram.failNext('sendMessage', { error_code: 429, retry_after: 1 });
+    // Longer than the consumer's 10 s ack wait: the page waits in the notifier, its message kept alive.
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 12 });
     const { groupId } = await page('notifier-retries', 'retry-n1');
     const events = await poll('the outcome after the retries', async () => {
       const evs = await notificationEvents(groupId);
@@ -170,7 +173,9 @@ describe('notifier killed between send and record', () => {
       [429, 2],
       [502, 1],
     ]);
-    expect(retries.find((r) => r.data.errorCode === 429)!.data.retryAfterMs).toBe(1000);
+    expect(retries.find((r) => r.data.errorCode === 429)!.data.retryAfterMs).toBe(12_000);
     expect(events.filter((e) => e.type === 'NotificationDispatching')).toHaveLength(1);
-  });
+    expect(telegram.calls('sendMessage').filter((c) => c.status === 200)).toHaveLength(3);
+    expect(await redelivered()).toBe(before);
+  }, 60_000);
 });
