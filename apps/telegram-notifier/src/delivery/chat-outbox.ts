@@ -4,7 +4,7 @@ import { subjects, SYSTEM_ACTORS, type NewEvent, type NotificationRequestedData 
 import { EventStore, EventStoreUnavailableError, ExpectedVersion, Outcome, type FinalOutcome } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { renderGroupMessage, type DeliveryFailure, type RenderedMessage, type RetryInfo } from '../telegram/index.js';
+import { renderGroupMessage, type DeliveryFailure, type OutgoingMessage, type RenderedMessage, type RetryInfo, type SendOutcome } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { DEFAULT_BUNDLE_POLICY, nextStep, type BundlePolicy } from './bundling.js';
 import { renderBundle } from './bundle-message.js';
@@ -43,6 +43,8 @@ interface QueuedEdit {
 
 interface Lane {
   chatId: string;
+  /** Messages a person asked for (a bundle's open button): first in line. */
+  asked: (() => Promise<void>)[];
   queue: QueuedPage[];
   /** Edits by message id: a second edit of a message waiting for its turn joins the first (rendered when it runs). */
   edits: Map<number, QueuedEdit>;
@@ -68,7 +70,7 @@ const RETRY_MS = 5000;
  * per second, counted from the end of the previous one); when more pages are
  * due than that, they go out as one bundle message (bundling.ts). Edits for
  * state changes take the same lane, after new pages, one per message however
- * often it changed meanwhile.
+ * often it changed meanwhile; a message a person asks for goes first.
  */
 @Injectable()
 export class ChatOutbox implements OnApplicationShutdown {
@@ -120,9 +122,27 @@ export class ChatOutbox implements OnApplicationShutdown {
     return result;
   }
 
+  /** Sends a message a person asked for, ahead of the chat's pages; resolves with what Telegram answered. */
+  send(chatId: string, msg: OutgoingMessage): Promise<SendOutcome> {
+    const lane = this.lane(chatId);
+    const result = new Promise<SendOutcome>((resolve, reject) =>
+      lane.asked.push(async () => {
+        try {
+          resolve(await this.sender().send(chatId, msg));
+        } catch (err) {
+          reject(err as Error);
+        } finally {
+          lane.lastRequestEndedAt = Date.now();
+        }
+      }),
+    );
+    this.kick(lane);
+    return result;
+  }
+
   private lane(chatId: string): Lane {
     let lane = this.lanes.get(chatId);
-    if (!lane) this.lanes.set(chatId, (lane = { chatId, queue: [], edits: new Map(), lastRequestEndedAt: null, bundle: null, running: false }));
+    if (!lane) this.lanes.set(chatId, (lane = { chatId, asked: [], queue: [], edits: new Map(), lastRequestEndedAt: null, bundle: null, running: false }));
     return lane;
   }
 
@@ -146,7 +166,7 @@ export class ChatOutbox implements OnApplicationShutdown {
     const drained = this.drain(lane).finally(() => {
       this.draining.delete(drained);
       lane.running = false;
-      if (lane.queue.length > 0 || lane.edits.size > 0) this.kick(lane);
+      if (lane.asked.length > 0 || lane.queue.length > 0 || lane.edits.size > 0) this.kick(lane);
       else if (!lane.bundle || Date.now() - lane.bundle.lastGrownAt >= this.policy.windowMs) this.lanes.delete(lane.chatId);
     });
     this.draining.add(drained);
@@ -158,13 +178,17 @@ export class ChatOutbox implements OnApplicationShutdown {
       const bundle = lane.bundle ? { members: lane.bundle.members.length, lastGrownAt: lane.bundle.lastGrownAt } : null;
       const step = nextStep(
         { lastRequestEndedAt: lane.lastRequestEndedAt, bundle },
-        Math.max(lane.queue.length, lane.edits.size > 0 ? 1 : 0),
+        Math.max(lane.queue.length, lane.asked.length > 0 || lane.edits.size > 0 ? 1 : 0),
         now,
         this.policy,
       );
       if (step.kind === 'idle') return;
       if (step.kind === 'wait') {
         await sleep(step.ms);
+        continue;
+      }
+      if (lane.asked.length > 0) {
+        await lane.asked.shift()!();
         continue;
       }
       if (lane.queue.length === 0) {

@@ -7,6 +7,7 @@ import { renderGroupMessage } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { GroupViews } from './group-views.js';
 import { foldDispatches } from './dispatch-log.js';
+import { ChatOutbox } from './chat-outbox.js';
 
 /**
  * Messages of a group that a person reaches from the chat, outside the
@@ -25,17 +26,17 @@ export class GroupOpener {
     private readonly views: GroupViews,
     private readonly telegram: TelegramBot,
     private readonly runtime: Runtime,
+    private readonly outbox: ChatOutbox,
   ) {}
 
   /** Returns the answer for the button press. */
   async open(alertGroupId: string, chatId: string, userId: string): Promise<string> {
     const id = parseAlertGroupId(alertGroupId);
-    const sender = this.telegram.sender;
-    if (!id || !sender) return 'Dozor cannot open this alert group.';
+    if (!id || !this.telegram.sender) return 'Dozor cannot open this alert group.';
     const view = await this.views.current(id.aggregateKey, alertGroupId);
     if (!view) return 'This alert group is no longer current: a newer one opened for its alerts.';
     const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
-    const sent = await sender.send(chatId, { ...msg, disableNotification: true });
+    const sent = await this.outbox.send(chatId, { ...msg, disableNotification: true });
     if (!sent.ok) return `Telegram refused the message (${sent.description.slice(0, 120)}); try again.`;
     const notificationId = `open-${randomUUID()}`;
     await this.store.append(
