@@ -107,6 +107,36 @@ describe('EventStore on real JetStream', () => {
     expect(info.num_redelivered).toBeGreaterThanOrEqual(0);
   });
 
+  it('keeps pending work alive past the ack wait without holding the handler slot', async () => {
+    const s = subjects.escalation(topo, 'g-pending');
+    const calls = new Map<number, number>();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let secondHandled!: () => void;
+    const second = new Promise<void>((r) => (secondHandled = r));
+    const running = await runConsumer(store, { durable: 'spec-pending', filter: s, concurrency: 1, ackWaitMs: 1000 }, async (c) => {
+      calls.set(c.seq, (calls.get(c.seq) ?? 0) + 1);
+      if (calls.size === 1)
+        return Outcome.pending(
+          'held',
+          released.then(() => ({ kind: 'done' as const })),
+        );
+      secondHandled();
+      return Outcome.done;
+    });
+    for (let i = 0; i < 2; i++) await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any });
+    // The one slot is free while the first waits: the second is handled meanwhile.
+    await second;
+    // Three ack waits pass while the first is pending; working() keeps it from being redelivered.
+    await new Promise((r) => setTimeout(r, 3500));
+    release();
+    await new Promise((r) => setTimeout(r, 300));
+    await running.stop();
+    expect([...calls.values()]).toEqual([1, 1]);
+    const info = await store.consumerInfo('spec-pending');
+    expect(info.num_ack_pending).toBe(0);
+  });
+
   it('commandHandler retries a decision that lost the race', async () => {
     const s = subjects.alertGroup(topo, 'eeeeeeeeeeeeeeeeeeee');
     const count = { initialState: () => 0, evolve: (n: number) => n + 1, decide: (_c: 'count', n: number) => ({ events: [ev(n)] }) };

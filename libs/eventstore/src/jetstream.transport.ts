@@ -106,5 +106,5 @@ async function lastValue(v: unknown): Promise<unknown> {
 }
 
 function isOutcome(v: unknown): v is HandlerOutcome {
-  return !!v && typeof v === 'object' && ['done', 'skipped', 'retry'].includes((v as { kind?: string }).kind ?? '');
+  return !!v && typeof v === 'object' && ['done', 'skipped', 'retry', 'pending'].includes((v as { kind?: string }).kind ?? '');
 }

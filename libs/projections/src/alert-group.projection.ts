@@ -126,6 +126,8 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return audit(m, e, at, 'unsilence', e.data.alertGroupId, { by: e.data.by });
     case 'NotificationSent': {
       const d = e.data;
+      // A storm bundle is one message for many groups: its members' rows are their timeline entries, not a message row each.
+      if (d.bundleId) return;
       await q(
         m,
         `INSERT INTO telegram_messages (chat_id, message_id, alert_group_id, user_id, notification_id, sent_at, shown_state, seq)
@@ -161,7 +163,10 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':
+    case 'NotificationDispatching':
+    case 'NotificationRetrying':
     case 'NotificationFailed':
+    case 'NotificationBundled':
     case 'TelegramVerificationCodeIssued':
       return;
     default: {
