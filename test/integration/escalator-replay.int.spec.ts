@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import { aggregateKeyFromDigest } from '@dozor/domain';
+import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
-import { DozorProcess, loadFixture } from '@dozor/testing';
+import { DozorProcess, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, writeChainConfig } from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { NATS_URL, PG_URL, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
 
 /**
  * A redelivered AlertGroupCreated (here: the escalator's durable consumer
@@ -25,16 +21,15 @@ describe('escalator: replays are not state changes', () => {
     iso = isolate('rply');
     nc = await connectNats(NATS_URL, 'replay-spec');
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
-    const config = writeConfig(iso.dir);
     // A chain that notifies and finishes at once.
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/    steps:\n(      - .*\n)+/, '    steps:\n      - notify_persons: [alice]\n'));
+    const config = writeChainConfig(iso.dir, ['notify_persons: [alice]']);
     env = {
       PATH: process.env.PATH,
       NATS_URL,
       DOZOR_SUBJECT_PREFIX: iso.prefix,
       DOZOR_CONFIG: config,
       ALERTMANAGER_INTEGRATION_TOKEN: 'replay-test-token',
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+      DATABASE_URL: iso.databaseUrl,
       LOG_LEVEL: 'warn',
       OTEL_TRACES_EXPORTER: 'none',
     };
@@ -45,8 +40,7 @@ describe('escalator: replays are not state changes', () => {
     await iso?.cleanup();
   });
 
-  const escalationEvents = async (groupId: string): Promise<DozorEvent[]> =>
-    (await store.readSubject(subjects.escalation(store.topology, groupId))).flatMap((c) => c.events);
+  const escalationEvents = (groupId: string): Promise<DozorEvent[]> => eventsOn(store, subjects.escalation(store.topology, groupId));
   const types = (es: DozorEvent[]) => es.map((e) => e.type);
   const settled = () =>
     poll('the escalator consumer to ack everything', async () => {
@@ -61,7 +55,7 @@ describe('escalator: replays are not state changes', () => {
 
   it('a replayed AlertGroupCreated after the chain finished does nothing; an unacknowledge restarts it', async () => {
     const first = await escalator(1);
-    const key = aggregateKeyFromDigest(createHash('sha256').update('replay-test').digest());
+    const key = aggregateKeyOf('escalator-replay', 'replay-test');
     const groupId = `${key}-1`;
     const groupSubject = subjects.alertGroup(store.topology, key);
     const payload = loadFixture('firing-single.json').json;

@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Kvm } from '@nats-io/kv';
 import { Telegraf } from 'telegraf';
-import { EventStore } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger, metrics, SpanKind, withSpan } from '@dozor/telemetry';
 import { KvSendLimits, LIMITS_MAX_AGE_MS, TelegramSender } from './telegram/index.js';
@@ -18,7 +17,7 @@ export class TelegramBot implements OnApplicationShutdown {
   readonly sender: TelegramSender | null;
   private readonly limits: KvSendLimits | null = null;
 
-  constructor(runtime: Runtime, store: EventStore, log: JsonLogger) {
+  constructor(runtime: Runtime, log: JsonLogger) {
     const { telegramBotToken: token, telegramApiRoot: apiRoot } = runtime.settings;
     if (!token) {
       this.bot = null;
@@ -58,7 +57,7 @@ export class TelegramBot implements OnApplicationShutdown {
         },
       );
     const bucket = `${runtime.settings.topology.prefix}-limits`;
-    this.limits = new KvSendLimits(() => new Kvm(store.nc).create(bucket, { history: 1, ttl: LIMITS_MAX_AGE_MS }), `bot.${token.split(':')[0]}`);
+    this.limits = new KvSendLimits(() => new Kvm(runtime.nc).create(bucket, { history: 1, ttl: LIMITS_MAX_AGE_MS }), `bot.${token.split(':')[0]}`);
     let warned = 0;
     this.sender = new TelegramSender(telegram, {
       limits: this.limits,

@@ -4,11 +4,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Telegraf } from 'telegraf';
-import { BotApiTestServer } from '@dozor/testing';
+import { BotApiTestServer, NATS_URL } from '@dozor/testing';
 import { KvSendLimits, LIMITS_MAX_AGE_MS } from './kv-send-limits.js';
 import { TelegramSender } from './telegram-sender.js';
-
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /**
  * Two senders, as two replicas: each with its own NATS connection and its own

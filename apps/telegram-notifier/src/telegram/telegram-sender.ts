@@ -78,28 +78,26 @@ export interface DeliveryFailure {
   migrateToChatId?: number;
 }
 
+/** A transient failure the sender is about to retry by itself (reported so the timeline shows every attempt). */
+export interface RetryInfo {
+  reason: 'rate_limited' | 'server_error' | 'network_error';
+  description: string;
+  /** 429, a 5xx status, or null for a network error. */
+  errorCode: number | null;
+  /** How long the sender waits before the next request. */
+  retryAfterMs: number;
+  /** The request that failed, 1-based. */
+  attempt: number;
+}
+
+export interface DeliveryHooks {
+  /** Called before each wait for a retry; it must not throw (errors are ignored). */
+  onRetry?: (info: RetryInfo) => void;
+}
+
 export type SendOutcome = { ok: true; messageId: number; attempts: number } | DeliveryFailure;
 export type EditOutcome = { ok: true; notModified: boolean; attempts: number } | DeliveryFailure;
 export type AnswerOutcome = { ok: true; attempts: number } | DeliveryFailure;
-
-/** What `onRetry` is told before the sender tries a request again. */
-export interface RetryNotice {
-  /** null for callback answers (not sent to a chat). */
-  chatId: string | null;
-  reason: 'rate_limited' | 'server_error' | 'network_error';
-  /** 429, the 5xx status, or null for a network error. */
-  errorCode: number | null;
-  /** How long the sender waits before the next attempt: Telegram's retry_after, or the backoff. */
-  retryAfterMs: number;
-  /** The attempt that failed, 1-based. */
-  attempt: number;
-  description: string;
-}
-
-/** Per call: `onRetry` hears this call's retries (after the sender's own hook), e.g. to record them for its notification. */
-export interface CallOptions {
-  onRetry?: (notice: RetryNotice) => void;
-}
 
 export interface TelegramSenderOptions {
   /** The bot's send limits, shared by every replica. Default: in this process, from `limiter`. */
@@ -114,8 +112,6 @@ export interface TelegramSenderOptions {
    * instead of holding its caller. Default 20 s, under the consumers' ack wait.
    */
   maxWaitMs?: number;
-  /** Told about every retry before its wait, e.g. to record it in the timeline. Errors it throws are ignored. */
-  onRetry?: (notice: RetryNotice) => void;
   /** Told when the shared limits cannot be reached; the call then uses this process's own limits. */
   onLimitsUnavailable?: (error: unknown) => void;
   /** Default: a setTimeout promise. Tests pass one that records and returns at once. */
@@ -196,7 +192,6 @@ export class TelegramSender {
   private readonly local: SendLimitsStore;
   private readonly breaker: BreakerParams;
   private readonly maxWaitMs: number;
-  private readonly onRetry: (notice: RetryNotice) => void;
   private readonly onLimitsUnavailable: (error: unknown) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -214,7 +209,6 @@ export class TelegramSender {
     this.limits = options.limits ?? this.local;
     this.breaker = options.breaker ?? BREAKER_DEFAULTS;
     this.maxWaitMs = options.maxWaitMs ?? 20_000;
-    this.onRetry = options.onRetry ?? (() => undefined);
     this.onLimitsUnavailable = options.onLimitsUnavailable ?? (() => undefined);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
@@ -225,8 +219,8 @@ export class TelegramSender {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   }
 
-  async send(chatId: number | string, message: OutgoingMessage, options: CallOptions = {}): Promise<SendOutcome> {
-    const r = await this.attempt(chatId, options, () =>
+  async send(chatId: number | string, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<SendOutcome> {
+    const r = await this.attempt(chatId, hooks, () =>
       this.telegram.sendMessage(chatId, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -247,8 +241,8 @@ export class TelegramSender {
     return { ok: true, messageId: r.value.message_id, attempts: r.attempts };
   }
 
-  async edit(chatId: number | string, messageId: number, message: OutgoingMessage, options: CallOptions = {}): Promise<EditOutcome> {
-    const r = await this.attempt(chatId, options, () =>
+  async edit(chatId: number | string, messageId: number, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<EditOutcome> {
+    const r = await this.attempt(chatId, hooks, () =>
       this.telegram.editMessageText(chatId, messageId, undefined, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -324,18 +318,15 @@ export class TelegramSender {
     if (b.mode !== 'closed' || b.failures > 0) await this.limit(recordAnswer);
   }
 
-  private retrying(notice: RetryNotice, options: CallOptions): void {
-    for (const hook of [this.onRetry, options.onRetry]) {
-      try {
-        hook?.(notice);
-      } catch {
-        /* a broken hook must not stop delivery */
-      }
+  private retrying(info: RetryInfo, hooks: DeliveryHooks): void {
+    try {
+      hooks.onRetry?.(info);
+    } catch {
+      /* reporting must not change delivery */
     }
   }
 
-  private async attempt<T>(chatId: number | string | null, options: CallOptions, call: () => Promise<T>): Promise<Attempted<T>> {
-    const chat = chatId === null ? null : String(chatId);
+  private async attempt<T>(chatId: number | string | null, hooks: DeliveryHooks, call: () => Promise<T>): Promise<Attempted<T>> {
     for (let attempt = 1; ; attempt++) {
       if (chatId !== null) {
         const slot = await this.slot(chatId);
@@ -384,7 +375,7 @@ export class TelegramSender {
               retryAfterMs: c.ms,
             };
           }
-          this.retrying({ chatId: chat, reason: 'rate_limited', errorCode: c.errorCode, retryAfterMs: c.ms, attempt, description: c.description }, options);
+          this.retrying({ reason: 'rate_limited', description: c.description, errorCode: c.errorCode, retryAfterMs: c.ms, attempt }, hooks);
           if (chatId === null) await this.sleep(c.ms);
           break;
         }
@@ -393,7 +384,7 @@ export class TelegramSender {
             return { ok: false, permanent: false, reason: c.reason, description: c.description, errorCode: c.errorCode, attempts: attempt };
           }
           const backoff = this.backoffMs(attempt);
-          this.retrying({ chatId: chat, reason: c.reason, errorCode: c.errorCode, retryAfterMs: backoff, attempt, description: c.description }, options);
+          this.retrying({ reason: c.reason, description: c.description, errorCode: c.errorCode, retryAfterMs: backoff, attempt }, hooks);
           await this.sleep(backoff);
           break;
         }
