@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AlertGroupAction } from '@dozor/contracts';
 import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { AlertGroupsReadModel, type AlertGroupFilter } from './alert-groups.read-model.js';
-import { AlertGroupCommands } from './alert-group-commands.js';
+import { AlertGroupCommands } from './alert-group.commands.js';
 import { fromOnCallState, toOnCallState } from './alert-group.serializer.js';
 
 export const PAGE_SIZE = 50;

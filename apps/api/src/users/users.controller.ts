@@ -2,7 +2,7 @@ import { Controller, HttpCode, HttpException, HttpStatus, Inject, Optional, Para
 import { VERIFICATION_CODE_TTL_MS, hashVerificationCode, newVerificationCode, subjects } from '@dozor/contracts';
 import { EventStore, ExpectedVersion } from '@dozor/eventstore';
 import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
-import { API_ACTOR } from '../alert-groups/alert-group-commands.js';
+import { API_ACTOR } from '../alert-groups/alert-group.commands.js';
 import { UserDirectory } from './user-directory.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
