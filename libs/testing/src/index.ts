@@ -32,3 +32,4 @@ export { TestClock } from './test-clock.js';
 export { eventsOn, stateOf, type SubjectReader } from './subject.js';
 export { expectEvents, ofType, oneOfType } from './expect-events.js';
 export { rejection, thrown } from './thrown.js';
+export { childProcessEnv, inProcessEnv } from './dozor-env.js';
