@@ -43,6 +43,23 @@ describe('EventStore on real JetStream', () => {
     expect(await store.readSubject(subj, first.seq)).toHaveLength(1);
   });
 
+  it('reads a subject between commits on other subjects, from any point, up to its last commit', async () => {
+    const s = subjects.alertGroup(topo, 'ffffffffffffffffffff');
+    const other = subjects.alertGroup(topo, 'gggggggggggggggggggg');
+    const seqs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      seqs.push((await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any })).seq);
+      await store.append(other, [ev(100 + i)], { ...opts, expected: ExpectedVersion.any });
+    }
+    expect((await store.readSubject(s)).map((c) => c.seq)).toEqual(seqs);
+    expect((await store.readSubject(s, seqs[1])).map((c) => c.seq)).toEqual(seqs.slice(2));
+    expect(await store.readSubject(s, seqs[3])).toEqual([]);
+    expect(await store.readSubject(subjects.alertGroup(topo, 'hhhhhhhhhhhhhhhhhhhh'))).toEqual([]);
+    // One appended after a read is found by the next one.
+    const more = await store.append(s, [ev(9)], { ...opts, expected: ExpectedVersion.exact(seqs[3]!) });
+    expect((await store.readSubject(s, seqs[3])).map((c) => c.seq)).toEqual([more.seq]);
+  });
+
   it('deduplicates by message id', async () => {
     const s = subjects.alertGroup(topo, 'bbbbbbbbbbbbbbbbbbbb');
     const a = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any, msgId: 'same-body' });

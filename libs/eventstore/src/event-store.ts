@@ -221,23 +221,38 @@ export class EventStore implements EventLog {
     for (const run of batch) run();
   }
 
-  /** Every commit on one subject after `afterSeq`, in order, via direct get (no consumer is created). */
+  /**
+   * Every commit on one subject after `afterSeq`, in order, via direct get (no
+   * consumer is created). The subject's last sequence is asked beside the
+   * first read, and the walk stops on reaching it: without it, the walk ends
+   * only on a read that finds nothing, one more round trip in series (a
+   * reload of a cached aggregate with one new commit took two, now one).
+   * What it returns is the subject as it was at that moment or later: every
+   * commit up to the last one then, found by walking from the start.
+   */
   async readSubject(subject: string, afterSeq = 0): Promise<RecordedCommit[]> {
+    const last = this.lastSeqOf(subject);
+    last.catch(() => undefined); // awaited only when the walk finds a commit
     const out: RecordedCommit[] = [];
     let cursor = afterSeq + 1;
     for (;;) {
-      let m: StoredMsg | null;
-      try {
-        m = await this.jsm.direct.getMessage(this.topology.stream, { seq: cursor, next_by_subj: subject });
-      } catch (err) {
-        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) break; // no message found
-        throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
-      }
+      const m = await this.nextOn(subject, cursor);
       if (!m) break;
       out.push(toCommit(m.subject, m.seq, m.data, m.header));
       cursor = m.seq + 1;
+      if (m.seq >= (await last)) break;
     }
     return out;
+  }
+
+  /** The first commit on a subject at or after `seq`, null when there is none. */
+  private async nextOn(subject: string, seq: number): Promise<StoredMsg | null> {
+    try {
+      return await this.jsm.direct.getMessage(this.topology.stream, { seq, next_by_subj: subject });
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return null;
+      throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   /** Stream sequence of the last commit on a subject, 0 when there is none. */
