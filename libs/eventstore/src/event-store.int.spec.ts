@@ -60,6 +60,23 @@ describe('EventStore on real JetStream', () => {
     expect((await store.readSubject(s, seqs[3])).map((c) => c.seq)).toEqual([more.seq]);
   });
 
+  it('reads the same from every point whether the commits were appended with an expected version or without', async () => {
+    const s = subjects.alertGroup(topo, 'iiiiiiiiiiiiiiiiiiii');
+    const other = subjects.alertGroup(topo, 'jjjjjjjjjjjjjjjjjjjj');
+    const seqs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Unchecked (as ingest appends), then checked at the last version, two of each in turn.
+      const expected = i % 4 < 2 ? ExpectedVersion.any : ExpectedVersion.exact(seqs.at(-1) ?? 0);
+      seqs.push((await store.append(s, [ev(i)], { ...opts, expected })).seq);
+      if (i % 3 === 0) await store.append(other, [ev(100 + i)], { ...opts, expected: ExpectedVersion.any });
+    }
+    for (const [i, after] of [0, ...seqs].entries()) {
+      const read = await store.readSubject(s, after);
+      expect(read.map((c) => c.seq)).toEqual(seqs.slice(i));
+      expect(read.map((c) => (c.events[0]!.data as { alertGroupId: string }).alertGroupId)).toEqual(seqs.slice(i).map((_, j) => `g-${i + j}`));
+    }
+  });
+
   it('deduplicates by message id', async () => {
     const s = subjects.alertGroup(topo, 'bbbbbbbbbbbbbbbbbbbb');
     const a = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any, msgId: 'same-body' });
