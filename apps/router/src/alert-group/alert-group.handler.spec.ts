@@ -37,24 +37,6 @@ function newTestService() {
   );
   const subject = subjects.alertGroup(settings.topology, KEY);
   let n = 0;
-  /** Appends an AlertReceived as ingest would, then hands its commit to the handler. */
-  async function receive(payload: unknown) {
-    const data: AlertReceivedData = {
-      receiptId: `r${++n}`,
-      integrationId: 'am',
-      integrationKind: 'alertmanager',
-      groupingKey: 'g',
-      aggregateKey: KEY,
-      bodySha256: `sha-${n}`,
-      payload,
-    } as AlertReceivedData;
-    await log.append(subject, [{ type: 'AlertReceived', data }], {
-      expected: ExpectedVersion.any,
-      actor: { kind: 'integration', id: 'am' },
-      source: 'alertmanager',
-    });
-    return handler.onAlertGroupCommit(log.all(subject).at(-1)!);
-  }
   /** Appends an AlertReceived without handing it to the handler (its delivery still to come). */
   async function appendOnly(payload: unknown) {
     const data = {
@@ -73,6 +55,8 @@ function newTestService() {
     });
     return log.all(subject).at(-1)!;
   }
+  /** Appends an AlertReceived as ingest would, then hands its commit to the handler. */
+  const receive = async (payload: unknown) => handler.onAlertGroupCommit(await appendOnly(payload));
   return { log, subject, handler, receive, appendOnly };
 }
 

@@ -218,6 +218,30 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(c).toMatchObject({ ok: false, permanent: false, reason: 'rate_limited', attempts: 0, retryAfterMs: 2000 });
   });
 
+  it('a slot booked ahead is the slot of the send it is passed to: one booking, not two', async () => {
+    const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
+    expect(await s.send(42, { text: 'm0' }, { booked: s.book(42) })).toMatchObject({ ok: true, attempts: 1 });
+    expect(await s.send(42, { text: 'm1' })).toMatchObject({ ok: true });
+    // The chat's pace counts one message before m1, so m1 waits one second, not two.
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('a slot booked ahead is checked again before the request: a pause recorded since it was booked is waited out', async () => {
+    const limits = new LocalSendLimits(new RateLimiter());
+    const s = sender({ limits });
+    const booked = s.book(43);
+    await booked;
+    await limits.update(clock, (l) => pauseChat(l, 43, clock + 5000));
+    expect(await s.send(43, { text: 'after the pause' }, { booked })).toMatchObject({ ok: true, attempts: 1 });
+    expect(sleeps).toEqual([5000]);
+  });
+
+  it('a slot booked ahead is for one chat only', async () => {
+    const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
+    await expect(s.send(44, { text: 'x' }, { booked: s.book(45) })).rejects.toThrow(/booked for chat 45/);
+    expect(telegram.calls('sendMessage')).toHaveLength(0);
+  });
+
   it('applies the rate limiter before each request, retries included', async () => {
     const s = sender({ limiter: new RateLimiter() });
     for (let i = 0; i < 3; i++) expect(await s.send(42, { text: `m${i}` })).toMatchObject({ ok: true });
@@ -234,56 +258,6 @@ describe('TelegramSender against the Bot API test server', () => {
     telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
     expect(await s.send(42, { text: 'm3' })).toMatchObject({ ok: true, attempts: 2 });
     expect(sleeps).toEqual([1000, 375, 625]);
-  });
-});
-
-describe('TelegramSender, a slot booked ahead', () => {
-  let telegram: BotApiTestServer;
-  let clock: number;
-  let sleeps: number[];
-  beforeAll(async () => {
-    telegram = await BotApiTestServer.start();
-  });
-  afterAll(async () => {
-    await telegram.stop();
-  });
-  beforeEach(() => {
-    telegram.reset();
-    clock = 1_000_000;
-    sleeps = [];
-  });
-  const sender = (limits: LocalSendLimits) =>
-    new TelegramSender(new Telegraf(telegram.token, { telegram: { apiRoot: telegram.apiRoot } }).telegram, {
-      limits,
-      now: () => clock,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
-    });
-
-  it('is the slot of the send it is passed to: one booking, not two', async () => {
-    const s = sender(new LocalSendLimits(new RateLimiter()));
-    expect(await s.send(42, { text: 'm0' }, { booked: s.book(42) })).toMatchObject({ ok: true, attempts: 1 });
-    expect(await s.send(42, { text: 'm1' })).toMatchObject({ ok: true });
-    // The chat's pace counts one message before m1, so m1 waits one second, not two.
-    expect(sleeps).toEqual([1000]);
-  });
-
-  it('is checked again before the request: a pause recorded since it was booked is waited out', async () => {
-    const limits = new LocalSendLimits(new RateLimiter());
-    const s = sender(limits);
-    const booked = s.book(43);
-    await booked;
-    await limits.update(clock, (l) => pauseChat(l, 43, clock + 5000));
-    expect(await s.send(43, { text: 'after the pause' }, { booked })).toMatchObject({ ok: true, attempts: 1 });
-    expect(sleeps).toEqual([5000]);
-  });
-
-  it('is for one chat only', async () => {
-    const s = sender(new LocalSendLimits(new RateLimiter()));
-    await expect(s.send(44, { text: 'x' }, { booked: s.book(45) })).rejects.toThrow(/booked for chat 45/);
-    expect(telegram.calls('sendMessage')).toHaveLength(0);
   });
 });
 
