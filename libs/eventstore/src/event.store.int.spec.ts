@@ -43,6 +43,40 @@ describe('EventStore on real JetStream', () => {
     expect(await store.readSubject(subj, first.seq)).toHaveLength(1);
   });
 
+  it('reads a subject between commits on other subjects, from any point, up to its last commit', async () => {
+    const s = subjects.alertGroup(topo, 'ffffffffffffffffffff');
+    const other = subjects.alertGroup(topo, 'gggggggggggggggggggg');
+    const seqs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      seqs.push((await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any })).seq);
+      await store.append(other, [ev(100 + i)], { ...opts, expected: ExpectedVersion.any });
+    }
+    expect((await store.readSubject(s)).map((c) => c.seq)).toEqual(seqs);
+    expect((await store.readSubject(s, seqs[1])).map((c) => c.seq)).toEqual(seqs.slice(2));
+    expect(await store.readSubject(s, seqs[3])).toEqual([]);
+    expect(await store.readSubject(subjects.alertGroup(topo, 'hhhhhhhhhhhhhhhhhhhh'))).toEqual([]);
+    // One appended after a read is found by the next one.
+    const more = await store.append(s, [ev(9)], { ...opts, expected: ExpectedVersion.exact(seqs[3]!) });
+    expect((await store.readSubject(s, seqs[3])).map((c) => c.seq)).toEqual([more.seq]);
+  });
+
+  it('reads the same from every point whether the commits were appended with an expected version or without', async () => {
+    const s = subjects.alertGroup(topo, 'iiiiiiiiiiiiiiiiiiii');
+    const other = subjects.alertGroup(topo, 'jjjjjjjjjjjjjjjjjjjj');
+    const seqs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Unchecked (as ingest appends), then checked at the last version, two of each in turn.
+      const expected = i % 4 < 2 ? ExpectedVersion.any : ExpectedVersion.exact(seqs.at(-1) ?? 0);
+      seqs.push((await store.append(s, [ev(i)], { ...opts, expected })).seq);
+      if (i % 3 === 0) await store.append(other, [ev(100 + i)], { ...opts, expected: ExpectedVersion.any });
+    }
+    for (const [i, after] of [0, ...seqs].entries()) {
+      const read = await store.readSubject(s, after);
+      expect(read.map((c) => c.seq)).toEqual(seqs.slice(i));
+      expect(read.map((c) => (c.events[0]!.data as { alertGroupId: string }).alertGroupId)).toEqual(seqs.slice(i).map((_, j) => `g-${i + j}`));
+    }
+  });
+
   it('deduplicates by message id', async () => {
     const s = subjects.alertGroup(topo, 'bbbbbbbbbbbbbbbbbbbb');
     const a = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any, msgId: 'same-body' });

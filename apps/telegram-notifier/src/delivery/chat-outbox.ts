@@ -238,13 +238,16 @@ export class ChatOutbox implements OnApplicationShutdown {
   /** The group's own message. Returns whether a Bot API request was made. */
   private async sendSingle(lane: Lane, page: QueuedPage): Promise<boolean> {
     const sender = this.sender();
+    // The slot is booked while the view is read (two round trips at once); a page that goes unsent leaves it empty.
+    const booked = sender.book(lane.chatId);
+    booked.catch(() => undefined); // awaited by the send; unsent, its failure does not matter
     const view = await this.views.current(page.req.aggregateKey, page.req.alertGroupId);
     if (!view) {
       await this.recordFailed([page], 'the alert group is no longer current (a newer one opened for its grouping key)', true, 'Not sent');
       return false;
     }
     const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
-    const sent = await sender.send(lane.chatId, { ...msg, disableNotification: false }, { onRetry: (r) => this.recordRetry([page], r) });
+    const sent = await sender.send(lane.chatId, { ...msg, disableNotification: false }, { onRetry: (r) => this.recordRetry([page], r), booked });
     if (!sent.ok) {
       await this.recordFailure([page], sent);
       return true;

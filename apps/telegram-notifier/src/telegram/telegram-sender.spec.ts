@@ -3,6 +3,7 @@ import { Telegraf } from 'telegraf';
 import { BotApiTestServer } from '@dozor/testing';
 import { RateLimiter } from './rate-limiter.js';
 import { renderGroupMessage, type GroupView } from './render.js';
+import { LocalSendLimits, pauseChat } from './send-limits.js';
 import { classifyTelegramError, TelegramSender, type TelegramSenderOptions } from './telegram-sender.js';
 
 const view: GroupView = {
@@ -215,6 +216,30 @@ describe('TelegramSender against the Bot API test server', () => {
     const [a, b, c] = await Promise.all(outcomes);
     expect([a, b]).toMatchObject([{ ok: true }, { ok: true }]);
     expect(c).toMatchObject({ ok: false, permanent: false, reason: 'rate_limited', attempts: 0, retryAfterMs: 2000 });
+  });
+
+  it('a slot booked ahead is the slot of the send it is passed to: one booking, not two', async () => {
+    const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
+    expect(await s.send(42, { text: 'm0' }, { booked: s.book(42) })).toMatchObject({ ok: true, attempts: 1 });
+    expect(await s.send(42, { text: 'm1' })).toMatchObject({ ok: true });
+    // The chat's pace counts one message before m1, so m1 waits one second, not two.
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('a slot booked ahead is checked again before the request: a pause recorded since it was booked is waited out', async () => {
+    const limits = new LocalSendLimits(new RateLimiter());
+    const s = sender({ limits });
+    const booked = s.book(43);
+    await booked;
+    await limits.update(clock, (l) => pauseChat(l, 43, clock + 5000));
+    expect(await s.send(43, { text: 'after the pause' }, { booked })).toMatchObject({ ok: true, attempts: 1 });
+    expect(sleeps).toEqual([5000]);
+  });
+
+  it('a slot booked ahead is for one chat only', async () => {
+    const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
+    await expect(s.send(44, { text: 'x' }, { booked: s.book(45) })).rejects.toThrow(/booked for chat 45/);
+    expect(telegram.calls('sendMessage')).toHaveLength(0);
   });
 
   it('applies the rate limiter before each request, retries included', async () => {

@@ -93,6 +93,14 @@ export interface RetryInfo {
 export interface DeliveryHooks {
   /** Called before each wait for a retry; it must not throw (errors are ignored). */
   onRetry?: (info: RetryInfo) => void;
+  /** A slot booked ahead for this chat with `TelegramSender.book`: the first request takes it instead of booking one. */
+  booked?: Promise<BookedSlot>;
+}
+
+/** A send slot booked ahead of the request (`TelegramSender.book`), for one chat. */
+export interface BookedSlot {
+  readonly chatId: string;
+  readonly slot: SendSlot;
 }
 
 export type SendOutcome = { ok: true; messageId: number; attempts: number } | DeliveryFailure;
@@ -185,7 +193,8 @@ export function classifyTelegramError(e: unknown): ClassifiedError {
 
 type Attempted<T> = { ok: true; value: T | null; notModified: boolean; attempts: number } | DeliveryFailure;
 
-type Slot = { ok: true; probe: boolean } | { ok: false; waitMs: number; reason: 'rate_limited' | 'server_error'; description: string };
+/** What booking a send slot came to: go (the breaker's probe, perhaps), or why not and for how long. */
+export type SendSlot = { ok: true; probe: boolean } | { ok: false; waitMs: number; reason: 'rate_limited' | 'server_error'; description: string };
 
 export class TelegramSender {
   private readonly limits: SendLimitsStore;
@@ -217,6 +226,17 @@ export class TelegramSender {
     this.baseBackoffMs = options.baseBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  }
+
+  /**
+   * Books (and waits for) the first slot of a send to the chat before the
+   * message is known, so that the booking, one NATS round trip with shared
+   * limits, overlaps the caller's own reads; pass it to `send` as
+   * `hooks.booked`. A booking never used leaves its slot empty, which only
+   * ever slows the chat down, never lets more through.
+   */
+  async book(chatId: number | string): Promise<BookedSlot> {
+    return { chatId: String(chatId), slot: await this.slot(chatId) };
   }
 
   async send(chatId: number | string, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<SendOutcome> {
@@ -287,7 +307,7 @@ export class TelegramSender {
    * newest state decides: a 429 or a breaker trip recorded meanwhile (by any
    * replica) sends it back to book again.
    */
-  private async slot(chatId: number | string): Promise<Slot> {
+  private async slot(chatId: number | string): Promise<SendSlot> {
     for (;;) {
       const now = this.now();
       const b = await this.limit((s) => bookSend(s, chatId, now, this.maxWaitMs, this.breaker));
@@ -312,6 +332,18 @@ export class TelegramSender {
     }
   }
 
+  /**
+   * A slot booked ahead, checked again against the newest state (a 429 or a
+   * breaker trip recorded since it came due): if it is no longer clear, book
+   * another, as `slot` does.
+   */
+  private async bookedSlot(chatId: number | string, booked: Promise<BookedSlot>): Promise<SendSlot> {
+    const b = await booked;
+    if (b.chatId !== String(chatId)) throw new Error(`a slot booked for chat ${b.chatId} cannot send to chat ${chatId}`);
+    if (!b.slot.ok || clearToSend(this.latest(), chatId, this.now(), b.slot.probe)) return b.slot;
+    return this.slot(chatId);
+  }
+
   /** An answer that is not a 5xx: the breaker closes (one round trip only when it was not already clean). */
   private async answered(): Promise<void> {
     const b = this.latest().breaker;
@@ -329,7 +361,7 @@ export class TelegramSender {
   private async attempt<T>(chatId: number | string | null, hooks: DeliveryHooks, call: () => Promise<T>): Promise<Attempted<T>> {
     for (let attempt = 1; ; attempt++) {
       if (chatId !== null) {
-        const slot = await this.slot(chatId);
+        const slot = attempt === 1 && hooks.booked ? await this.bookedSlot(chatId, hooks.booked) : await this.slot(chatId);
         if (!slot.ok) {
           return {
             ok: false,
