@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
 import { InMemoryEventLog } from '@dozor/testing';
-import { commandHandler } from './command-handler.js';
+import { commandHandler } from './command.handler.js';
 
 const ev = (n: number): NewEvent => ({ type: 'AlertGroupAcknowledged', data: { alertGroupId: `g-${n}` } });
 const opts = { actor: SYSTEM_ACTORS.router, source: 'system' as const };
