@@ -3,10 +3,10 @@
  * overrides, two years at a time, in zones with unusual DST: Lord Howe (30
  * minutes), Apia (a skipped day in 2011, DST until 2021), Kolkata (+05:30).
  *
- * Some overrides are declared in config form (`start`/`end` as instants, with
- * `Z` or an arbitrary offset) within hours of one of the zone's offset changes,
- * which the spec finds with luxon itself; they must cover exactly [start, end)
- * in real time. Groups may be empty: an empty shift yields to any shift with users.
+ * Some overrides and single events are declared in config form (`start` and
+ * `end` or `duration`, as instants with `Z` or an arbitrary offset) within hours
+ * of one of the zone's offset changes, which the spec finds with luxon itself;
+ * they must cover exactly [start, end) in real time. Groups may be empty: an empty shift yields to any shift with users.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -107,8 +107,9 @@ function instantText(ms: number, offsetMinutes: number | null): string {
   return `${new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
-/** An instant override: what the config says, and the real-time interval it must cover. */
-interface DeclaredOverride {
+/** An override or single event declared with instants: the real-time interval it must cover. */
+interface Declared {
+  kind: 'override' | 'single';
   id: string;
   s: number;
   e: number;
@@ -129,6 +130,7 @@ function scheduleArb(zone: string) {
       offsets: fc.tuple(fc.constantFrom(null, 0, 60, 120, -300, 330, 630, 660, 780), fc.constantFrom(null, 0, 60, 120, -240, 330, 600, 840)),
       users: fc.subarray(USERS, { maxLength: 2 }),
       level: fc.integer({ min: 0, max: 3 }),
+      kind: fc.constantFrom<Declared['kind']>('override', 'override', 'single'),
     });
     const oneShot = fc.record({
       at: fc.integer({ min: from - 3 * 24 * HOUR, max: to }),
@@ -147,24 +149,20 @@ function scheduleArb(zone: string) {
       })
       .map(({ rotations, overrides, instantOverrides, singles, samples }) => {
         // near a transition when the zone has any in the window, else near midnight UTC of a day in it
-        const declared: DeclaredOverride[] = instantOverrides.map((o, i) => {
+        const declared: Declared[] = instantOverrides.map((o, i) => {
           const anchor = transitions.length ? transitions[o.transition % transitions.length]! : from + (o.transition % 700) * 24 * HOUR;
           const s = anchor + o.before * 15 * 60_000;
-          return { id: `i${i}`, s, e: s + o.quarters * 15 * 60_000, users: o.users, level: o.level };
+          return { kind: o.kind, id: `i${i}`, s, e: s + o.quarters * 15 * 60_000, users: o.users, level: o.level };
         });
+        const item = (d: Declared, i: number) => ({ id: d.id, start: instantText(d.s, instantOverrides[i]!.offsets[0]), users: d.users, level: d.level });
         const configured = parseSchedules([
           {
             id: 'p',
             time_zone: zone,
-            overrides: declared.map((d, i) => ({
-              id: d.id,
-              start: instantText(d.s, instantOverrides[i]!.offsets[0]),
-              end: instantText(d.e, instantOverrides[i]!.offsets[1]),
-              users: d.users,
-              level: d.level,
-            })),
+            overrides: declared.flatMap((d, i) => (d.kind === 'override' ? [{ ...item(d, i), end: instantText(d.e, instantOverrides[i]!.offsets[1]) }] : [])),
+            rotations: declared.flatMap((d, i) => (d.kind === 'single' ? [{ ...item(d, i), type: 'single_event', duration: (d.e - d.s) / 1000 }] : [])),
           },
-        ])[0]!.overrides;
+        ])[0]!;
         const text = (o: { at: number; wallClock: boolean }) => (o.wallClock ? new Date(o.at).toISOString().slice(0, 19) : new Date(o.at).toISOString());
         const schedule: ScheduleDef = defineSchedule({
           id: 'p',
@@ -174,11 +172,14 @@ function scheduleArb(zone: string) {
             ...overrides.map((o, i) =>
               defineOverride({ id: `o${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone }),
             ),
-            ...configured,
+            ...configured.overrides,
           ],
-          singles: singles.map((o, i) =>
-            defineSingleShift({ id: `s${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone }),
-          ),
+          singles: [
+            ...singles.map((o, i) =>
+              defineSingleShift({ id: `s${i}`, start: text(o), duration: o.hours * 3600, users: o.users, level: o.level, timeZone: zone }),
+            ),
+            ...configured.singles,
+          ],
         });
         return { schedule, from, to, samples, declared };
       });
@@ -262,20 +263,20 @@ describe.each(ZONES)('final schedule properties in %s', (zone) => {
           if (final[i]!.gap && (final[i]!.users.length || final[i]!.source)) throw new Error('a gap with users');
         }
 
-        // 2. overrides declared as instants cover exactly [start, end) in real time, clipped to the window
+        // 2. overrides and single events declared as instants cover exactly [start, end) in real time, clipped to the window
         const expanded = expandShifts(schedule, from, to);
         for (const d of declared) {
-          const got = expanded.filter((x) => x.source.kind === 'override' && x.source.id === d.id).map((x) => `${x.start}..${x.end}`);
+          const got = expanded.filter((x) => x.source.kind === d.kind && x.source.id === d.id).map((x) => `${x.start}..${x.end}`);
           const [s, e] = [Math.max(d.s, from), Math.min(d.e, to)];
-          expect(got, `override ${d.id}`).toEqual(s < e ? [`${new Date(s).toISOString()}..${new Date(e).toISOString()}`] : []);
+          expect(got, `${d.kind} ${d.id}`).toEqual(s < e ? [`${new Date(s).toISOString()}..${new Date(e).toISOString()}`] : []);
         }
 
-        // 3. each sampled instant: the final shift is the top-ranked shift (or a gap); instant overrides as declared
+        // 3. each sampled instant: the final shift is the top-ranked shift (or a gap); declared shifts as declared
         const raw: Ms[] = expanded
-          .filter((shift) => !declared.some((d) => shift.source.kind === 'override' && d.id === shift.source.id))
+          .filter((shift) => !declared.some((d) => shift.source.kind === d.kind && d.id === shift.source.id))
           .map((shift) => ({ s: Date.parse(shift.start), e: Date.parse(shift.end), shift }));
         for (const d of declared) {
-          const shift: LayerShift = { start: '', end: '', users: d.users, source: { kind: 'override', id: d.id, level: d.level }, groupIndex: null };
+          const shift: LayerShift = { start: '', end: '', users: d.users, source: { kind: d.kind, id: d.id, level: d.level }, groupIndex: null };
           raw.push({ s: Math.max(d.s, from), e: Math.min(d.e, to), shift });
         }
         const boundaries = [
