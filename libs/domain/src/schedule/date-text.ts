@@ -18,3 +18,9 @@ export function instantOfText(text: string, clock: ZoneClock): number {
   const p = parseOrThrow(text);
   return p.offset === null ? clock.toInstant(p.local) : p.local - p.offset;
 }
+
+/** The instant a date-time text names when it carries `Z` or an offset; null for wall-clock text. */
+export function writtenInstant(text: string): number | null {
+  const p = parseOrThrow(text);
+  return p.offset === null ? null : p.local - p.offset;
+}

@@ -99,6 +99,26 @@ describe('final schedule', () => {
     expect(finalSchedule(s, '2024-01-01T07:00:00Z', '2024-01-01T07:00:00Z')).toEqual([]);
   });
 
+  it('an empty rotation group lets the level below show through, as OnCall skips empty events', () => {
+    const s = defineSchedule({ id: 's', rotations: [day('primary', [['bob'], []], 1), day('backstop', [['alice']], 0)] });
+    expect(table(s, '2024-01-01T00:00:00Z', '2024-01-03T00:00:00Z')).toEqual(['00:00-00:00 bob rotation:primary', '00:00-00:00 alice rotation:backstop']);
+    expect(onCallAt(s, '2024-01-02T12:00:00Z')).toEqual(['alice']);
+  });
+
+  it('an empty override yields too; with nothing below, the empty shift stands and is not a gap', () => {
+    const s = defineSchedule({
+      id: 's',
+      rotations: [defineRotation({ id: 'r', frequency: 'daily', start: '2024-01-01T00:00', duration: 12 * 3600, rollingUsers: [['ann'], []] })],
+      overrides: [defineOverride({ id: 'o', start: '2024-01-01T06:00:00Z', duration: 3600, users: [] })],
+    });
+    expect(table(s, '2024-01-01T00:00:00Z', '2024-01-03T00:00:00Z')).toEqual([
+      '00:00-12:00 ann rotation:r',
+      '12:00-00:00 - gap',
+      '00:00-12:00 - rotation:r',
+      '12:00-00:00 - gap',
+    ]);
+  });
+
   it('an empty schedule is one gap', () => {
     expect(table(defineSchedule({ id: 's' }))).toEqual(['00:00-00:00 - gap']);
   });
@@ -140,7 +160,7 @@ describe('onCallAt', () => {
 });
 
 describe('findGaps', () => {
-  it('reports gaps and empty shifts', () => {
+  it('reports gaps and empty shifts; an empty shift is not a gap', () => {
     const s = defineSchedule({
       id: 's',
       rotations: [defineRotation({ id: 'r', frequency: 'daily', start: '2024-01-01T00:00', duration: 12 * 3600, rollingUsers: [['ann'], []] })],
@@ -151,8 +171,18 @@ describe('findGaps', () => {
       { start: '2024-01-02T12:00:00.000Z', end: '2024-01-03T00:00:00.000Z' },
     ]);
     expect(holes.emptyShifts).toEqual([
-      { start: '2024-01-02T00:00:00.000Z', end: '2024-01-02T12:00:00.000Z', users: [], source: { kind: 'rotation', id: 'r', level: 0 } },
+      { start: '2024-01-02T00:00:00.000Z', end: '2024-01-02T12:00:00.000Z', users: [], source: { kind: 'rotation', id: 'r', level: 0 }, groupIndex: 1 },
     ]);
+  });
+
+  it('reports an empty shift hidden by a backstop, with no gap, as OnCall does', () => {
+    const s = defineSchedule({ id: 's', rotations: [day('primary', [['bob'], []], 1), day('backstop', [['alice']], 0)] });
+    expect(findGaps(s, '2024-01-01T00:00:00Z', '2024-01-03T00:00:00Z')).toEqual({
+      gaps: [],
+      emptyShifts: [
+        { start: '2024-01-02T00:00:00.000Z', end: '2024-01-03T00:00:00.000Z', users: [], source: { kind: 'rotation', id: 'primary', level: 1 }, groupIndex: 1 },
+      ],
+    });
   });
 
   it('a fully covered schedule has none', () => {

@@ -3,6 +3,12 @@
  * ones. Lower shifts are cut around higher ones, users of shifts that share the
  * top priority are merged, and time nobody covers is an explicit gap, so the
  * result partitions [from, to) exactly.
+ *
+ * A shift with nobody in it (an empty rotation group, an iCal event whose users
+ * are unknown) yields to every shift that has users, as OnCall's
+ * `_resolve_schedule` skips empty events: the level below shows through. Where
+ * nothing with users lies below, the empty shift itself is the final shift, so
+ * the time is reported as an empty shift and not as a gap, again as in OnCall.
  */
 import type { FinalShift, InstantInput, LayerShift, ScheduleDef } from './schedule.types.js';
 import { isoOf, toEpochMs } from './local-time.js';
@@ -40,7 +46,11 @@ export interface Segment {
 }
 
 function outranks(a: RawShift, b: RawShift): number {
-  return a.tier - b.tier || a.level - b.level;
+  return staffed(a) - staffed(b) || a.tier - b.tier || a.level - b.level;
+}
+
+function staffed(r: RawShift): number {
+  return r.users.length > 0 ? 1 : 0;
 }
 
 /** Sweep over shift boundaries; O(n log n + boundaries × active shifts). */

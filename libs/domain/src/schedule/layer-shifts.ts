@@ -2,7 +2,7 @@
 import type { LayerShift, OverrideDef, ScheduleDef, SingleShiftDef } from './schedule.types.js';
 import { isoOf } from './local-time.js';
 import { expandRotation, type RawShift } from './rotation.js';
-import { localOfText } from './date-text.js';
+import { localOfText, writtenInstant } from './date-text.js';
 import { zoneClock } from './zone-offsets.js';
 
 /** Shifts intersecting [fromMs, toMs), clipped to it: overrides first, then rotations, then single shifts. */
@@ -16,11 +16,26 @@ export function collectShifts(schedule: ScheduleDef, fromMs: number, toMs: numbe
   return out;
 }
 
+/**
+ * A start written as an instant is that instant and the duration is real time
+ * (an override declared from 00:00Z to 03:00Z lasts three hours on any night);
+ * a wall-clock start and its duration are read on the zone's wall clock.
+ */
 function oneShot(def: SingleShiftDef | OverrideDef, kind: 'single' | 'override', tier: 0 | 1, fromMs: number, toMs: number, out: RawShift[]): void {
-  const clock = zoneClock(def.timeZone);
-  const local = localOfText(def.start, clock);
-  const s = Math.max(clock.toInstant(local), fromMs);
-  const e = Math.min(clock.toInstant(local + def.duration * 1000), toMs);
+  const written = writtenInstant(def.start);
+  let start: number;
+  let end: number;
+  if (written !== null) {
+    start = written;
+    end = written + def.duration * 1000;
+  } else {
+    const clock = zoneClock(def.timeZone);
+    const local = localOfText(def.start, clock);
+    start = clock.toInstant(local);
+    end = clock.toInstant(local + def.duration * 1000);
+  }
+  const s = Math.max(start, fromMs);
+  const e = Math.min(end, toMs);
   if (s < e) out.push({ s, e, users: def.users, kind, id: def.id, level: def.level, tier, groupIndex: null, seq: 0 });
 }
 

@@ -10,11 +10,15 @@
  *    keeps `interval` consecutive matching days;
  *  - weekly and monthly: a turn is `interval` weeks (aligned on week_start) or
  *    months; every matching day inside that period belongs to the same group.
+ *
+ * A `start` written as an instant (with `Z` or an offset) is that instant, even
+ * inside a repeated hour where the wall clock alone would pick the first
+ * occurrence; later occurrences follow the wall-clock rules.
  */
 import type { RotationDef } from './schedule.types.js';
 import { DAY, HOUR, civilOfDay, dayOf, daysInMonth, weekdayIndex, weekdayOfDay } from './local-time.js';
-import { zoneClock } from './zone-offsets.js';
-import { localOfText, instantOfText } from './date-text.js';
+import { zoneClock, type ZoneClock } from './zone-offsets.js';
+import { localOfText, instantOfText, writtenInstant } from './date-text.js';
 
 /** A shift before layers are resolved, in epoch ms. */
 export interface RawShift {
@@ -44,6 +48,7 @@ export function expandRotation(rot: RotationDef, fromMs: number, toMs: number, o
   const clock = zoneClock(rot.timeZone);
   clock.cover(fromMs, toMs);
   const startLocal = localOfText(rot.start, clock);
+  const startInstant = writtenInstant(rot.start);
   let lower = fromMs;
   let upper = toMs;
   if (rot.rotationStart !== null) lower = Math.max(lower, instantOfText(rot.rotationStart, clock));
@@ -56,8 +61,10 @@ export function expandRotation(rot: RotationDef, fromMs: number, toMs: number, o
   const interval = Math.max(1, Math.floor(rot.interval));
 
   const emit = (local: number, turn: number): void => {
-    const s = Math.max(clock.toInstant(local), lower);
-    const e = Math.min(clock.toInstant(local + durMs), upper);
+    const pinned = startInstant !== null && local === startLocal;
+    const at = pinned ? startInstant : clock.toInstant(local);
+    const s = Math.max(at, lower);
+    const e = Math.min(endInstant(clock, local + durMs, at), upper);
     if (s >= e) return;
     const g = (turn + first) % n;
     out.push({ s, e, users: groups[g]!, kind: 'rotation', id: rot.id, level: rot.level, tier: 0, groupIndex: g, seq: 0 });
@@ -81,6 +88,12 @@ export function expandRotation(rot: RotationDef, fromMs: number, toMs: number, o
 }
 
 type Emit = (local: number, turn: number) => void;
+
+/** A shift's end on the wall clock; when the start is the second occurrence of a repeated time, so may the end be. */
+function endInstant(clock: ZoneClock, endLocal: number, startMs: number): number {
+  const e = clock.toInstant(endLocal);
+  return e > startMs ? e : clock.toInstant(endLocal, 'second');
+}
 
 function dayFilter(rot: RotationDef): DayFilter {
   let months: boolean[] | null = null;

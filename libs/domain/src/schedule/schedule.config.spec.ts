@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigFieldError } from '@dozor/contracts';
 import { parseSchedules } from './schedule.config.js';
-import { onCallAt } from './final-schedule.js';
+import { expandShifts, onCallAt } from './final-schedule.js';
 
 const SEED = `
 schedules:
@@ -173,5 +173,45 @@ describe('parseSchedules', () => {
     const e = errorOf(raw, users);
     expect(e.path).toEqual(path);
     expect(e.problem).toMatch(problem);
+  });
+});
+
+describe('instants stay instants (Europe/Berlin)', () => {
+  const berlin = (item: Record<string, unknown>, key: 'overrides' | 'rotations' = 'overrides') =>
+    parseSchedules([{ id: 'b', time_zone: 'Europe/Berlin', [key]: [{ id: 'x', users: ['a'], ...item }] }])[0]!;
+  const spans = (item: Record<string, unknown>, key: 'overrides' | 'rotations' = 'overrides', to = '2025-10-28T00:00:00Z') =>
+    expandShifts(berlin(item, key), '2025-03-01T00:00:00Z', to).map((x) => `${x.start.slice(5, 16)}..${x.end.slice(5, 16)}`);
+
+  it.each<[string, string, string, string]>([
+    ['across the autumn change: three real hours, not four', '2025-10-26T00:00:00Z', '2025-10-26T03:00:00Z', '10-26T00:00..10-26T03:00'],
+    ['across the spring change: three real hours, not two', '2025-03-30T00:00:00Z', '2025-03-30T03:00:00Z', '03-30T00:00..03-30T03:00'],
+    ['starting in the repeated hour: the second 02:30, not the first', '2025-10-26T01:30:00Z', '2025-10-26T02:00:00Z', '10-26T01:30..10-26T02:00'],
+    ['with offsets other than the zone’s', '2025-10-26T05:30:00+05:30', '2025-10-25T22:00:00-05:00', '10-26T00:00..10-26T03:00'],
+  ])('override %s', (_name, start, end, expected) => {
+    expect(spans({ start, end })).toEqual([expected]);
+  });
+
+  it('an override with an instant start and a duration lasts that many real seconds', () => {
+    expect(spans({ start: '2025-10-26T00:00:00Z', duration: '3h' })).toEqual(['10-26T00:00..10-26T03:00']);
+  });
+
+  it('wall-clock overrides keep the documented DST rules', () => {
+    // 02:00 CEST (00:00Z) to 04:00 CET (03:00Z) is two wall-clock hours, three real ones
+    expect(spans({ start: '2025-10-26T02:00:00', end: '2025-10-26T04:00:00' })).toEqual(['10-26T00:00..10-26T03:00']);
+    // 02:30 is repeated: its first occurrence, 02:30 CEST, to 03:00 CET
+    expect(spans({ start: '2025-10-26T02:30:00', duration: '30m' })).toEqual(['10-26T00:30..10-26T02:00']);
+  });
+
+  it('a single_event starting at an instant in the repeated hour starts at that instant', () => {
+    expect(spans({ type: 'single_event', start: '2025-10-26T01:30:00Z', duration: '30m' }, 'rotations')).toEqual(['10-26T01:30..10-26T02:00']);
+    expect(spans({ type: 'single_event', start: '2025-10-26T02:30:00+01:00', duration: '2h' }, 'rotations')).toEqual(['10-26T01:30..10-26T03:30']);
+  });
+
+  it('a rotation starting at an instant in the repeated hour starts there; later shifts follow the wall clock', () => {
+    const daily = { frequency: 'daily', start: '2025-10-26T01:30:00Z', duration: '15m', rolling_users: [['a'], ['b']], users: undefined };
+    // 02:30 CET, then 02:30 CET the next day; a 15-minute shift ends at the second 02:45, not the first
+    expect(spans(daily, 'rotations')).toEqual(['10-26T01:30..10-26T01:45', '10-27T01:30..10-27T01:45']);
+    const hourly = { ...daily, frequency: 'hourly', duration: '1h' };
+    expect(spans(hourly, 'rotations', '2025-10-26T03:30:00Z')).toEqual(['10-26T01:30..10-26T02:30', '10-26T02:30..10-26T03:30']);
   });
 });

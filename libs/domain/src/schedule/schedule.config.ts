@@ -263,6 +263,7 @@ function parseOverride(v: unknown, path: ConfigPath, index: number, ctx: Ctx): O
     const a = parseDateTimeText(start)!;
     const b = parseDateTimeText(end)!;
     if ((a.offset === null) !== (b.offset === null)) failAt([...path, 'end'], 'start and end must both be wall clock or both carry an offset');
+    // two instants: real seconds, which the engine adds in real time; two wall-clock times: wall-clock seconds, added on the wall clock
     const seconds = (b.local - (b.offset ?? 0) - (a.local - (a.offset ?? 0))) / 1000;
     if (seconds <= 0) failAt([...path, 'end'], `end (${end}) is not after start (${start})`);
     duration = seconds;

@@ -5,7 +5,7 @@
  *
  * Date-times are ISO-8601 text. Without an offset (`2024-03-31T09:00:00`) a
  * date-time is wall-clock time in the item's `timeZone`; with `Z` or `±hh:mm`
- * it is an absolute instant.
+ * it is an absolute instant, and stays that instant even inside a repeated hour.
  */
 
 export type Weekday = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU';
@@ -27,7 +27,7 @@ export interface RotationDef {
   frequency: Frequency;
   /** Every `interval` hours, days, weeks or months. */
   interval: number;
-  /** The first shift's start, wall clock in `timeZone`. Turns are counted from here. */
+  /** The first shift's start, wall clock in `timeZone` or an instant. Turns are counted from here. */
   start: DateTimeText;
   /** Length of each shift in seconds, added on the wall clock. */
   duration: number;
@@ -58,7 +58,7 @@ export interface SingleShiftDef {
   id: string;
   name: string;
   start: DateTimeText;
-  /** Seconds, added on the wall clock in `timeZone`. */
+  /** Seconds: added on the wall clock in `timeZone` to a wall-clock start, real seconds after an instant start. */
   duration: number;
   users: string[];
   timeZone: string;
@@ -69,7 +69,7 @@ export interface SingleShiftDef {
 export interface OverrideDef {
   id: string;
   start: DateTimeText;
-  /** Seconds, added on the wall clock in `timeZone`. */
+  /** Seconds: added on the wall clock in `timeZone` to a wall-clock start, real seconds after an instant start. */
   duration: number;
   users: string[];
   timeZone: string;

@@ -25,6 +25,15 @@ describe('wall clock to instant', () => {
     expect(iso(zoneClock(zone).toInstant(wall(local)))).toBe(instant);
   });
 
+  it.each([
+    ['Europe/Berlin', '2024-10-27T02:30:00', '2024-10-27T01:30:00Z', 'repeated: second occurrence (CET)'],
+    ['Australia/Lord_Howe', '2024-04-07T01:45:00', '2024-04-06T15:15:00Z', '30-minute fold: second occurrence (+10:30)'],
+    ['Europe/Berlin', '2024-03-31T02:30:00', '2024-03-31T01:00:00Z', 'skipped: still the end of the gap'],
+    ['Europe/Berlin', '2024-10-27T03:00:00', '2024-10-27T02:00:00Z', 'ordinary time: the only instant'],
+  ])("%s %s -> %s with 'second' (%s)", (zone, local, instant) => {
+    expect(iso(zoneClock(zone).toInstant(wall(local), 'second'))).toBe(instant);
+  });
+
   it('agrees with luxon outside transitions, whether or not the year is tabulated', () => {
     for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Apia']) {
       const clock = zoneClock(zone);

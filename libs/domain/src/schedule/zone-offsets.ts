@@ -13,7 +13,9 @@
  *    gap, i.e. the transition instant (02:30 on a 02:00->03:00 night is 03:00);
  *  - a time inside a repeated interval (fall back) maps to its first occurrence.
  * Both rules keep the mapping monotonic, so adjacent wall-clock intervals map to
- * adjacent instants: no gaps, no overlaps.
+ * adjacent instants: no gaps, no overlaps. `toInstant(local, 'second')` picks
+ * the second occurrence instead; it is for the end of a shift whose start is an
+ * instant inside the repeated interval, so that the end does not fall before it.
  */
 import { IANAZone } from 'luxon';
 import { DAY, HOUR, SECOND } from './local-time.js';
@@ -95,7 +97,7 @@ export class ZoneClock {
   }
 
   /** Instant of a wall-clock value; see the module comment for skipped and repeated times. */
-  toInstant(local: number): number {
+  toInstant(local: number, repeated: 'first' | 'second' = 'first'): number {
     if (!this.zone) return local;
     const a = local - WINDOW;
     const b = local + WINDOW;
@@ -104,8 +106,9 @@ export class ZoneClock {
     if (oa === ob) return local - oa;
     const t = this.transitionIn(a, b, oa);
     const before = local - oa;
-    if (before < t) return before;
     const after = local - ob;
+    if (repeated === 'second' && after >= t) return after;
+    if (before < t) return before;
     if (after >= t) return after;
     return t;
   }
