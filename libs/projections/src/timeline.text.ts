@@ -1,4 +1,4 @@
-import type { Actor, DozorEvent } from '@dozor/contracts';
+import type { Actor, DozorEvent, WebhookTrigger } from '@dozor/contracts';
 
 /** The name a timeline shows for an actor: its name, else its id. */
 export function actorName(a: Actor): string {
@@ -21,6 +21,29 @@ export function formatDuration(seconds: number): string {
   if (s || parts.length === 0) parts.push(`${s}s`);
   return parts.join(' ');
 }
+
+/** OnCall's names for the triggers, as its timeline shows them. */
+const TRIGGER_LABELS: Record<WebhookTrigger, string> = {
+  escalation_step: 'escalation',
+  alert_group_created: 'alert group created',
+  acknowledge: 'acknowledge',
+  resolve: 'resolve',
+  silence: 'silence',
+  unsilence: 'unsilence',
+  unresolve: 'unresolve',
+  unacknowledge: 'unacknowledge',
+  personal_notification: 'personal notification',
+};
+
+/** How much of a webhook's response a timeline line shows (the event keeps more). */
+const TIMELINE_SNIPPET_CHARS = 200;
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The line a human reads in an alert group's timeline, or null for events
@@ -80,6 +103,24 @@ export function timelineText(e: DozorEvent): string | null {
       return `Sent to ${e.data.userId} in Telegram`;
     case 'NotificationFailed':
       return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}`;
+    case 'OutgoingWebhookRequested':
+      return `Outgoing webhook ${e.data.webhookId} requested by escalation step ${e.data.stepIndex + 1}`;
+    case 'OutgoingWebhookAttempted': {
+      const d = e.data;
+      const outcome = d.status !== null ? `HTTP ${d.status}` : `error: ${d.error ?? 'unknown'}`;
+      const body = d.responseSnippet ? `: ${clip(d.responseSnippet, TIMELINE_SNIPPET_CHARS)}` : '';
+      const next = d.final ? '' : ', will retry';
+      return `Outgoing webhook ${d.webhookId} (${TRIGGER_LABELS[d.trigger]}) attempt ${d.attempt}: ${d.method} ${d.url} → ${outcome}${body} (${d.durationMs} ms${next})`;
+    }
+    case 'OutgoingWebhookSucceeded':
+      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_LABELS[e.data.trigger]}) succeeded: HTTP ${e.data.status} after ${plural(e.data.attempts, 'attempt')}`;
+    case 'OutgoingWebhookFailed':
+      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_LABELS[e.data.trigger]}) failed after ${plural(e.data.attempts, 'attempt')}: ${e.data.reason}`;
+    case 'AlertmanagerSilenceCreated':
+      return `Alertmanager silence ${e.data.silenceId} created at ${e.data.url} until ${e.data.endsAt}`;
+    case 'AlertmanagerSilenceDeleted':
+      return `Alertmanager silence ${e.data.silenceId} deleted`;
+    case 'OutgoingWebhookClaimed':
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
