@@ -17,7 +17,11 @@ export interface GuardedHttpOptions {
   maxRedirects?: number;
   /** Response bytes kept (the rest is read and dropped). */
   maxBodyBytes?: number;
+  /** The resolver (every address of a name); node's by default. */
+  resolve?: (host: string) => Promise<{ address: string; family: number }[]>;
 }
+
+const systemResolve = (host: string) => dnsLookup(host, { all: true, verbatim: true });
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -27,7 +31,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * second resolution cannot point it elsewhere (DNS rebinding). An address
  * literal is checked as is; a host name on the allow-list is not checked.
  */
-async function checkedAddress(host: string, allow: readonly AllowEntry[]): Promise<{ address: string; family: number } | { refused: string }> {
+async function checkedAddress(
+  host: string,
+  allow: readonly AllowEntry[],
+  resolve: NonNullable<GuardedHttpOptions['resolve']>,
+): Promise<{ address: string; family: number } | { refused: string }> {
   const bare = host.startsWith('[') ? host.slice(1, -1) : host;
   if (isIP(bare)) {
     const why = addressRefusal(bare, allow);
@@ -35,7 +43,7 @@ async function checkedAddress(host: string, allow: readonly AllowEntry[]): Promi
   }
   let found: { address: string; family: number }[];
   try {
-    found = await dnsLookup(bare, { all: true, verbatim: true });
+    found = await resolve(bare);
   } catch (err) {
     return { refused: `cannot resolve ${bare}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   }
@@ -43,7 +51,7 @@ async function checkedAddress(host: string, allow: readonly AllowEntry[]): Promi
   if (!hostAllowed(bare, allow)) {
     for (const a of found) {
       const why = addressRefusal(a.address, allow);
-      if (why) return { refused: `${bare} resolves to ${why}` };
+      if (why) return { refused: `${bare}: ${why}` };
     }
   }
   return found[0]!;
@@ -107,7 +115,7 @@ export async function sendGuarded(plan: WebhookRequestPlan, opts: GuardedHttpOpt
   let body = plan.body;
   const headers = { ...plan.headers };
   for (let hop = 0; ; hop++) {
-    const target = await checkedAddress(url.hostname, opts.allow);
+    const target = await checkedAddress(url.hostname, opts.allow, opts.resolve ?? systemResolve);
     if ('refused' in target) return { kind: 'refused', error: target.refused, url: url.href };
     let res: { status: number; location: string | null; body: string };
     try {

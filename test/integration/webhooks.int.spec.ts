@@ -1,0 +1,243 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subjects, SYSTEM_ACTORS, webhookRequestId, type CommandReply, type DozorEvent, type EventOf } from '@dozor/contracts';
+import { ExpectedVersion } from '@dozor/eventstore';
+import { bootstrap, type RunningDozor } from '@dozor/platform';
+import { ingestService } from '@dozor/ingest';
+import { routerService } from '@dozor/router';
+import { escalatorService } from '@dozor/escalator';
+import { openDatabase } from '@dozor/projections';
+import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
+
+interface Hit {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+const STATUS_TRIGGERS = ['acknowledge', 'unacknowledge', 'silence', 'unsilence', 'resolve', 'unresolve'] as const;
+
+/**
+ * Outgoing webhooks end to end in one process (ingest, router, escalator)
+ * against an HTTP receiver on loopback: every trigger, a templated body,
+ * retries on 5xx, the SSRF refusal, and one request per delivery.
+ */
+describe('outgoing webhooks', () => {
+  let iso: Isolation;
+  let dozor: RunningDozor;
+  let receiver: Server;
+  let port: number;
+  const hits: Hit[] = [];
+  let flaky = 0;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        hits.push({ method: req.method!, path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        if (req.url === '/flaky' && ++flaky <= 2) res.writeHead(503).end('busy, try later');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `ticket-${hits.length}` }));
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    port = (receiver.address() as AddressInfo).port;
+    const base = `http://127.0.0.1:${port}`;
+    const hook = (id: string, lines: string[]) => `  - id: ${id}\n${lines.map((l) => `    ${l}\n`).join('')}`;
+    const webhooks = [
+      hook('created', [
+        'trigger_type: alert group created',
+        `url: ${base}/created`,
+        `data: '{"group": "{{ alert_group_id }}", "title": "{{ alert_group.title }}", "severity": "{{ alert_payload.commonLabels.severity }}", "event": "{{ event.type }}", "integration": "{{ integration.name }}"}'`,
+      ]),
+      ...STATUS_TRIGGERS.map((t) => hook(`on-${t}`, [`trigger_type: ${t}`, `url: ${base}/t/${t}`])),
+      hook('any-status', ['trigger_type: status change', `url: '${base}/status/{{ event.type }}'`]),
+      hook('personal', ['trigger_type: personal notification', `url: '${base}/personal/{{ user.id }}'`]),
+      hook('step', [
+        'trigger_type: escalation',
+        `url: ${base}/step`,
+        'http_method: PUT',
+        `headers: '{"X-Dozor-Group": "{{ alert_group_id }}"}'`,
+        'authorization_header: { env: HOOK_TOKEN }',
+      ]),
+      hook('flaky', ['trigger_type: escalation', `url: ${base}/flaky`]),
+      hook('blocked', ['trigger_type: escalation', `url: http://127.0.0.2:${port}/blocked`]),
+      hook('filtered', [
+        'trigger_type: alert group created',
+        `url: ${base}/filtered`,
+        `trigger_template: '{{ alert_payload.commonLabels.severity == "warning" }}'`,
+      ]),
+    ];
+    iso = isolate('whk');
+    dozor = await bootstrap([ingestService, routerService, escalatorService], {
+      env: {
+        NATS_URL,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DOZOR_SUBJECT_PREFIX: iso.prefix,
+        DOZOR_CONFIG: writeConfig(iso.dir, `webhooks:\n${webhooks.join('')}`),
+        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
+        DATABASE_URL: iso.databaseUrl,
+        DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32',
+        HOOK_TOKEN: 'Bearer t0k3n',
+        LOG_LEVEL: 'error',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
+      openDatabase: (env) => openDatabase(env),
+    });
+  });
+  afterAll(async () => {
+    await dozor?.close();
+    await iso?.cleanup();
+    receiver?.closeAllConnections();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  const hitsTo = (path: string) => hits.filter((h) => h.path === path);
+  const webhookEvents = async (id: string): Promise<DozorEvent[]> => eventsOn(dozor.store, subjects.webhook(dozor.store.topology, id));
+
+  let group: { subject: string; id: string };
+
+  it('fires on alert group created with a templated body; trigger_template filters', async () => {
+    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loadFixture('firing-single.json').body,
+    });
+    expect(r.status).toBe(200);
+    const t = dozor.store.topology;
+    group = await poll('the group', async () => {
+      for await (const c of dozor.store.replay({ filter: subjects.allOf(t, 'alert-group') })) {
+        const e = c.events.find((x) => x.type === 'AlertGroupCreated');
+        if (e && e.type === 'AlertGroupCreated') return { subject: c.subject, id: e.data.alertGroupId };
+      }
+      return null;
+    });
+    const [created] = await poll('the created webhook', async () => (hitsTo('/created').length ? hitsTo('/created') : null), 30_000);
+    expect(created!.method).toBe('POST');
+    expect(created!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(created!.body)).toEqual({
+      group: group.id,
+      title: expect.stringContaining('AlwaysFiringTest'),
+      severity: 'critical',
+      event: 'alert group created',
+      integration: 'alertmanager-main-integration',
+    });
+    const done = await poll('its delivery to be recorded', async () =>
+      (await webhookEvents(group.id)).find((e) => e.type === 'OutgoingWebhookSucceeded' && e.data.webhookId === 'created'),
+    );
+    expect(done).toMatchObject({ data: { trigger: 'alert_group_created', attempts: 1, status: 200 } });
+    expect(hitsTo('/filtered')).toEqual([]);
+  });
+
+  it('fires on every status trigger, and status change on each of them', async () => {
+    for (const action of STATUS_TRIGGERS) {
+      const reply = await dozor.store.requests.request<CommandReply>(subjects.alertGroupCommands(dozor.store.topology), {
+        action,
+        alertGroupId: group.id,
+        actor: { kind: 'user', id: 'alice', name: 'alice' },
+        source: 'api',
+        ...(action === 'silence' ? { durationSeconds: 3600 } : {}),
+      });
+      expect(reply).toMatchObject({ ok: true });
+      await poll(`the ${action} webhooks`, async () => hitsTo(`/t/${action}`).length === 1 && hitsTo(`/status/${action}`).length === 1, 30_000);
+    }
+    const silence = JSON.parse(hitsTo('/t/silence')[0]!.body);
+    expect(silence.event).toMatchObject({ type: 'silence', until: expect.any(String) });
+    expect(silence.user).toMatchObject({ id: 'alice' });
+    expect(silence.alert_group).toMatchObject({ id: group.id, state: 'silenced' });
+    // The last responses of the other webhooks are in the context.
+    expect(JSON.parse(hitsTo('/t/unresolve')[0]!.body).responses).toMatchObject({ created: { id: expect.stringMatching(/^ticket-/) } });
+  });
+
+  it('sends an escalation step webhook once, with headers and the secret Authorization', async () => {
+    const t = dozor.store.topology;
+    const requested = (webhookId: string, stepIndex: number): EventOf<'OutgoingWebhookRequested'>['data'] => ({
+      alertGroupId: group.id,
+      webhookId,
+      trigger: 'escalation_step',
+      stepIndex,
+      requestId: webhookRequestId(group.id, 0, stepIndex, webhookId),
+    });
+    // The same request twice (a replayed step): one request reaches the receiver.
+    for (let i = 0; i < 2; i++) {
+      await dozor.store.append(subjects.escalation(t, group.id), [{ type: 'OutgoingWebhookRequested', data: requested('step', 7) }], {
+        expected: ExpectedVersion.any,
+        actor: SYSTEM_ACTORS.escalator,
+        source: 'system',
+        msgId: `spec-step-${i}`,
+      });
+    }
+    await poll('the step webhook', async () => hitsTo('/step').length > 0, 30_000);
+    await poll('both requests handled', async () => {
+      const evs = await eventsOn(dozor.store, subjects.escalation(t, group.id));
+      const info = await dozor.store.consumerInfo('escalator-webhooks-requests');
+      return evs.length > 0 && info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+    const [step] = hitsTo('/step');
+    expect(hitsTo('/step')).toHaveLength(1);
+    expect(step!.method).toBe('PUT');
+    expect(step!.headers['x-dozor-group']).toBe(group.id);
+    expect(step!.headers.authorization).toBe('Bearer t0k3n');
+    expect(JSON.parse(step!.body)).toMatchObject({ event: { type: 'escalation' }, alert_group_id: group.id });
+
+    await dozor.store.append(
+      subjects.escalation(t, group.id),
+      [
+        { type: 'OutgoingWebhookRequested', data: requested('flaky', 8) },
+        { type: 'OutgoingWebhookRequested', data: requested('blocked', 9) },
+      ],
+      {
+        expected: ExpectedVersion.any,
+        actor: SYSTEM_ACTORS.escalator,
+        source: 'system',
+      },
+    );
+  });
+
+  it('retries on 5xx with backoff until it succeeds, each attempt in the log', async () => {
+    const ok = await poll(
+      'the flaky webhook to succeed',
+      async () => (await webhookEvents(group.id)).find((e) => e.type === 'OutgoingWebhookSucceeded' && e.data.webhookId === 'flaky'),
+      40_000,
+    );
+    expect(ok).toMatchObject({ data: { attempts: 3, status: 200 } });
+    const attempts = (await webhookEvents(group.id)).filter(
+      (e): e is EventOf<'OutgoingWebhookAttempted'> => e.type === 'OutgoingWebhookAttempted' && e.data.webhookId === 'flaky',
+    );
+    expect(attempts.map((a) => [a.data.attempt, a.data.status, a.data.final])).toEqual([
+      [1, 503, false],
+      [2, 503, false],
+      [3, 200, true],
+    ]);
+    expect(attempts[0]!.data).toMatchObject({ url: `http://127.0.0.1:${port}/flaky`, method: 'POST', responseSnippet: 'busy, try later', error: null });
+    expect(hitsTo('/flaky')).toHaveLength(3);
+  });
+
+  it('refuses a target outside the allow-list, without retrying', async () => {
+    const failed = await poll(
+      'the blocked webhook to fail',
+      async () => (await webhookEvents(group.id)).find((e) => e.type === 'OutgoingWebhookFailed' && e.data.webhookId === 'blocked'),
+      30_000,
+    );
+    expect(failed).toMatchObject({ data: { attempts: 1, reason: expect.stringContaining('127.0.0.2 is a loopback address') } });
+    expect(hitsTo('/blocked')).toEqual([]);
+  });
+
+  it('fires personal notification webhooks on NotificationSent', async () => {
+    await dozor.store.append(
+      subjects.notification(dozor.store.topology, group.id),
+      [
+        {
+          type: 'NotificationSent',
+          data: { alertGroupId: group.id, notificationId: `ntf:${group.id}:0:1:alice`, userId: 'alice', channel: 'telegram', chatId: '1', messageId: 5 },
+        },
+      ],
+      { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system' },
+    );
+    const [hit] = await poll('the personal webhook', async () => (hitsTo('/personal/alice').length ? hitsTo('/personal/alice') : null), 30_000);
+    expect(JSON.parse(hit!.body)).toMatchObject({ event: { type: 'personal notification' }, user: { id: 'alice' } });
+  });
+});
