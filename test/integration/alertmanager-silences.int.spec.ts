@@ -8,7 +8,7 @@ import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
 import { openDatabase } from '@dozor/projections';
-import { eventsOn, freePort, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN } from '@dozor/testing';
+import { eventsOn, firstCreatedGroup, freePort, inProcessEnv, isolate, type Isolation, poll, postAlertFixture } from '@dozor/testing';
 
 /** Debian names the binary prometheus-alertmanager; upstream's is alertmanager. */
 const AM_BINARY = ['prometheus-alertmanager', 'alertmanager'].find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0) ?? null;
@@ -77,18 +77,7 @@ integrations:
 `,
     );
     dozor = await bootstrap([ingestService, routerService, escalatorService], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: iso.prefix,
-        DOZOR_CONFIG: config,
-        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: iso.databaseUrl,
-        DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32',
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
+      env: inProcessEnv(iso, config, { DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32' }),
       openDatabase: (env) => openDatabase(env),
     });
   });
@@ -116,21 +105,9 @@ integrations:
   const webhookEvents = async (id: string): Promise<DozorEvent[]> => eventsOn(dozor.store, subjects.webhook(dozor.store.topology, id));
 
   it('creates the silence on silence and deletes it on unsilence; a forever silence is deleted on resolve', async () => {
-    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: loadFixture('firing-single.json').body,
-    });
-    expect(r.status).toBe(200);
-    const t = dozor.store.topology;
-    const group = await poll('the group', async () => {
-      for await (const c of dozor.store.replay({ filter: subjects.allOf(t, 'alert-group') })) {
-        const e = c.events.find((x) => x.type === 'AlertGroupCreated');
-        if (e && e.type === 'AlertGroupCreated') return { subject: c.subject, id: e.data.alertGroupId, groupLabels: e.data.groupLabels };
-      }
-      return null;
-    });
-    expect(group.groupLabels).toEqual({ alertname: 'AlwaysFiringTest', severity: 'critical' });
+    expect(await postAlertFixture(dozor.url, 'firing-single.json')).toBe(200);
+    const group = await firstCreatedGroup(dozor.store);
+    expect(group.data.groupLabels).toEqual({ alertname: 'AlwaysFiringTest', severity: 'critical' });
 
     await act(group.id, 'silence', 3600);
     const created = await poll(

@@ -8,7 +8,7 @@ import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
 import { openDatabase } from '@dozor/projections';
-import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
+import { eventsOn, firstCreatedGroup, inProcessEnv, isolate, type Isolation, poll, postAlertFixture, writeConfig } from '@dozor/testing';
 
 interface Hit {
   method: string;
@@ -72,19 +72,7 @@ describe('outgoing webhooks', () => {
     ];
     iso = isolate('whk');
     dozor = await bootstrap([ingestService, routerService, escalatorService], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: iso.prefix,
-        DOZOR_CONFIG: writeConfig(iso.dir, `webhooks:\n${webhooks.join('')}`),
-        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: iso.databaseUrl,
-        DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32',
-        HOOK_TOKEN: 'Bearer t0k3n',
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
+      env: inProcessEnv(iso, writeConfig(iso.dir, `webhooks:\n${webhooks.join('')}`), { DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32', HOOK_TOKEN: 'Bearer t0k3n' }),
       openDatabase: (env) => openDatabase(env),
     });
   });
@@ -101,20 +89,8 @@ describe('outgoing webhooks', () => {
   let group: { subject: string; id: string };
 
   it('fires on alert group created with a templated body; trigger_template filters', async () => {
-    const r = await fetch(`${dozor.url}/integrations/v1/alertmanager/${TOKEN}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: loadFixture('firing-single.json').body,
-    });
-    expect(r.status).toBe(200);
-    const t = dozor.store.topology;
-    group = await poll('the group', async () => {
-      for await (const c of dozor.store.replay({ filter: subjects.allOf(t, 'alert-group') })) {
-        const e = c.events.find((x) => x.type === 'AlertGroupCreated');
-        if (e && e.type === 'AlertGroupCreated') return { subject: c.subject, id: e.data.alertGroupId };
-      }
-      return null;
-    });
+    expect(await postAlertFixture(dozor.url, 'firing-single.json')).toBe(200);
+    group = await firstCreatedGroup(dozor.store);
     const [created] = await poll('the created webhook', async () => (hitsTo('/created').length ? hitsTo('/created') : null), 30_000);
     expect(created!.method).toBe('POST');
     expect(created!.headers['content-type']).toBe('application/json');

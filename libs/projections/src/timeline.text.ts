@@ -1,4 +1,5 @@
-import type { Actor, DozorEvent, WebhookTrigger } from '@dozor/contracts';
+import type { Actor, DozorEvent } from '@dozor/contracts';
+import { TRIGGER_EVENT_TYPE } from '@dozor/domain';
 
 /** The name a timeline shows for an actor: its name, else its id. */
 export function actorName(a: Actor): string {
@@ -21,19 +22,6 @@ export function formatDuration(seconds: number): string {
   if (s || parts.length === 0) parts.push(`${s}s`);
   return parts.join(' ');
 }
-
-/** OnCall's names for the triggers, as its timeline shows them. */
-const TRIGGER_LABELS: Record<WebhookTrigger, string> = {
-  escalation_step: 'escalation',
-  alert_group_created: 'alert group created',
-  acknowledge: 'acknowledge',
-  resolve: 'resolve',
-  silence: 'silence',
-  unsilence: 'unsilence',
-  unresolve: 'unresolve',
-  unacknowledge: 'unacknowledge',
-  personal_notification: 'personal notification',
-};
 
 /** How much of a webhook's response a timeline line shows (the event keeps more). */
 const TIMELINE_SNIPPET_CHARS = 200;
@@ -110,12 +98,12 @@ export function timelineText(e: DozorEvent): string | null {
       const outcome = d.status !== null ? `HTTP ${d.status}` : `error: ${d.error ?? 'unknown'}`;
       const body = d.responseSnippet ? `: ${clip(d.responseSnippet, TIMELINE_SNIPPET_CHARS)}` : '';
       const next = d.final ? '' : ', will retry';
-      return `Outgoing webhook ${d.webhookId} (${TRIGGER_LABELS[d.trigger]}) attempt ${d.attempt}: ${d.method} ${d.url} → ${outcome}${body} (${d.durationMs} ms${next})`;
+      return `Outgoing webhook ${d.webhookId} (${TRIGGER_EVENT_TYPE[d.trigger]}) attempt ${d.attempt}: ${d.method} ${d.url} → ${outcome}${body} (${d.durationMs} ms${next})`;
     }
     case 'OutgoingWebhookSucceeded':
-      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_LABELS[e.data.trigger]}) succeeded: HTTP ${e.data.status} after ${plural(e.data.attempts, 'attempt')}`;
+      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_EVENT_TYPE[e.data.trigger]}) succeeded: HTTP ${e.data.status} after ${plural(e.data.attempts, 'attempt')}`;
     case 'OutgoingWebhookFailed':
-      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_LABELS[e.data.trigger]}) failed after ${plural(e.data.attempts, 'attempt')}: ${e.data.reason}`;
+      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_EVENT_TYPE[e.data.trigger]}) failed after ${plural(e.data.attempts, 'attempt')}: ${e.data.reason}`;
     case 'AlertmanagerSilenceCreated':
       return `Alertmanager silence ${e.data.silenceId} created at ${e.data.url} until ${e.data.endsAt}`;
     case 'AlertmanagerSilenceDeleted':

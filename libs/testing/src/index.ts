@@ -31,3 +31,4 @@ export { ALICE_TG, API_TOKEN, BOB_TG, TOKEN, writeChainConfig, writeConfig } fro
 export { TestClock } from './test-clock.js';
 export { eventsOn, stateOf, type SubjectReader } from './subject.js';
 export { expectEvents, ofType, oneOfType } from './expect-events.js';
+export { inProcessEnv, postAlertFixture, firstCreatedGroup, type Replayer } from './in-process.js';

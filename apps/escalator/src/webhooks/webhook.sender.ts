@@ -97,7 +97,7 @@ export class WebhookSender {
       const claim = await this.deliveries.handle(subject, { type: 'ClaimAttempt', ...ref, now, leaseMs: WEBHOOK_CLAIM_LEASE_MS }, opts);
       if (claim.kind === 'rejected')
         return claim.rejection.code === 'in_flight'
-          ? Outcome.retry(claim.rejection.message, WEBHOOK_CLAIM_LEASE_MS / 3)
+          ? Outcome.retry(claim.rejection.message, 5000)
           : Outcome.skipped(claim.rejection.message);
       if (claim.kind === 'conflict') return Outcome.retry(`${subject} kept changing`);
       if (claim.kind === 'unchanged') return Outcome.done;

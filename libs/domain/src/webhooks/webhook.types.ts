@@ -39,21 +39,6 @@ export interface WebhookDef {
 /** The statuses "status change" stands for (OnCall's STATUS_CHANGE_TRIGGERS). */
 export const STATUS_CHANGE_TRIGGERS: readonly WebhookTrigger[] = ['acknowledge', 'resolve', 'silence', 'unsilence', 'unresolve', 'unacknowledge'];
 
-/** OnCall's public-API names of the trigger types (`trigger_type:`), and the snake_case spellings Dozor also accepts. */
-export const TRIGGER_TYPE_NAMES: Readonly<Record<string, WebhookTriggerType>> = {
-  escalation: 'escalation_step',
-  'escalation step': 'escalation_step',
-  'alert group created': 'alert_group_created',
-  acknowledge: 'acknowledge',
-  resolve: 'resolve',
-  silence: 'silence',
-  unsilence: 'unsilence',
-  unresolve: 'unresolve',
-  unacknowledge: 'unacknowledge',
-  'status change': 'status_change',
-  'personal notification': 'personal_notification',
-};
-
 /** The label a trigger has in OnCall's context (`event.type`). */
 export const TRIGGER_EVENT_TYPE: Readonly<Record<WebhookTrigger, string>> = {
   escalation_step: 'escalation',
@@ -65,4 +50,11 @@ export const TRIGGER_EVENT_TYPE: Readonly<Record<WebhookTrigger, string>> = {
   unresolve: 'unresolve',
   unacknowledge: 'unacknowledge',
   personal_notification: 'personal notification',
+};
+
+/** OnCall's public-API names of the trigger types (`trigger_type:`): each trigger's label, plus `escalation step` and `status change`. */
+export const TRIGGER_TYPE_NAMES: Readonly<Record<string, WebhookTriggerType>> = {
+  ...Object.fromEntries(Object.entries(TRIGGER_EVENT_TYPE).map(([trigger, label]) => [label, trigger as WebhookTrigger])),
+  'escalation step': 'escalation_step',
+  'status change': 'status_change',
 };
