@@ -96,9 +96,7 @@ export class WebhookSender {
       const now = this.runtime.now();
       const claim = await this.deliveries.handle(subject, { type: 'ClaimAttempt', ...ref, now, leaseMs: WEBHOOK_CLAIM_LEASE_MS }, opts);
       if (claim.kind === 'rejected')
-        return claim.rejection.code === 'in_flight'
-          ? Outcome.retry(claim.rejection.message, 5000)
-          : Outcome.skipped(claim.rejection.message);
+        return claim.rejection.code === 'in_flight' ? Outcome.retry(claim.rejection.message, 5000) : Outcome.skipped(claim.rejection.message);
       if (claim.kind === 'conflict') return Outcome.retry(`${subject} kept changing`);
       if (claim.kind === 'unchanged') return Outcome.done;
       const attempt = claimedAttempt(claim.events);
