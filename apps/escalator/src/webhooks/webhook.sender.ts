@@ -10,6 +10,7 @@ import {
   planRequest,
   redactUrl,
   retryAfter,
+  silenceGone,
   silenceIdOf,
   webhookDeliveriesDecider,
   WEBHOOK_TIMEOUT_MS,
@@ -111,7 +112,9 @@ export class WebhookSender {
           : { kind: result.kind };
       const delay = retryAfter(attempt, outcome);
       const status = result?.kind === 'response' ? result.status : null;
-      const succeeded = status !== null && isSuccess(status);
+      // Deleting a silence Alertmanager no longer knows has the effect a delete wants.
+      const gone = built.kind === 'send' && built.preset.kind === 'am-delete' && result?.kind === 'response' && silenceGone(result.status, result.body);
+      const succeeded = status !== null && (isSuccess(status) || gone);
       const also = succeeded && built.kind === 'send' && result?.kind === 'response' ? this.presetEvents(built.preset, g.alertGroupId, result.body) : [];
       const rec = await this.deliveries.handle(
         subject,

@@ -105,3 +105,8 @@ export function silenceIdOf(responseBody: string): string | null {
     return null;
   }
 }
+
+/** Alertmanager's answer to deleting a silence it does not know (`500 "silence not found"`): it is gone, which is what the delete wanted. */
+export function silenceGone(status: number, responseBody: string): boolean {
+  return status === 404 || (status === 500 && responseBody.includes('silence not found'));
+}

@@ -5,7 +5,7 @@ import { buildWebhookContext } from './webhook.context.js';
 import { checkTrigger, planRequest, redactUrl } from './webhook.request.js';
 import { firesOn, webhooksFor } from './webhook.triggers.js';
 import { retryAfter, WEBHOOK_MAX_ATTEMPTS } from './webhook.retry.js';
-import { planAlertmanagerSilence, silenceIdOf, FOREVER_SILENCE_DAYS } from './alertmanager-silence.js';
+import { planAlertmanagerSilence, silenceGone, silenceIdOf, FOREVER_SILENCE_DAYS } from './alertmanager-silence.js';
 import type { WebhookDef } from './webhook.types.js';
 
 const NOW = Date.parse('2026-12-03T08:00:00.000Z');
@@ -213,5 +213,10 @@ describe('the Alertmanager silence preset', () => {
   it('reads the silence id of the answer', () => {
     expect(silenceIdOf('{"silenceID":"7d3c"}')).toBe('7d3c');
     expect(silenceIdOf('oops')).toBeNull();
+  });
+  it('counts a silence Alertmanager does not know as deleted', () => {
+    expect(silenceGone(500, '"silence not found"')).toBe(true);
+    expect(silenceGone(404, '')).toBe(true);
+    expect(silenceGone(500, 'internal error')).toBe(false);
   });
 });
