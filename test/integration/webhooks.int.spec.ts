@@ -2,13 +2,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects, SYSTEM_ACTORS, webhookRequestId, type CommandReply, type DozorEvent, type EventOf } from '@dozor/contracts';
+import { LOST_OUTCOME } from '@dozor/domain';
 import { ExpectedVersion } from '@dozor/eventstore';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
+import { apiService } from '@dozor/api';
 import { openDatabase } from '@dozor/projections';
-import { eventsOn, firstCreatedGroup, inProcessEnv, isolate, type Isolation, poll, postAlertFixture, writeConfig } from '@dozor/testing';
+import { API_TOKEN, eventsOn, firstCreatedGroup, inProcessEnv, isolate, type Isolation, poll, postAlertFixture, writeConfig } from '@dozor/testing';
 
 interface Hit {
   method: string;
@@ -27,6 +29,7 @@ const STATUS_TRIGGERS = ['acknowledge', 'unacknowledge', 'silence', 'unsilence',
 describe('outgoing webhooks', () => {
   let iso: Isolation;
   let dozor: RunningDozor;
+  let replica: RunningDozor;
   let receiver: Server;
   let port: number;
   const hits: Hit[] = [];
@@ -63,6 +66,7 @@ describe('outgoing webhooks', () => {
         'authorization_header: { env: HOOK_TOKEN }',
       ]),
       hook('flaky', ['trigger_type: escalation', `url: ${base}/flaky`]),
+      hook('takeover', ['trigger_type: escalation', `url: ${base}/takeover`]),
       hook('blocked', ['trigger_type: escalation', `url: http://127.0.0.2:${port}/blocked`]),
       hook('filtered', [
         'trigger_type: alert group created',
@@ -71,12 +75,17 @@ describe('outgoing webhooks', () => {
       ]),
     ];
     iso = isolate('whk');
-    dozor = await bootstrap([ingestService, routerService, escalatorService], {
-      env: inProcessEnv(iso, writeConfig(iso.dir, `webhooks:\n${webhooks.join('')}`), { DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32', HOOK_TOKEN: 'Bearer t0k3n' }),
-      openDatabase: (env) => openDatabase(env),
+    const env = inProcessEnv(iso, writeConfig(iso.dir, `webhooks:\n${webhooks.join('')}`), {
+      DOZOR_WEBHOOK_ALLOW: '127.0.0.1/32',
+      HOOK_TOKEN: 'Bearer t0k3n',
+      DOZOR_API_TOKEN: API_TOKEN,
     });
+    dozor = await bootstrap([ingestService, routerService, escalatorService, apiService], { env, openDatabase: (e) => openDatabase(e) });
+    // A second escalator replica shares the webhook consumers: deliveries must still go out once.
+    replica = await bootstrap([escalatorService], { env, openDatabase: (e) => openDatabase(e) });
   });
   afterAll(async () => {
+    await replica?.close();
     await dozor?.close();
     await iso?.cleanup();
     receiver?.closeAllConnections();
@@ -137,8 +146,8 @@ describe('outgoing webhooks', () => {
       stepIndex,
       requestId: webhookRequestId(group.id, 0, stepIndex, webhookId),
     });
-    // The same request twice (a replayed step): one request reaches the receiver.
-    for (let i = 0; i < 2; i++) {
+    // The same request four times (a replayed step), handled by two replicas: one request reaches the receiver.
+    for (let i = 0; i < 4; i++) {
       await dozor.store.append(subjects.escalation(t, group.id), [{ type: 'OutgoingWebhookRequested', data: requested('step', 7) }], {
         expected: ExpectedVersion.any,
         actor: SYSTEM_ACTORS.escalator,
@@ -202,6 +211,40 @@ describe('outgoing webhooks', () => {
     expect(hitsTo('/blocked')).toEqual([]);
   });
 
+  it('takes over a claim whose sender died before recording: the lost attempt is in the log, the next one is sent', async () => {
+    const t = dozor.store.topology;
+    const requestId = webhookRequestId(group.id, 0, 10, 'takeover');
+    const ref = { alertGroupId: group.id, requestId, webhookId: 'takeover', trigger: 'escalation_step' as const };
+    // What a sender leaves when it dies between sending and recording: a claim with no outcome, older than the lease.
+    await dozor.store.append(
+      subjects.webhook(t, group.id),
+      [{ type: 'OutgoingWebhookClaimed', data: { ...ref, attempt: 1, claimedAt: new Date(Date.now() - 60_000).toISOString() } }],
+      {
+        expected: ExpectedVersion.any,
+        actor: SYSTEM_ACTORS.escalator,
+        source: 'system',
+      },
+    );
+    await dozor.store.append(subjects.escalation(t, group.id), [{ type: 'OutgoingWebhookRequested', data: { ...ref, stepIndex: 10 } }], {
+      expected: ExpectedVersion.any,
+      actor: SYSTEM_ACTORS.escalator,
+      source: 'system',
+    });
+    await poll(
+      'the takeover to succeed',
+      async () => (await webhookEvents(group.id)).some((e) => e.type === 'OutgoingWebhookSucceeded' && e.data.webhookId === 'takeover'),
+      30_000,
+    );
+    const attempts = (await webhookEvents(group.id)).filter(
+      (e): e is EventOf<'OutgoingWebhookAttempted'> => e.type === 'OutgoingWebhookAttempted' && e.data.webhookId === 'takeover',
+    );
+    expect(attempts.map((a) => [a.data.attempt, a.data.status, a.data.error])).toEqual([
+      [1, null, LOST_OUTCOME],
+      [2, 200, null],
+    ]);
+    expect(hitsTo('/takeover')).toHaveLength(1);
+  });
+
   it('fires personal notification webhooks on NotificationSent', async () => {
     await dozor.store.append(
       subjects.notification(dozor.store.topology, group.id),
@@ -214,6 +257,27 @@ describe('outgoing webhooks', () => {
       { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system' },
     );
     const [hit] = await poll('the personal webhook', async () => (hitsTo('/personal/alice').length ? hitsTo('/personal/alice') : null), 30_000);
-    expect(JSON.parse(hit!.body)).toMatchObject({ event: { type: 'personal notification' }, user: { id: 'alice' } });
+    expect(JSON.parse(hit!.body)).toMatchObject({ event: { type: 'personal notification' }, user: { id: 'alice' }, notified_users: [{ id: 'alice' }] });
+  });
+
+  it("shows each attempt with its status and the response's start in the group's timeline (REST API)", async () => {
+    const lines = await poll(
+      'the webhook lines in the timeline',
+      async () => {
+        const r = await fetch(`${dozor.url}/api/v1/alert_groups/${group.id}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+        if (r.status !== 200) return null;
+        const tl = ((await r.json()) as { timeline: { event: string; text: string }[] }).timeline.filter((x) => x.event.startsWith('OutgoingWebhook'));
+        return tl.some((x) => x.text.includes('takeover') && x.event === 'OutgoingWebhookSucceeded') ? tl : null;
+      },
+      30_000,
+    );
+    const texts = lines.map((x) => x.text);
+    const first = new RegExp(
+      `^Outgoing webhook flaky \\(escalation\\) attempt 1: POST http://127\\.0\\.0\\.1:${port}/flaky → HTTP 503: busy, try later \\(\\d+ ms, will retry\\)$`,
+    );
+    expect(texts).toContainEqual(expect.stringMatching(first));
+    expect(texts).toContain('Outgoing webhook flaky (escalation) succeeded: HTTP 200 after 3 attempts');
+    expect(texts.find((x) => x.startsWith('Outgoing webhook blocked (escalation) failed after 1 attempt:'))).toContain('127.0.0.2 is a loopback address');
+    expect(lines.some((x) => x.event === 'OutgoingWebhookClaimed')).toBe(false);
   });
 });

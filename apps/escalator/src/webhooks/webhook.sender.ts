@@ -72,6 +72,7 @@ export class WebhookSender {
 
   constructor(
     private readonly deliveries: WebhookDeliveries,
+    @Inject(EventStore) private readonly store: EventLog,
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
   ) {
@@ -90,7 +91,7 @@ export class WebhookSender {
     const before = await this.deliveries.load(subject);
     if (before.state.deliveries[job.requestId]?.finished) return Outcome.skipped('delivered');
     // Decide whether it fires (trigger_template) before claiming: a webhook that does not fire leaves no trace, as in OnCall.
-    const built = this.build(job, before.state);
+    const built = this.build(job, before.state, await this.notifiedUsers(g.alertGroupId));
     if (built.kind === 'skip') return Outcome.skipped('not triggered');
     if (built.kind === 'wait') return Outcome.retry(built.reason, 2000);
     for (;;) {
@@ -161,7 +162,15 @@ export class WebhookSender {
     await this.deliveries.handle(subject, { type: 'RecordAttempt', ...pickRef(ref), succeeded: false, outcome }, opts);
   }
 
-  private build(job: WebhookJob, deliveries: WebhookDeliveriesState): Built {
+  /** The people notified about the group so far (OnCall's `notified_users`): NotificationSent on its notification subject. */
+  private async notifiedUsers(alertGroupId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const c of await this.store.readSubject(subjects.notification(this.topology, alertGroupId)))
+      for (const e of c.events) if (e.type === 'NotificationSent') ids.add(e.data.userId);
+    return [...ids];
+  }
+
+  private build(job: WebhookJob, deliveries: WebhookDeliveriesState, notified: string[]): Built {
     const st = job.group;
     const g = st.agg.current!;
     const w = job.webhook;
@@ -187,7 +196,7 @@ export class WebhookSender {
       user: job.actor?.kind === 'user' ? (userOf(job.actor.id) ?? { id: job.actor.id, username: job.actor.name ?? job.actor.id, email: null }) : null,
       acknowledgedBy: userOf(g.acknowledgedBy),
       resolvedBy: userOf(g.resolvedBy),
-      notifiedUsers: [],
+      notifiedUsers: notified.map((id) => userOf(id) ?? { id, username: id, email: null }),
       responses,
       webLink,
     });
