@@ -10,7 +10,7 @@ import {
   type Topology,
   type WebhookTrigger,
 } from '@dozor/contracts';
-import { passesIntegrationFilter, triggerOfEvent, webhooksFor, type WebhookDef } from '@dozor/domain';
+import { firesOn, passesIntegrationFilter, triggerOfEvent, webhooksFor, type WebhookDef } from '@dozor/domain';
 import { Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
@@ -92,7 +92,8 @@ export class WebhookHandler {
 
   private eventJobs(commit: RecordedCommit, e: DozorEvent, trigger: WebhookTrigger, groupSubject: string, actor?: Actor): Promise<WebhookJob[]>[] {
     const alertGroupId = (e.data as { alertGroupId?: string }).alertGroupId;
-    if (!alertGroupId) return [];
+    // Most installations have few webhooks: do not read the group for a trigger nothing fires on.
+    if (!alertGroupId || !this.webhooks.some((w) => w.isWebhookEnabled && firesOn(w, trigger))) return [];
     return [
       (async () => {
         const state = await this.currentGroup(groupSubject, alertGroupId);
