@@ -25,7 +25,7 @@ import {
 } from '@dozor/domain';
 import { CommandHandler, EventStore, Outcome, type EventLog, type HandlerOutcome } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
-import { JsonLogger } from '@dozor/telemetry';
+import { JsonLogger, metrics, SpanKind, withSpan } from '@dozor/telemetry';
 import type { WebhookGroupState } from './webhook-groups.js';
 import { sendGuarded, type HttpAttempt } from './webhook-http.js';
 
@@ -104,7 +104,8 @@ export class WebhookSender {
       const attempt = claimedAttempt(claim.events);
       if (attempt === null) return Outcome.done; // the claim recorded a lost attempt as the last one
       const started = performance.now();
-      const result: HttpAttempt | null = built.kind === 'send' ? await sendGuarded(built.plan, { allow: this.allow, timeoutMs: WEBHOOK_TIMEOUT_MS }) : null;
+      const result: HttpAttempt | null = built.kind === 'send' ? await this.send(job.webhook.id, built.plan) : null;
+      if (!result) metrics.webhookAttempts.inc({ webhook: job.webhook.id, result: 'invalid' });
       const durationMs = Math.round(performance.now() - started);
       const outcome: AttemptOutcome = !result
         ? { kind: 'invalid' }
@@ -145,6 +146,31 @@ export class WebhookSender {
       );
       await new Promise((r) => setTimeout(r, delay));
     }
+  }
+
+  /** One HTTP attempt in a client span (OpenTelemetry HTTP conventions), counted by result. */
+  private send(webhookId: string, plan: WebhookRequestPlan): Promise<HttpAttempt> {
+    const u = new URL(plan.url);
+    return withSpan(
+      plan.method,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': plan.method,
+          'server.address': u.hostname,
+          'server.port': Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+          'url.full': redactUrl(plan.url),
+          'dozor.webhook.id': webhookId,
+        },
+      },
+      async (span) => {
+        const r = await sendGuarded(plan, { allow: this.allow, timeoutMs: WEBHOOK_TIMEOUT_MS });
+        if (r.kind === 'response') span.setAttribute('http.response.status_code', r.status);
+        else span.setAttribute('error.type', r.kind);
+        metrics.webhookAttempts.inc({ webhook: webhookId, result: r.kind === 'response' ? String(r.status) : r.kind });
+        return r;
+      },
+    );
   }
 
   /** A request that cannot be made at all (its webhook is not configured): one failed attempt, in the timeline. */
