@@ -104,7 +104,7 @@ integrations:
   };
   const webhookEvents = async (id: string): Promise<DozorEvent[]> => eventsOn(dozor.store, subjects.webhook(dozor.store.topology, id));
 
-  it('creates the silence on silence and deletes it on unsilence; a forever silence is deleted on resolve', async () => {
+  it('creates the silence on silence, updates it on a second silence, deletes it on unsilence; a forever silence is deleted on resolve', async () => {
     expect(await postAlertFixture(dozor.url, 'firing-single.json')).toBe(200);
     const group = await firstCreatedGroup(dozor.store);
     expect(group.data.groupLabels).toEqual({ alertname: 'AlwaysFiringTest', severity: 'critical' });
@@ -129,9 +129,26 @@ integrations:
       silenced?.type === 'AlertGroupSilenced' ? Date.parse(silenced.data.until!) : NaN,
     );
 
+    // Silencing again sends the silence's id along: Alertmanager updates it, or expires it and makes a new one; the answer's id is recorded.
+    await act(group.id, 'silence', 7200);
+    const replaced = await poll(
+      'the second AlertmanagerSilenceCreated',
+      async () => (await webhookEvents(group.id)).filter((e) => e.type === 'AlertmanagerSilenceCreated')[1],
+    );
+    if (replaced.type !== 'AlertmanagerSilenceCreated') throw new Error('unreachable');
+    const resilenced = (await eventsOn(dozor.store, group.subject)).filter((e) => e.type === 'AlertGroupSilenced')[1];
+    const s2 = await silence(replaced.data.silenceId);
+    expect(s2.status.state).toBe('active');
+    expect(resilenced?.type === 'AlertGroupSilenced' && Date.parse(s2.endsAt)).toBe(
+      resilenced?.type === 'AlertGroupSilenced' ? Date.parse(resilenced.data.until!) : NaN,
+    );
+    expect((await silences()).filter((x) => x.status.state === 'active')).toHaveLength(1);
+
     await act(group.id, 'unsilence');
-    await poll('the silence to be expired in Alertmanager', async () => (await silence(created.data.silenceId)).status.state === 'expired', 30_000);
-    expect((await webhookEvents(group.id)).find((e) => e.type === 'AlertmanagerSilenceDeleted')).toMatchObject({ data: { silenceId: created.data.silenceId } });
+    await poll('the silence to be expired in Alertmanager', async () => (await silence(replaced.data.silenceId)).status.state === 'expired', 30_000);
+    expect((await webhookEvents(group.id)).find((e) => e.type === 'AlertmanagerSilenceDeleted')).toMatchObject({
+      data: { silenceId: replaced.data.silenceId },
+    });
 
     // Forever: Alertmanager needs an end, so it gets a far one; resolving the group deletes it.
     await act(group.id, 'silence');
@@ -144,6 +161,12 @@ integrations:
     await act(group.id, 'resolve');
     await poll('the forever silence to be expired', async () => (await silence(forever.id)).status.state === 'expired', 30_000);
     const types = (await webhookEvents(group.id)).map((e) => e.type).filter((x) => x.startsWith('Alertmanager'));
-    expect(types).toEqual(['AlertmanagerSilenceCreated', 'AlertmanagerSilenceDeleted', 'AlertmanagerSilenceCreated', 'AlertmanagerSilenceDeleted']);
+    expect(types).toEqual([
+      'AlertmanagerSilenceCreated',
+      'AlertmanagerSilenceCreated',
+      'AlertmanagerSilenceDeleted',
+      'AlertmanagerSilenceCreated',
+      'AlertmanagerSilenceDeleted',
+    ]);
   });
 });
