@@ -81,7 +81,7 @@ for (const rule of rules) {
 /** The roles a file's job may name, as a dot suffix: `alert-group.decider.ts`, `timer.store.ts`. */
 const ROLES = new Set(
   (
-    'ast binding budget builtins client commands compiler config context controller decider decorator defaults engine entity filter filters format guard handler helpers interpreter loader lookup matcher middleware model ' +
+    'ast binding budget builtins client commands compiler config context controller decider decorator defaults engine entity filter filters format guard handler helpers interpreter loader lookup matcher middleware model sender ' +
     'module names ops parser payloads projection read-model repository runtime selector serializer service state store sync templates test-functions text transformer transport types vm worker writer'
   ).split(' '),
 );

@@ -14,7 +14,7 @@ const USAGE = `Usage:
 
 Settings come from the environment: NATS_URL, DATABASE_URL (unset: embedded
 PGlite in ./.dozor), DOZOR_CONFIG, PORT, TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT,
-DOZOR_API_TOKEN, OTEL_*. See README.md.`;
+DOZOR_API_TOKEN, DOZOR_WEBHOOK_ALLOW, OTEL_*. See README.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'config' && sub === 'validate') {
     const c = loadConfig(configPath ?? 'dozor.yaml');
     console.log(
-      `${c.file}: ok (${c.users.length} users, ${c.integrations.length} integrations, ${c.escalationChains.length} escalation chains, ${c.schedules.length} schedules)`,
+      `${c.file}: ok (${c.users.length} users, ${c.integrations.length} integrations, ${c.escalationChains.length} escalation chains, ${c.schedules.length} schedules, ${c.webhooks.length} webhooks)`,
     );
     return 0;
   }

@@ -5,10 +5,21 @@ import { OnCallClient } from './escalation/on-call.client.js';
 import { TimerStore } from './timers/timer.store.js';
 import { TimerTableProjection } from './timers/timer-table.projection.js';
 import { TimerWorker } from './timers/timer.worker.js';
+import { WebhookDeliveries, WebhookGroupReader, WebhookHandler, WebhookSender, webhookConsumers } from './webhooks/index.js';
 
 @Module({
-  controllers: [EscalationHandler],
-  providers: [EscalationRepository, GroupReader, OnCallClient, TimerStore, TimerWorker, TimerTableProjection],
+  controllers: [EscalationHandler, WebhookHandler],
+  providers: [
+    EscalationRepository,
+    GroupReader,
+    OnCallClient,
+    TimerStore,
+    TimerWorker,
+    TimerTableProjection,
+    WebhookDeliveries,
+    WebhookGroupReader,
+    WebhookSender,
+  ],
 })
 export class EscalatorModule {}
 
@@ -16,5 +27,5 @@ export const escalatorService: ServiceDefinition = {
   target: 'escalator',
   module: EscalatorModule,
   needsDatabase: true,
-  consumers: escalatorConsumers,
+  consumers: (t) => ({ ...escalatorConsumers(t), ...webhookConsumers(t) }),
 };

@@ -6,6 +6,7 @@ import {
   failAt,
   formatConfigPath,
   INTEGRATION_KINDS,
+  isAlertmanagerKind,
   isIntegrationKind,
   MAINTENANCE_DURATIONS,
   maintenanceSeconds,
@@ -20,7 +21,10 @@ import {
   compileIntegrationTemplates,
   compileRoutes,
   INTEGRATION_TEMPLATE_KEYS,
+  alertmanagerSilencesWebhook,
+  parseAlertmanagerSilences,
   parseSchedules,
+  parseWebhooks,
   type IntegrationTemplateKey,
   type RouteDef,
   type RouteFilter,
@@ -139,7 +143,7 @@ export const DEFAULT_RATE_LIMIT = { requests: 3000, perSeconds: 300 } as const;
 export const HEARTBEAT_TIMEOUT_SECONDS = { min: 60, max: 86_400 } as const;
 
 function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConfig {
-  const root = objectAt(raw, [], ['users', 'integrations', 'escalation_chains', 'schedules']);
+  const root = objectAt(raw, [], ['users', 'integrations', 'escalation_chains', 'schedules', 'webhooks']);
   const users = list(root.users, ['users']).map((u, i): UserConfig => {
     const p = ['users', i];
     const o = objectAt(u, p, ['id', 'name', 'username', 'email', 'telegram_user_id']);
@@ -164,7 +168,19 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
 
   const integrations = list(root.integrations, ['integrations']).map((x, i): IntegrationConfig => {
     const p = ['integrations', i];
-    const o = objectAt(x, p, ['id', 'name', 'type', 'token', 'routes', 'default_route', 'templates', 'maintenance', 'heartbeat', 'rate_limit']);
+    const o = objectAt(x, p, [
+      'id',
+      'name',
+      'type',
+      'token',
+      'routes',
+      'default_route',
+      'templates',
+      'maintenance',
+      'heartbeat',
+      'rate_limit',
+      'alertmanager_silences',
+    ]);
     const type = str(o, 'type', p)!;
     if (!isIntegrationKind(type)) failAt([...p, 'type'], `unsupported integration type ${JSON.stringify(type)}; supported: ${INTEGRATION_KINDS.join(', ')}`);
     const token = str(o, 'token', p)!;
@@ -190,6 +206,9 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
     const iid = id(o, p, o.id === undefined ? 'name' : 'id');
     const kind = type as IntegrationConfig['type'];
     const { templateOverrides, templates } = integrationTemplates(o.templates, kind, [...p, 'templates']);
+    const amSilences = parseAlertmanagerSilences(o.alertmanager_silences, [...p, 'alertmanager_silences']);
+    if (amSilences && !isAlertmanagerKind(kind))
+      failAt([...p, 'alertmanager_silences'], `needs an Alertmanager integration (type alertmanager or grafana_alerting), not ${kind}`);
     return {
       id: iid,
       name: str(o, 'name', p, true) ?? iid,
@@ -201,6 +220,7 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
       maintenance: maintenanceSetting(o.maintenance, [...p, 'maintenance']),
       heartbeat: heartbeatSetting(o.heartbeat, [...p, 'heartbeat'], env),
       rateLimit: rateLimitSetting(o.rate_limit, [...p, 'rate_limit']),
+      alertmanagerSilences: amSilences,
     };
   });
   unique(integrations, 'integrations');
@@ -209,7 +229,11 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
     if (tokens.has(x.token)) failAt(['integrations', i, 'token'], `same token as integrations[${tokens.get(x.token)}]`);
     tokens.set(x.token, i);
   });
-  return { file, users, integrations, escalationChains: chains, schedules };
+  const webhooks = parseWebhooks(root.webhooks, { integrationIds: integrations.map((x) => x.id) });
+  for (const x of integrations) {
+    if (x.alertmanagerSilences) webhooks.push(alertmanagerSilencesWebhook(x.id, x.alertmanagerSilences.url, x.alertmanagerSilences.authorizationHeader));
+  }
+  return { file, users, integrations, escalationChains: chains, schedules, webhooks };
 }
 
 function integrationTemplates(v: unknown, kind: IntegrationConfig['type'], p: ConfigPath): Pick<IntegrationConfig, 'templateOverrides' | 'templates'> {

@@ -1,5 +1,5 @@
 import type { EscalationStep, IntegrationKind, IntegrationMode } from '@dozor/contracts';
-import type { IntegrationTemplateKey, IntegrationTemplates, RouteDef, ScheduleDef } from '@dozor/domain';
+import type { AuthorizationHeader, IntegrationTemplateKey, IntegrationTemplates, RouteDef, ScheduleDef, WebhookDef } from '@dozor/domain';
 
 export interface UserConfig {
   id: string;
@@ -28,6 +28,8 @@ export interface IntegrationConfig {
   heartbeat: { timeoutSeconds: number } | null;
   /** `rate_limit:`: at most `requests` alerts per `perSeconds`, per ingest process. */
   rateLimit: { requests: number; perSeconds: number };
+  /** `alertmanager_silences:`: silences set in Dozor are mirrored to this Alertmanager (see docs/webhooks.md). */
+  alertmanagerSilences: { url: string; authorizationHeader: AuthorizationHeader | null } | null;
 }
 
 export interface EscalationChainConfig {
@@ -43,4 +45,6 @@ export interface DozorConfig {
   integrations: IntegrationConfig[];
   escalationChains: EscalationChainConfig[];
   schedules: ScheduleDef[];
+  /** `webhooks:`, plus one `alertmanager_silence` webhook per integration with `alertmanager_silences:`. */
+  webhooks: WebhookDef[];
 }

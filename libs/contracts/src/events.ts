@@ -258,6 +258,83 @@ export interface NotificationBundledData {
   members: { alertGroupId: string; aggregateKey: string }[];
 }
 
+/* -------------------------------------------------------- outgoing webhooks */
+
+/**
+ * What made a webhook fire: Grafana OnCall's trigger types. `escalation_step`
+ * is OnCall's "escalation" (a `trigger_webhook` step); the status triggers
+ * come from alert-group events; `personal_notification` from NotificationSent.
+ */
+export type WebhookTrigger =
+  'escalation_step' | 'alert_group_created' | 'acknowledge' | 'resolve' | 'silence' | 'unsilence' | 'unresolve' | 'unacknowledge' | 'personal_notification';
+
+/** A `trigger_webhook` step asks for a webhook (escalation subject, in the step's commit). */
+export interface OutgoingWebhookRequestedData extends AlertGroupRef {
+  webhookId: string;
+  trigger: WebhookTrigger;
+  stepIndex: number;
+  /** Deterministic: `wh:<alertGroupId>:<epoch>:<stepIndex>:<webhookId>` (`webhookRequestId`). */
+  requestId: string;
+}
+
+/** Facts of one delivery on `<prefix>.evt.webhook.<alertGroupId>`. */
+export interface OutgoingWebhookRef extends AlertGroupRef {
+  requestId: string;
+  webhookId: string;
+  trigger: WebhookTrigger;
+}
+
+/**
+ * A sender is about to make attempt `attempt` (appended with the expected
+ * version of the webhook subject, so one replica wins). A claim with no
+ * OutgoingWebhookAttempted after it is an attempt whose outcome was lost.
+ */
+export interface OutgoingWebhookClaimedData extends OutgoingWebhookRef {
+  attempt: number;
+  claimedAt: string;
+}
+
+/** One HTTP attempt: a status, or an error (network, timeout, refused target, template). */
+export interface OutgoingWebhookAttemptedData extends OutgoingWebhookRef {
+  attempt: number;
+  /** Without credentials, query or fragment. */
+  url: string;
+  method: string;
+  status: number | null;
+  error: string | null;
+  /** The start of the response body (at most WEBHOOK_RESPONSE_SNIPPET_CHARS). */
+  responseSnippet: string | null;
+  durationMs: number;
+  /** No further attempt follows. */
+  final: boolean;
+}
+
+export interface OutgoingWebhookSucceededData extends OutgoingWebhookRef {
+  attempts: number;
+  status: number;
+}
+
+export interface OutgoingWebhookFailedData extends OutgoingWebhookRef {
+  attempts: number;
+  reason: string;
+}
+
+/** Dozor created (or updated) an Alertmanager silence for a silenced group (webhook subject, with the delivery's success). */
+export interface AlertmanagerSilenceCreatedData extends AlertGroupRef {
+  integrationId: string;
+  silenceId: string;
+  /** The Alertmanager base URL, redacted like webhook URLs. */
+  url: string;
+  matchers: { name: string; value: string; isRegex: false; isEqual: true }[];
+  endsAt: string;
+}
+
+/** The silence was deleted in Alertmanager (group unsilenced or resolved). */
+export interface AlertmanagerSilenceDeletedData extends AlertGroupRef {
+  integrationId: string;
+  silenceId: string;
+}
+
 /* ---------------------------------------------------------------- schedule */
 
 /**
@@ -430,6 +507,13 @@ export interface EventCatalogue {
   NotificationRetrying: NotificationRetryingData;
   NotificationFailed: NotificationFailedData;
   NotificationBundled: NotificationBundledData;
+  OutgoingWebhookRequested: OutgoingWebhookRequestedData;
+  OutgoingWebhookClaimed: OutgoingWebhookClaimedData;
+  OutgoingWebhookAttempted: OutgoingWebhookAttemptedData;
+  OutgoingWebhookSucceeded: OutgoingWebhookSucceededData;
+  OutgoingWebhookFailed: OutgoingWebhookFailedData;
+  AlertmanagerSilenceCreated: AlertmanagerSilenceCreatedData;
+  AlertmanagerSilenceDeleted: AlertmanagerSilenceDeletedData;
   ScheduleConfigured: ScheduleConfiguredData;
   ScheduleRemoved: ScheduleRemovedData;
   ScheduleIcalImported: ScheduleIcalImportedData;
@@ -473,6 +557,13 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   NotificationRetrying: 1,
   NotificationFailed: 1,
   NotificationBundled: 1,
+  OutgoingWebhookRequested: 1,
+  OutgoingWebhookClaimed: 1,
+  OutgoingWebhookAttempted: 1,
+  OutgoingWebhookSucceeded: 1,
+  OutgoingWebhookFailed: 1,
+  AlertmanagerSilenceCreated: 1,
+  AlertmanagerSilenceDeleted: 1,
   ScheduleConfigured: 1,
   ScheduleRemoved: 1,
   ScheduleIcalImported: 1,
@@ -527,6 +618,16 @@ export const INTEGRATION_EVENTS = [
 
 /** Events on `<prefix>.evt.heartbeat.<integrationId>`. */
 export const HEARTBEAT_EVENTS = ['HeartbeatReceived'] as const satisfies readonly EventType[];
+
+/** Events on `<prefix>.evt.webhook.<alertGroupId>`: deliveries of outgoing webhooks and Alertmanager silences. */
+export const WEBHOOK_EVENTS = [
+  'OutgoingWebhookClaimed',
+  'OutgoingWebhookAttempted',
+  'OutgoingWebhookSucceeded',
+  'OutgoingWebhookFailed',
+  'AlertmanagerSilenceCreated',
+  'AlertmanagerSilenceDeleted',
+] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.user.<userId>` (and the code index `user.code-<hash>`). */
 export const USER_EVENTS = ['TelegramVerificationCodeIssued', 'TelegramAccountLinked'] as const satisfies readonly EventType[];

@@ -101,6 +101,20 @@ export function parseNotificationId(id: string): { alertGroupId: string; epoch: 
   return m ? { alertGroupId: m[1]!, epoch: Number(m[2]), stepIndex: Number(m[3]), userId: m[4]! } : null;
 }
 
+/** An outgoing webhook asked for by an escalation step run: `wh:<alertGroupId>:<epoch>:<stepIndex>:<webhookId>`. */
+export function webhookRequestId(alertGroupId: string, epoch: number, stepIndex: number, webhookId: string): string {
+  return `wh:${alertGroupId}:${epoch}:${stepIndex}:${webhookId}`;
+}
+
+/**
+ * An outgoing webhook fired by an event (a status change, a personal
+ * notification): `wh:<alertGroupId>:<trigger>@<seq>:<webhookId>`, the stream
+ * sequence of the commit that holds the event, so a redelivery names the same request.
+ */
+export function webhookEventRequestId(alertGroupId: string, trigger: string, seq: number, webhookId: string): string {
+  return `wh:${alertGroupId}:${trigger}@${seq}:${webhookId}`;
+}
+
 /** The digest of a received body, per integration: `rcv:<digest>` dedups identical bodies within the stream's window. */
 export function receiptBodySha256(integrationId: string, body: string | Uint8Array): string {
   return createHash('sha256').update(integrationId).update('\n').update(body).digest('hex');

@@ -6,6 +6,7 @@
  *   <prefix>.evt.escalation.<alertGroupId>      escalation events, NotificationRequested, TimerFired
  *   <prefix>.evt.notification.<alertGroupId>    NotificationDispatching / Sent / Retrying / Failed (claims, message references)
  *   <prefix>.evt.notification.bundle-<id>       NotificationBundled (a storm bundle message and its members)
+ *   <prefix>.evt.webhook.<alertGroupId>         outgoing webhook deliveries (claims, attempts), Alertmanager silences
  *   <prefix>.evt.schedule.<scheduleId>          schedule events (shift changes)
  *   <prefix>.evt.integration.<integrationId>    maintenance/debug mode, missed and restored heartbeats, their TimerFired
  *   <prefix>.evt.heartbeat.<integrationId>      HeartbeatReceived (one per heartbeat; only the last one is read)
@@ -26,7 +27,7 @@ export function topology(prefix = 'dozor', stream?: string): Topology {
   return { prefix, stream: stream ?? (prefix === 'dozor' ? 'DOZOR_EVENTS' : `${prefix.toUpperCase()}_EVENTS`) };
 }
 
-export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat' | 'user';
+export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat' | 'user' | 'webhook';
 
 export const subjects = {
   all: (t: Topology) => `${t.prefix}.evt.>`,
@@ -35,6 +36,7 @@ export const subjects = {
   alertGroup: (t: Topology, aggregateKey: string) => subjects.of(t, 'alert-group', aggregateKey),
   escalation: (t: Topology, alertGroupId: string) => subjects.of(t, 'escalation', alertGroupId),
   notification: (t: Topology, alertGroupId: string) => subjects.of(t, 'notification', alertGroupId),
+  webhook: (t: Topology, alertGroupId: string) => subjects.of(t, 'webhook', alertGroupId),
   integration: (t: Topology, integrationId: string) => subjects.of(t, 'integration', integrationId),
   heartbeat: (t: Topology, integrationId: string) => subjects.of(t, 'heartbeat', integrationId),
   user: (t: Topology, userId: string) => subjects.of(t, 'user', userId),

@@ -6,3 +6,4 @@ export * from './routing/index.js';
 export * from './integration/index.js';
 export * from './user/index.js';
 export * from './decider.js';
+export * from './webhooks/index.js';

@@ -24,6 +24,10 @@ export interface Settings {
   callbackSecret: string;
   /** Key of the iCal export tokens (DOZOR_ICAL_SECRET); the API token is used when unset. */
   icalSecret: string | null;
+  /** DOZOR_WEBHOOK_ALLOW as written: CIDRs, addresses and host names outgoing webhooks may reach although not public. */
+  webhookAllow: string | null;
+  /** A secret named in dozor.yaml (a webhook's `authorization_header: { env: NAME }`), read like the others: NAME or NAME_FILE. */
+  readSecret(name: string): string | null;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, def: number): number {
@@ -74,5 +78,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides:
     eventRetentionMs: int(env, 'DOZOR_EVENT_RETENTION_DAYS', 0) * 86_400_000,
     callbackSecret: secretFromEnv(env, 'DOZOR_CALLBACK_SECRET') ?? `dozor-callback:${botToken ?? 'no-bot'}`,
     icalSecret: secretFromEnv(env, 'DOZOR_ICAL_SECRET'),
+    webhookAllow: env.DOZOR_WEBHOOK_ALLOW?.trim() || null,
+    readSecret: (name) => secretFromEnv(env, name),
   };
 }

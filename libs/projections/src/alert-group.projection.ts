@@ -158,6 +158,13 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'NotificationFailed':
     case 'NotificationBundled':
     case 'TelegramVerificationCodeIssued':
+    case 'OutgoingWebhookRequested':
+    case 'OutgoingWebhookClaimed':
+    case 'OutgoingWebhookAttempted':
+    case 'OutgoingWebhookSucceeded':
+    case 'OutgoingWebhookFailed':
+    case 'AlertmanagerSilenceCreated':
+    case 'AlertmanagerSilenceDeleted':
       return;
     default: {
       // A type added to the catalogue after this projection was written: ignored until it is handled here.

@@ -91,6 +91,37 @@ describe('timeline text', () => {
     expect(timelineText(e)).toBe(text);
   });
 
+  const hook = { alertGroupId: 'g', requestId: 'wh:g:0:1:ticket', webhookId: 'ticket', trigger: 'escalation_step' };
+  const attempt = { ...hook, attempt: 1, url: 'https://h.example/x', method: 'POST', durationMs: 12, final: false };
+  it.each([
+    [ev('OutgoingWebhookRequested', { ...hook, stepIndex: 1 }), 'Outgoing webhook ticket requested by escalation step 2'],
+    [
+      ev('OutgoingWebhookAttempted', { ...attempt, status: 503, error: null, responseSnippet: `busy\n${'x'.repeat(300)}` }),
+      `Outgoing webhook ticket (escalation) attempt 1: POST https://h.example/x → HTTP 503: busy ${'x'.repeat(195)}… (12 ms, will retry)`,
+    ],
+    [
+      ev('OutgoingWebhookAttempted', { ...attempt, trigger: 'resolve', status: null, error: 'ECONNREFUSED', responseSnippet: null, final: true }),
+      'Outgoing webhook ticket (resolve) attempt 1: POST https://h.example/x → error: ECONNREFUSED (12 ms)',
+    ],
+    [ev('OutgoingWebhookSucceeded', { ...hook, attempts: 3, status: 200 }), 'Outgoing webhook ticket (escalation) succeeded: HTTP 200 after 3 attempts'],
+    [ev('OutgoingWebhookFailed', { ...hook, attempts: 1, reason: 'HTTP 404' }), 'Outgoing webhook ticket (escalation) failed after 1 attempt: HTTP 404'],
+    [
+      ev('AlertmanagerSilenceCreated', {
+        alertGroupId: 'g',
+        integrationId: 'am',
+        silenceId: 's1',
+        url: 'http://am:9093/',
+        matchers: [],
+        endsAt: '2026-11-24T02:00:00.000Z',
+      }),
+      'Alertmanager silence s1 created at http://am:9093/ until 2026-11-24T02:00:00.000Z',
+    ],
+    [ev('AlertmanagerSilenceDeleted', { alertGroupId: 'g', integrationId: 'am', silenceId: 's1' }), 'Alertmanager silence s1 deleted'],
+    [ev('OutgoingWebhookClaimed', { ...hook, attempt: 1, claimedAt: 'x' }), null],
+  ])('outgoing webhooks %#: %s', (e, text) => {
+    expect(timelineText(e)).toBe(text);
+  });
+
   it('shows nothing for bookkeeping events and for types this build does not know', () => {
     expect(timelineText(ev('AlertReceived', {}))).toBeNull();
     expect(timelineText(ev('TimerFired', {}))).toBeNull();

@@ -1,4 +1,5 @@
 import { HEARTBEAT_EVENTS, INTEGRATION_EVENTS, isOneOf, SCHEDULE_EVENTS, USER_EVENTS, type Actor, type DozorEvent } from '@dozor/contracts';
+import { TRIGGER_EVENT_TYPE } from '@dozor/domain';
 
 /** The name a timeline shows for an actor: its name, else its id. */
 export function actorName(a: Actor): string {
@@ -33,6 +34,16 @@ function formatWait(ms: number): string {
  * user.projection.ts), no timeline line.
  */
 const notAboutOneGroup = isOneOf(...SCHEDULE_EVENTS, ...INTEGRATION_EVENTS, ...HEARTBEAT_EVENTS, ...USER_EVENTS);
+
+/** How much of a webhook's response a timeline line shows (the event keeps more). */
+const TIMELINE_SNIPPET_CHARS = 200;
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The line a human reads in an alert group's timeline, or null for events
@@ -105,6 +116,24 @@ export function timelineText(e: DozorEvent): string | null {
     }
     case 'NotificationFailed':
       return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}${e.data.next ? `. ${e.data.next}` : ''}`;
+    case 'OutgoingWebhookRequested':
+      return `Outgoing webhook ${e.data.webhookId} requested by escalation step ${e.data.stepIndex + 1}`;
+    case 'OutgoingWebhookAttempted': {
+      const d = e.data;
+      const outcome = d.status !== null ? `HTTP ${d.status}` : `error: ${d.error ?? 'unknown'}`;
+      const body = d.responseSnippet ? `: ${clip(d.responseSnippet, TIMELINE_SNIPPET_CHARS)}` : '';
+      const next = d.final ? '' : ', will retry';
+      return `Outgoing webhook ${d.webhookId} (${TRIGGER_EVENT_TYPE[d.trigger]}) attempt ${d.attempt}: ${d.method} ${d.url} → ${outcome}${body} (${d.durationMs} ms${next})`;
+    }
+    case 'OutgoingWebhookSucceeded':
+      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_EVENT_TYPE[e.data.trigger]}) succeeded: HTTP ${e.data.status} after ${plural(e.data.attempts, 'attempt')}`;
+    case 'OutgoingWebhookFailed':
+      return `Outgoing webhook ${e.data.webhookId} (${TRIGGER_EVENT_TYPE[e.data.trigger]}) failed after ${plural(e.data.attempts, 'attempt')}: ${e.data.reason}`;
+    case 'AlertmanagerSilenceCreated':
+      return `Alertmanager silence ${e.data.silenceId} created at ${e.data.url} until ${e.data.endsAt}`;
+    case 'AlertmanagerSilenceDeleted':
+      return `Alertmanager silence ${e.data.silenceId} deleted`;
+    case 'OutgoingWebhookClaimed':
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':

@@ -49,6 +49,12 @@ export const metrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [registry],
   }),
+  webhookAttempts: new Counter({
+    name: 'dozor_webhook_attempts_total',
+    help: 'Outgoing webhook attempts by webhook and result (HTTP status, network, refused, invalid)',
+    labelNames: ['webhook', 'result'],
+    registers: [registry],
+  }),
   telegramCalls: new Counter({
     name: 'dozor_telegram_calls_total',
     help: 'Bot API calls by method and result',

@@ -33,3 +33,4 @@ export { eventsOn, stateOf, type SubjectReader } from './subject.js';
 export { expectEvents, ofType, oneOfType } from './expect-events.js';
 export { rejection, thrown } from './thrown.js';
 export { childProcessEnv, inProcessEnv } from './dozor-env.js';
+export { postAlertFixture, firstCreatedGroup, type Replayer } from './in-process.js';

@@ -6,7 +6,7 @@ import { Kvm } from '@nats-io/kv';
 import { Telegraf } from 'telegraf';
 import { BotApiTestServer, NATS_URL } from '@dozor/testing';
 import { KvSendLimits, LIMITS_MAX_AGE_MS } from './kv-send-limits.js';
-import { TelegramSender } from './telegram-sender.js';
+import { TelegramSender } from './telegram.sender.js';
 
 /**
  * Two senders, as two replicas: each with its own NATS connection and its own

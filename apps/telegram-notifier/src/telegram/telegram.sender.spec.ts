@@ -4,7 +4,7 @@ import { BotApiTestServer } from '@dozor/testing';
 import { RateLimiter } from './rate-limiter.js';
 import { renderGroupMessage, type GroupView } from './render.js';
 import { LocalSendLimits, pauseChat } from './send-limits.js';
-import { classifyTelegramError, TelegramSender, type TelegramSenderOptions } from './telegram-sender.js';
+import { classifyTelegramError, TelegramSender, type TelegramSenderOptions } from './telegram.sender.js';
 
 const view: GroupView = {
   alertGroupId: 'abcdefghijklmnopqrst-1',
