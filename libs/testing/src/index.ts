@@ -1,5 +1,6 @@
 export { BotApiTestServer, type BotApiTestServerOptions } from './bot-api/bot-api-test-server.js';
 export { ChatHandle } from './bot-api/chat-handle.js';
+export { FaultPlan, type FaultPlanOptions, type FaultRule } from './bot-api/fault-plan.js';
 export { parseTelegramHtml, type MessageEntity, type HtmlParseResult } from './bot-api/telegram-html.js';
 export type {
   ApiResponse,
