@@ -24,3 +24,6 @@ export { deciderSpec, specEvents, type DeciderLike } from './decider-spec.js';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { DozorProcess, freePort } from './dozor-process.js';
 export { ALERTMANAGER_CONFORMANCE, type ConformanceRow } from './conformance.js';
+export { DozorCluster, type ClusterEvent, type ClusterOptions } from './dozor-cluster.js';
+export { NatsServerProcess, type NatsServerOptions } from './nats-server-process.js';
+export { TcpProxy } from './tcp-proxy.js';
