@@ -43,18 +43,19 @@ const STRICT = process.env.CHAOS_STRICT === '1';
 const BUDGET_MS = Number(process.env.CHAOS_BUDGET_MS ?? 285_000);
 
 /**
- * Checks that hold only with the rest of "Paging that holds" merged (see
- * docs/architecture.md). Until then a failing one is printed and skipped, so
- * the suite stays green and the evidence stays visible; CHAOS_STRICT=1 makes
- * every check fail the suite. Remove an entry once its branch is in.
+ * Checks that hold only once the rest of "Paging that holds" is in: each
+ * names the change it waits for. Until then a failing one is printed and
+ * skipped, so the suite stays green and the evidence stays visible;
+ * CHAOS_STRICT=1 makes every check fail the suite. Remove an entry once its
+ * change is in.
  */
 const AWAITING: Record<string, string> = {
   // Today nothing claims a send before it is made: a redelivery (the 30 s ack wait running out behind the rate limit, an append that timed out) sends again.
-  '0 duplicate pages, except at most one per crash in the send→record window': 'claim-before-send (NotificationDispatching) from paging-notifier',
+  '0 duplicate pages, except at most one per crash in the send→record window': 'claim before send (NotificationDispatching), recovery of unknown outcomes',
   // Today each replica keeps its own limiter, so the other replica sends to the chat during the pause.
-  'retry_after holds across replicas': 'retry_after shared by every replica (NATS KV) from paging-limits',
+  'retry_after holds across replicas': 'retry_after shared by every replica (NATS KV)',
   // Today a transient failure is only a nak; nothing is appended.
-  'every retry is in the group timeline': 'NotificationRetrying and its timeline entry from paging-notifier',
+  'every retry is in the group timeline': 'NotificationRetrying and its timeline entry',
 };
 
 const SERVICES = ['ingest', 'router', 'escalator', 'telegram-notifier', 'scheduler', 'api'] as const;
