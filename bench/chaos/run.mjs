@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The longer chaos run of "Paging that holds": the acceptance test of
-// test/chaos/paging.chaos.spec.ts with a bigger storm and several rounds of
+// test/chaos/paging-chaos.e2e.spec.ts with a bigger storm and several rounds of
 // crashes (every service, NATS, Postgres), every check strict. Prints the
 // summary (phases, crashes, Bot API calls, injected faults) and writes it to
 // $TMPDIR/dozor-chaos-last-run.json.

@@ -12,16 +12,11 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const {
-  compileRoutes,
-  selectRoute,
-  LinearRegex,
-  pythonJsonDumps,
-  compileTemplate,
-  renderTemplate,
-  buildTemplateContext,
-  ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE,
-} = await import(`${root}libs/domain/dist/index.js`);
+const { compileRoutes, selectRoute } = await import(`${root}libs/domain/dist/index.js`);
+const { pythonJsonDumps, compileTemplate, renderTemplate, buildTemplateContext, ALERTMANAGER_TELEGRAM_MESSAGE_TEMPLATE } = await import(
+  `${root}libs/templates/dist/index.js`
+);
+const { LinearRegex } = await import(`${root}libs/templates/dist/regex/index.js`);
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 1);
 const dir = `${root}test/fixtures/alertmanager/`;

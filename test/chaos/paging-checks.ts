@@ -68,13 +68,14 @@ export function duplicatePages(groups: StormGroup[], chats: Map<number, StoredMe
     const ms = messagesOf(chats.get(g.chatId) ?? [], g.name);
     if (ms.length < 2) continue;
     const [first, second] = [sentAt(ms[0]!), sentAt(ms[1]!)];
-    const crash = ms.length === 2 ? (crashes.filter((c) => c.canDuplicate && c.atMs <= second && c.untilMs >= first).at(-1) ?? null) : null;
+    // The earliest such crash: the one under way when the first message went out.
+    const crash = ms.length === 2 ? (crashes.find((c) => c.canDuplicate && c.atMs <= second && c.untilMs >= first) ?? null) : null;
     out.push({ group: g.name, chatId: g.chatId, messageIds: ms.map((m) => m.message_id), sentAtMs: ms.map(sentAt), crash });
   }
   return out;
 }
 
-/** Action tokens of a message's live buttons for one group id (`R`, unresolve, is what a resolved group keeps). */
+/** Action tokens of a message's buttons for one group id. */
 function buttonActions(m: StoredMessage, groupId: string): string[] {
   const rows = (m.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [];
   return rows
@@ -84,13 +85,16 @@ function buttonActions(m: StoredMessage, groupId: string): string[] {
     .map((x) => x[1]!);
 }
 
+/** Buttons a resolved group keeps: `R` unresolve, and a bundle's `o` open (which shows the group's own message, with its buttons). */
+const KEPT_WHEN_RESOLVED = new Set(['R', 'o']);
+
 /** Why a message naming a resolved group does not show it resolved; null when it does. */
 function notResolvedIn(m: StoredMessage, name: string, groupId: string | undefined): string | null {
   const last = m.versions.at(-1)!;
   const own = groupNames(last.text).length <= 1;
   const line = last.text.split('\n').find((l) => groupNames(l).includes(name)) ?? '';
   if (!(own ? /Resolved/.test(last.text) : /resolved|🟢/i.test(line))) return `does not show it resolved: ${JSON.stringify(last.text.slice(0, 120))}`;
-  const live = groupId ? buttonActions(m, groupId).filter((t) => t !== 'R') : [];
+  const live = groupId ? buttonActions(m, groupId).filter((t) => !KEPT_WHEN_RESOLVED.has(t)) : [];
   return live.length > 0 ? `still has live buttons ${live.join(',')}` : null;
 }
 
@@ -104,7 +108,7 @@ export interface ResolvedReport {
   orphans: string[];
 }
 
-/** A resolved group is resolved in the API and in every message naming it: the last version says so and offers no action but unresolve. */
+/** A resolved group is resolved in the API and in every message naming it: the last version says so and offers no action but unresolve (or open). */
 export function notResolvedEverywhere(
   resolved: StormGroup[],
   api: Map<string, ApiGroup>,

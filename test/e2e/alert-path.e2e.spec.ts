@@ -1,10 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiTestServer, DozorProcess, OtlpReceiver, loadFixture } from '@dozor/testing';
+import {
+  ALICE_TG,
+  API_TOKEN,
+  BotApiTestServer,
+  DozorProcess,
+  findRepoRoot,
+  isolate,
+  type Isolation,
+  loadFixture,
+  NATS_URL,
+  OtlpReceiver,
+  PG_URL,
+  poll,
+  TOKEN,
+  writeConfig,
+} from '@dozor/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { findRepoRoot } from '@dozor/testing';
-import { ALICE_TG, API_TOKEN, NATS_URL, PG_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
 
 /**
  * The whole path as a user runs it: Alertmanager's webhook in, a Telegram DM
@@ -46,7 +59,7 @@ for (const mode of ['one process', 'separate processes'] as const) {
         await p.start();
         ingestUrl = apiUrl = p.url;
       } else {
-        const dbEnv = { ...env, DATABASE_URL: `${PG_URL}?schema=${iso.schema}` };
+        const dbEnv = { ...env, DATABASE_URL: iso.databaseUrl };
         const targets = ['api', 'ingest', 'router', 'router', 'scheduler', 'escalator', 'telegram-notifier'];
         for (const [i, t] of targets.entries()) procs.push(new DozorProcess(t, dbEnv, `${t}#${i}`));
         // The api migrates the schema first; the others start together.
@@ -169,7 +182,7 @@ for (const mode of ['one process', 'separate processes'] as const) {
         expect(JSON.parse(before).timeline.length).toBeGreaterThan(5);
         const { stdout } = await promisify(execFile)(process.execPath, ['apps/dozor/dist/main.js', 'projections', 'rebuild'], {
           cwd: findRepoRoot(),
-          env: { PATH: process.env.PATH, NATS_URL, DOZOR_SUBJECT_PREFIX: iso.prefix, DATABASE_URL: `${PG_URL}?schema=${iso.schema}`, LOG_LEVEL: 'warn' },
+          env: { PATH: process.env.PATH, NATS_URL, DOZOR_SUBJECT_PREFIX: iso.prefix, DATABASE_URL: iso.databaseUrl, LOG_LEVEL: 'warn' },
         });
         expect(stdout).toMatch(/projections rebuilt/);
         expect(await dump()).toBe(before);

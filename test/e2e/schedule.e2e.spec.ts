@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
-import { BotApiTestServer, DozorProcess, loadFixture } from '@dozor/testing';
-import { ALICE_TG, API_TOKEN, NATS_URL, PG_URL, TOKEN, isolate, poll, type Isolation } from '../support/scenario.js';
+import {
+  ALICE_TG,
+  API_TOKEN,
+  BOB_TG,
+  BotApiTestServer,
+  DozorProcess,
+  isolate,
+  type Isolation,
+  loadFixture,
+  NATS_URL,
+  PG_URL,
+  poll,
+  TOKEN,
+  writeChainConfig,
+} from '@dozor/testing';
+import { SYSTEM_ACTORS } from '@dozor/contracts';
 
-const BOB_TG = 515151;
 const SCHEDULE = 'demo-critical-alerts-schedule';
 /** How far after the config is written the on-call user changes: long enough for Dozor to start and handle the first alert. */
 const BOUNDARY_AFTER_MS = 25_000;
@@ -28,28 +39,10 @@ describe('schedule: the notification goes to whoever is on call at that moment',
     telegram = await BotApiTestServer.start();
     boundary = Math.ceil((Date.now() + BOUNDARY_AFTER_MS) / 1000) * 1000;
     const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-    const file = join(iso.dir, 'dozor.yaml');
-    writeFileSync(
-      file,
-      `users:
-  - id: alice
-    name: alice
-    telegram_user_id: "${ALICE_TG}"
-  - id: bob
-    name: bob
-    telegram_user_id: "${BOB_TG}"
-integrations:
-  - id: alertmanager-main-integration
-    type: alertmanager
-    token: \${ALERTMANAGER_INTEGRATION_TOKEN}
-    default_route:
-      escalation_chain: demo-critical-escalation-chain
-escalation_chains:
-  - id: demo-critical-escalation-chain
-    steps:
-      - notify_on_call_from_schedule: ${SCHEDULE}
-      - wait: 1h
-schedules:
+    const file = writeChainConfig(
+      iso.dir,
+      [`notify_on_call_from_schedule: ${SCHEDULE}`, 'wait: 1h'],
+      `schedules:
   - id: ${SCHEDULE}
     name: Demo critical alerts
     time_zone: UTC
@@ -67,7 +60,7 @@ schedules:
     dozor = new DozorProcess('all', {
       PATH: process.env.PATH,
       NATS_URL,
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+      DATABASE_URL: iso.databaseUrl,
       DOZOR_SUBJECT_PREFIX: iso.prefix,
       DOZOR_CONFIG: file,
       ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
@@ -161,7 +154,7 @@ schedules:
         const r = await c.query(`SELECT action, actor, source, target_id FROM "${iso.schema}".audit_log WHERE target_type = 'schedule' ORDER BY seq, idx`);
         return r.rows.length ? r.rows : null;
       });
-      expect(rows).toEqual([{ action: 'schedule_configured', actor: { kind: 'system', id: 'config' }, source: 'cli', target_id: SCHEDULE }]);
+      expect(rows).toEqual([{ action: 'schedule_configured', actor: SYSTEM_ACTORS.config, source: 'cli', target_id: SCHEDULE }]);
     } finally {
       await c.end();
     }

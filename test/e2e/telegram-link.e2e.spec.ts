@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { BotApiTestServer, DozorProcess, loadFixture } from '@dozor/testing';
-import { ALICE_TG, API_TOKEN, NATS_URL, PG_URL, TOKEN, isolate, poll, type Isolation } from '../support/scenario.js';
+import { ALICE_TG, API_TOKEN, BotApiTestServer, DozorProcess, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll, TOKEN } from '@dozor/testing';
 
 /** Bob's Telegram account is not in dozor.yaml: he links it with a verification code. */
 const BOB_TG = 515151;
@@ -47,7 +46,7 @@ describe('linking a Telegram account with a verification code', () => {
       NATS_URL,
       DOZOR_SUBJECT_PREFIX: iso.prefix,
       DOZOR_CONFIG: writeLinkConfig(iso.dir),
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+      DATABASE_URL: iso.databaseUrl,
       ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
       DOZOR_API_TOKEN: API_TOKEN,
       TELEGRAM_BOT_TOKEN: telegram.token,

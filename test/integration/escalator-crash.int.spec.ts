@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import { aggregateKeyFromDigest } from '@dozor/domain';
+import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
-import { DozorProcess, loadFixture } from '@dozor/testing';
+import { DozorProcess, dropSchemas, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, pgUrlWithSchema, poll, writeConfig } from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { NATS_URL, PG_URL, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
 
 /**
  * kill -9 of the escalator while a wait is pending: the next step still
@@ -32,7 +29,7 @@ describe('escalator survives kill -9 during a wait', () => {
       DOZOR_SUBJECT_PREFIX: iso.prefix,
       DOZOR_CONFIG: config,
       ALERTMANAGER_INTEGRATION_TOKEN: 'kill-test-token',
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+      DATABASE_URL: iso.databaseUrl,
       LOG_LEVEL: 'warn',
       OTEL_TRACES_EXPORTER: 'none',
     };
@@ -43,8 +40,7 @@ describe('escalator survives kill -9 during a wait', () => {
     await iso?.cleanup();
   });
 
-  const escalationEvents = async (groupId: string): Promise<DozorEvent[]> =>
-    (await store.readSubject(subjects.escalation(store.topology, groupId))).flatMap((c) => c.events);
+  const escalationEvents = async (groupId: string): Promise<DozorEvent[]> => await eventsOn(store, subjects.escalation(store.topology, groupId));
 
   it('fires the pending step exactly once after a restart', async () => {
     const first = new DozorProcess('escalator', env, 'escalator#1');
@@ -52,7 +48,7 @@ describe('escalator survives kill -9 during a wait', () => {
     await first.start();
 
     // An alert group as the router would have opened it.
-    const key = aggregateKeyFromDigest(createHash('sha256').update('kill-test').digest());
+    const key = aggregateKeyOf('escalator-crash', 'kill-test');
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
     const events: NewEvent[] = [
@@ -116,7 +112,7 @@ describe('escalator survives kill -9 during a wait', () => {
   });
 
   it('rebuilds the due-table from the log in a fresh database and fires once', async () => {
-    const key = aggregateKeyFromDigest(createHash('sha256').update('fresh-db-test').digest());
+    const key = aggregateKeyOf('escalator-crash', 'fresh-db-test');
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
     const first = new DozorProcess('escalator', env, 'escalator#3');
@@ -148,7 +144,7 @@ describe('escalator survives kill -9 during a wait', () => {
     await poll('the wait step to be scheduled', async () => (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'));
     await first.kill9();
     // The same log, a database that has never seen it.
-    const fresh = new DozorProcess('escalator', { ...env, DATABASE_URL: `${PG_URL}?schema=${iso.schema}_fresh` }, 'escalator#4');
+    const fresh = new DozorProcess('escalator', { ...env, DATABASE_URL: pgUrlWithSchema(`${iso.schema}_fresh`) }, 'escalator#4');
     procs.push(fresh);
     await fresh.start();
     const evs = await poll('the step after the wait', async () => {
@@ -164,10 +160,6 @@ describe('escalator survives kill -9 during a wait', () => {
     const fired: string[] = [];
     for await (const c of all) for (const e of c.events) if (e.type === 'TimerFired') fired.push(e.data.timerId);
     expect(new Set(fired).size).toBe(fired.length);
-    const pg = await import('pg');
-    const c = new pg.default.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${iso.schema}_fresh" CASCADE`);
-    await c.end();
+    await dropSchemas([`${iso.schema}_fresh`]);
   });
 });

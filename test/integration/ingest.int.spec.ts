@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
-import { listFixtures, loadFixture } from '@dozor/testing';
-import { NATS_URL, TOKEN, isolate, writeConfig, type Isolation } from '../support/scenario.js';
+import { isolate, type Isolation, listFixtures, loadFixture, NATS_URL, TOKEN, writeConfig } from '@dozor/testing';
 
 /** Ingest on its own, in this process, against the real NATS. */
 describe('ingest', () => {

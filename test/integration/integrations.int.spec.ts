@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { subjects, type EventOf } from '@dozor/contracts';
-import { aggregateKeyFromDigest, evolve, initialState } from '@dozor/domain';
+import { aggregateKeyOf, subjects, type EventOf } from '@dozor/contracts';
+import { evolve, initialState } from '@dozor/domain';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { ALERTMANAGER_CONFORMANCE, listFixtures, loadFixture } from '@dozor/testing';
-import { NATS_URL, isolate, poll, type Isolation } from '../support/scenario.js';
+import { ALERTMANAGER_CONFORMANCE, eventsOn, isolate, type Isolation, listFixtures, loadFixture, NATS_URL, poll } from '@dozor/testing';
 
 /**
  * Conformance through the real ingest and router on NATS: for every captured
@@ -110,9 +108,6 @@ escalation_chains:
   - { id: default-chain, steps: [ { wait: 1h } ] }
 `;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-const aggregateKeyOf = (integrationId: string, groupingKey: string) => aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`));
-
 describe('integrations: conformance through ingest and router on NATS', () => {
   let iso: Isolation;
   let dozor: RunningDozor;
@@ -142,7 +137,7 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     const { receipt_id } = (await r.json()) as { receipt_id: string };
     const subject = subjects.alertGroup(dozor.store.topology, aggregateKeyOf(integrationId, groupingKey));
     const events = await poll(`the router to decide ${receipt_id}`, async () => {
-      const evs = (await dozor.store.readSubject(subject)).flatMap((c) => c.events);
+      const evs = await eventsOn(dozor.store, subject);
       return evs.some((e) => (e.type === 'AlertAdded' || e.type === 'AlertDiscarded') && e.data.receiptId === receipt_id) ? evs : null;
     });
     const received = events.find((e): e is EventOf<'AlertReceived'> => e.type === 'AlertReceived' && e.data.receiptId === receipt_id)!;
@@ -263,7 +258,7 @@ describe('integrations: conformance through ingest and router on NATS', () => {
       const evs = await poll('the receipt', async () => {
         for await (const c of failing.store.replay({ filter: subjects.allOf(failing.store.topology, 'alert-group') })) {
           const e = c.events.find((x) => x.type === 'AlertAdded');
-          if (e) return (await failing.store.readSubject(c.subject)).flatMap((x) => x.events);
+          if (e) return await eventsOn(failing.store, c.subject);
         }
         return null;
       });

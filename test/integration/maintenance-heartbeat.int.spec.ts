@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { subjects, type DozorEvent, type EventOf } from '@dozor/contracts';
-import { aggregateKeyFromDigest, evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
+import { aggregateKeyOf, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf } from '@dozor/contracts';
+import { evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
-import { loadFixture } from '@dozor/testing';
-import { API_TOKEN, NATS_URL, PG_URL, isolate, poll, type Isolation } from '../support/scenario.js';
+import { API_TOKEN, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll } from '@dozor/testing';
 
 /**
  * Maintenance and debug mode (REST API and dozor.yaml), their expiry by a
@@ -59,8 +57,6 @@ escalation_chains:
       - notify_persons: [alice]
 `;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
 describe('maintenance, debug mode and heartbeats, end to end', () => {
   let iso: Isolation;
   let dozor: RunningDozor;
@@ -81,7 +77,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
         HOST: '127.0.0.1',
         DOZOR_SUBJECT_PREFIX: iso.prefix,
         DOZOR_CONFIG: file,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DATABASE_URL: iso.databaseUrl,
         DOZOR_API_TOKEN: API_TOKEN,
         LOG_LEVEL: 'error',
         OTEL_TRACES_EXPORTER: 'none',
@@ -97,9 +93,8 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
   });
 
   const topo = () => dozor.store.topology;
-  const events = async (subject: string): Promise<DozorEvent[]> => (await dozor.store.readSubject(subject)).flatMap((c) => c.events);
-  const groupSubject = (integrationId: string, groupingKey: string) =>
-    subjects.alertGroup(topo(), aggregateKeyFromDigest(sha256(`${integrationId}\n${groupingKey}`)));
+  const events = async (subject: string): Promise<DozorEvent[]> => await eventsOn(dozor.store, subject);
+  const groupSubject = (integrationId: string, groupingKey: string) => subjects.alertGroup(topo(), aggregateKeyOf(integrationId, groupingKey));
   const api = async (method: string, path: string, body?: unknown, auth = true) => {
     const r = await fetch(`${dozor.url}${path}`, {
       method,
@@ -143,7 +138,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     const started = await poll('maintenance from config', async () => (await integrationEvents('cfg')).find((e) => e.type === 'IntegrationMaintenanceStarted'));
     expect(started).toMatchObject({
       data: { integrationId: 'cfg', mode: 'maintenance', durationSeconds: 3600, origin: 'config' },
-      metadata: { actor: { kind: 'system', id: 'config' }, source: 'system' },
+      metadata: { actor: SYSTEM_ACTORS.config, source: 'system' },
     });
     expect((await api('GET', '/api/v1/integrations/cfg/maintenance')).body).toMatchObject({
       id: 'cfg',

@@ -4,8 +4,7 @@ import { decide, evolve, initialState, type AlertGroupAggregate } from '@dozor/d
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { loadFixture } from '@dozor/testing';
-import { NATS_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
+import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /**
  * Two routers act on one alert group at once. Every action event in the
@@ -50,7 +49,7 @@ describe('two routers, one alert group', () => {
         if (c.events.some((e) => e.type === 'AlertGroupCreated')) return c.subject;
       return null;
     });
-    const groupId = (await a!.store.readSubject(subject)).flatMap((c) => c.events).find((e) => e.type === 'AlertGroupCreated')!.data as {
+    const groupId = (await eventsOn(a!.store, subject)).find((e) => e.type === 'AlertGroupCreated')!.data as {
       alertGroupId: string;
     };
 
@@ -66,7 +65,7 @@ describe('two routers, one alert group', () => {
           durationSeconds: action === 'silence' ? 600 : undefined,
         };
         // Requests spread over both routers by the queue group; send from both connections too.
-        return nodes[i % 2]!.store.nc.request(subjects.alertGroupCommands(topo), JSON.stringify(req), { timeout: 10_000 }).then((m) => m.json<CommandReply>());
+        return nodes[i % 2]!.store.requests.request<CommandReply>(subjects.alertGroupCommands(topo), req, { timeoutMs: 10_000 });
       }),
     );
     const accepted = replies.filter((x) => x.ok);

@@ -5,8 +5,7 @@ import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
 import { openDatabase } from '@dozor/projections';
-import { loadFixture } from '@dozor/testing';
-import { NATS_URL, PG_URL, TOKEN, isolate, poll, writeConfig, type Isolation } from '../support/scenario.js';
+import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /** A timed silence ends by itself (a durable timer), and escalation starts over. */
 describe('silence expiry', () => {
@@ -23,7 +22,7 @@ describe('silence expiry', () => {
         DOZOR_SUBJECT_PREFIX: iso.prefix,
         DOZOR_CONFIG: writeConfig(iso.dir),
         ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
+        DATABASE_URL: iso.databaseUrl,
         LOG_LEVEL: 'error',
         OTEL_TRACES_EXPORTER: 'none',
       },
@@ -51,23 +50,23 @@ describe('silence expiry', () => {
       return null;
     });
     await poll('escalation to start', async () => (await dozor.store.readSubject(subjects.escalation(t, created.id))).length > 0);
-    const reply = await dozor.store.nc
-      .request(
-        subjects.alertGroupCommands(t),
-        JSON.stringify({ action: 'silence', alertGroupId: created.id, actor: { kind: 'user', id: 'alice' }, source: 'api', durationSeconds: 2 }),
-        { timeout: 5000 },
-      )
-      .then((m) => m.json<CommandReply>());
+    const reply = await dozor.store.requests.request<CommandReply>(subjects.alertGroupCommands(t), {
+      action: 'silence',
+      alertGroupId: created.id,
+      actor: { kind: 'user', id: 'alice' },
+      source: 'api',
+      durationSeconds: 2,
+    });
     expect(reply).toMatchObject({ ok: true, state: 'silenced' });
 
-    const groupEvents = async (): Promise<DozorEvent[]> => (await dozor.store.readSubject(created.subject)).flatMap((c) => c.events);
+    const groupEvents = async (): Promise<DozorEvent[]> => await eventsOn(dozor.store, created.subject);
     const unsilenced = await poll('the silence to end', async () => (await groupEvents()).find((e) => e.type === 'AlertGroupUnsilenced'), 20_000);
     expect(unsilenced).toMatchObject({ data: { by: 'expired' }, metadata: { source: 'system' } });
     const fired = (await groupEvents()).filter((e) => e.type === 'TimerFired');
     expect(fired).toHaveLength(1);
 
     const esc = await poll('escalation to restart', async () => {
-      const evs = (await dozor.store.readSubject(subjects.escalation(t, created.id))).flatMap((c) => c.events);
+      const evs = await eventsOn(dozor.store, subjects.escalation(t, created.id));
       return evs.some((e) => e.type === 'EscalationResumed') ? evs : null;
     });
     const types = esc.map((e) => e.type);

@@ -6,7 +6,7 @@ import { EventStore } from '@dozor/eventstore';
 import type { Runtime } from '@dozor/platform';
 import { UserDirectory, UsersController } from '@dozor/api';
 import { TelegramAccounts, UserTelegramReader } from '@dozor/telegram-notifier';
-import { NATS_URL, isolate, type Isolation } from '../support/scenario.js';
+import { isolate, type Isolation, NATS_URL } from '@dozor/testing';
 
 const users: UserConfig[] = [
   { id: 'alice', name: 'Alice', email: null, telegramUserId: '42' },

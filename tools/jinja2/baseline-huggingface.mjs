@@ -2,7 +2,7 @@
 // "Before" numbers: renders the Jinja2 reference cases with plain
 // `@huggingface/jinja` (its `Template` class, no Dozor runtime) and counts how
 // many match Python's Jinja2, per group, then does the same with Dozor's engine
-// (needs `npx tsc -b libs/domain` first).
+// (needs `npx tsc -b libs/templates` first).
 //
 //   node tools/jinja2/baseline-huggingface.mjs
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,14 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { Template } from '@huggingface/jinja';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const ref = JSON.parse(readFileSync(`${root}libs/domain/src/templates/testdata/jinja2-reference.json`, 'utf8'));
+const ref = JSON.parse(readFileSync(`${root}libs/templates/src/testdata/jinja2-reference.json`, 'utf8'));
 const fixturesDir = `${root}test/fixtures/alertmanager/`;
 const fixtures = Object.fromEntries(
   readdirSync(fixturesDir)
     .filter((f) => f.endsWith('.json') && f !== 'headers.json')
     .map((f) => [f, JSON.parse(readFileSync(fixturesDir + f, 'utf8'))]),
 );
-const { compileTemplate, renderTemplate } = await import(`${root}libs/domain/dist/templates/index.js`);
+const { compileTemplate, renderTemplate } = await import(`${root}libs/templates/dist/index.js`);
 
 const context = (c) => ({ ...c.context, payload: structuredClone('fixture' in c.payload ? fixtures[c.payload.fixture] : ref.payloads[c.payload.inline]) });
 const same = (expected, actual) => (expected.ok ? actual.ok && actual.output === expected.output : !actual.ok);

@@ -6,7 +6,7 @@ TypeScript specs compare against.
     python3 tools/jinja2/render_reference.py --check    # exits 1 if it is stale
 
 Needs Jinja2 3.1 and the ``regex`` package. Tests never run this: they read
-the committed JSON (libs/domain/src/templates/testdata/jinja2-reference.json).
+the committed JSON (libs/templates/src/testdata/jinja2-reference.json).
 """
 
 import argparse
@@ -24,8 +24,8 @@ from oncall_env import make_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = (ROOT / "test" / "fixtures" / "alertmanager").resolve()
-DEFAULTS_TS = [ROOT / "libs/domain/src/templates/oncall-alertmanager.templates.ts", ROOT / "libs/domain/src/templates/oncall-webhook.templates.ts"]
-OUT = ROOT / "libs/domain/src/templates/testdata/jinja2-reference.json"
+DEFAULTS_TS = [ROOT / "libs/templates/src/oncall-alertmanager.templates.ts", ROOT / "libs/templates/src/oncall-webhook.templates.ts"]
+OUT = ROOT / "libs/templates/src/testdata/jinja2-reference.json"
 
 NOW = dt.datetime(2026, 11, 24, 1, 0, 0, tzinfo=dt.timezone.utc)
 NOW_MS = int(NOW.timestamp() * 1000)

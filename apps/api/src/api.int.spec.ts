@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,10 +9,10 @@ import { subjects, topology, SYSTEM_ACTORS, type Actor, type AlertGroupCommandRe
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
 import { openDatabase, rebuildProjections, type Database } from '@dozor/projections';
 import { JsonLogger } from '@dozor/telemetry';
-import { ApiModule, ApiAuth } from './index.js';
+import { ApiAuth } from '@dozor/platform';
+import { NATS_URL, dropSchemas, pgUrlWithSchema } from '@dozor/testing';
+import { ApiModule } from './index.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = randomBytes(4).toString('hex');
 const TOKEN = 'secret-token-0123456789';
 const alice: Actor = { kind: 'user', id: 'alice', name: 'alice' };
@@ -130,7 +129,7 @@ describe('REST API /api/v1/alert_groups', () => {
   const ids: Record<'firing' | 'acked' | 'resolved' | 'silenced', string> = { firing: '', acked: '', resolved: '', silenced: '' };
 
   const respond = () => {
-    responder = store.nc.subscribe(subjects.alertGroupCommands(store.topology), {
+    responder = nc.subscribe(subjects.alertGroupCommands(store.topology), {
       callback: (_err, msg) => {
         const req = msg.json<AlertGroupCommandRequest>();
         requests.push(req);
@@ -167,9 +166,7 @@ describe('REST API /api/v1/alert_groups', () => {
     nc = await connectNats(NATS_URL, 'api-spec');
     store = await EventStore.open(nc, { topology: topology(`t${tag}api`) });
     const quiet = new JsonLogger('projections', 'error', () => undefined);
-    const u = new URL(PG_URL);
-    u.searchParams.set('schema', schema);
-    db = await openDatabase({ DATABASE_URL: u.toString() }, { logger: quiet });
+    db = await openDatabase({ DATABASE_URL: pgUrlWithSchema(schema) }, { logger: quiet });
 
     ids.firing = await group(store, 'firingaaaa', {
       integrationId: 'int-am',
@@ -179,8 +176,33 @@ describe('REST API /api/v1/alert_groups', () => {
         {
           events: [
             {
+              type: 'NotificationDispatching',
+              data: { alertGroupId: 'firingaaaa-1', notificationId: 'n1', userId: 'alice', chatId: '-1009876543210', attempt: 1, dispatchId: 'd1' },
+            },
+            {
+              type: 'NotificationRetrying',
+              data: {
+                alertGroupId: 'firingaaaa-1',
+                notificationId: 'n1',
+                userId: 'alice',
+                chatId: '-1009876543210',
+                reason: 'Bad Gateway',
+                errorCode: 502,
+                retryAfterMs: 500,
+                attempt: 1,
+              },
+            },
+            {
               type: 'NotificationSent',
-              data: { alertGroupId: 'firingaaaa-1', notificationId: 'n1', userId: 'alice', channel: 'telegram', chatId: '-1009876543210', messageId: 77 },
+              data: {
+                alertGroupId: 'firingaaaa-1',
+                notificationId: 'n1',
+                userId: 'alice',
+                channel: 'telegram',
+                chatId: '-1009876543210',
+                messageId: 77,
+                dispatchId: 'd1',
+              },
             },
           ],
           actor: SYSTEM_ACTORS.telegram,
@@ -219,10 +241,7 @@ describe('REST API /api/v1/alert_groups', () => {
     responder?.unsubscribe();
     await app?.close();
     await db?.close();
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await dropSchemas([schema]);
     await store?.deleteStream();
     await nc?.close();
   });
@@ -349,6 +368,9 @@ describe('REST API /api/v1/alert_groups', () => {
           actor: SYSTEM_ACTORS.router,
           source: 'system',
           created_at: expect.any(String),
+          action: 'Alert group created on route route-b with no escalation chain',
+          realm: 'alert_group',
+          author: null,
         },
         {
           event: 'AlertAdded',
@@ -356,12 +378,32 @@ describe('REST API /api/v1/alert_groups', () => {
           actor: SYSTEM_ACTORS.router,
           source: 'system',
           created_at: expect.any(String),
+          action: 'Alert received: firing (1 firing, 0 resolved)',
+          realm: 'alert_group',
+          author: null,
         },
-        { event: 'AlertGroupAcknowledged', text: 'Acknowledged by alice (telegram)', actor: alice, source: 'telegram', created_at: expect.any(String) },
+        {
+          event: 'AlertGroupAcknowledged',
+          text: 'Acknowledged by alice (telegram)',
+          actor: alice,
+          source: 'telegram',
+          created_at: expect.any(String),
+          action: 'Acknowledged by alice (telegram)',
+          realm: 'alert_group',
+          author: 'alice',
+        },
       ]);
       expect(g.alerts).toEqual([
         { id: 'r-ackedaaaaa', alert_group_id: ids.acked, created_at: '2026-11-24T00:00:01.000Z', payload: expect.objectContaining({ receiver: 'r' }) },
       ]);
+    });
+
+    it('shows every attempt to page a person in the timeline', async () => {
+      const r = await get(`/api/v1/alert_groups/${ids.firing}`);
+      const tl = r.json().timeline as { event: string; text: string; realm: string }[];
+      const attempts = tl.filter((t) => t.realm === 'user_notification');
+      expect(attempts.map((t) => t.event)).toEqual(['NotificationDispatching', 'NotificationRetrying', 'NotificationSent']);
+      expect(attempts[1]!.text).toBe('Telegram error 502 sending to alice: Bad Gateway; retrying in 500 ms (request 1)');
     });
 
     it('answers 404 with a detail for an unknown or malformed id', async () => {
@@ -387,7 +429,6 @@ describe('REST API /api/v1/alert_groups', () => {
           alertGroupId: ids.firing,
           actor: { kind: 'user', id: 'api', name: 'api' },
           source: 'api',
-          traceparent: expect.toSatisfy((v: unknown) => v === null || typeof v === 'string'),
         },
       ]);
 

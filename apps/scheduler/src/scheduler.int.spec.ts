@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { subjects, type DozorEvent, type OnCallReply } from '@dozor/contracts';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats } from '@dozor/eventstore';
+import { subjects, SYSTEM_ACTORS, type DozorEvent, type OnCallReply } from '@dozor/contracts';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { openDatabase, rebuildProjections } from '@dozor/projections';
 import { JsonLogger } from '@dozor/telemetry';
+import { eventsOn, isolate, NATS_URL, oneOfType, poll } from '@dozor/testing';
 import { schedulerService, IcalFeeds, ScheduleConfigSync } from './index.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const API_TOKEN = 'scheduler-spec-token';
 
 /** 2030-01-07 is a Monday; 10:00Z is 11:00 in Berlin, inside alice's first week. */
@@ -57,28 +51,6 @@ function config(dir: string, schedules: string, name = 'dozor.yaml'): string {
   return file;
 }
 
-/** Deletes a test's stream on a connection of its own (the nodes' connections are drained by close). */
-async function dropStream(prefix: string): Promise<void> {
-  const nc = await connectNats(NATS_URL, 'scheduler-spec-cleanup');
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(`${prefix.toUpperCase()}_EVENTS`).catch(() => undefined);
-  await nc.close();
-}
-
-async function poll(what: string, f: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await f()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function isolate(tag: string) {
-  const prefix = `${tag}${randomBytes(4).toString('hex')}`;
-  return { prefix, dir: mkdtempSync(join(tmpdir(), `dozor-${tag}-`)) };
-}
-
 function envOf(prefix: string, configFile: string): NodeJS.ProcessEnv {
   return {
     NATS_URL,
@@ -93,7 +65,7 @@ function envOf(prefix: string, configFile: string): NodeJS.ProcessEnv {
 }
 
 async function scheduleEvents(node: RunningDozor, id: string): Promise<DozorEvent[]> {
-  return (await node.store.readSubject(subjects.of(node.store.topology, 'schedule', id))).flatMap((c) => c.events);
+  return await eventsOn(node.store, subjects.of(node.store.topology, 'schedule', id));
 }
 
 function client(node: RunningDozor) {
@@ -117,8 +89,7 @@ function client(node: RunningDozor) {
     post: (path: string, body?: unknown) => call('POST', path, body ?? {}),
     del: (path: string) => call('DELETE', path),
     onCall: async (schedule: string, at: string) => {
-      const m = await node.store.nc.request(subjects.onCallQuery(node.store.topology), JSON.stringify({ schedule, at }), { timeout: 5000 });
-      return m.json<OnCallReply>();
+      return node.store.requests.request<OnCallReply>(subjects.onCallQuery(node.store.topology), { schedule, at });
     },
   };
 }
@@ -134,8 +105,7 @@ describe('schedule configuration events', () => {
 
   afterAll(async () => {
     for (const n of nodes) await n.close();
-    await dropStream(iso.prefix);
-    rmSync(iso.dir, { recursive: true, force: true });
+    await iso.cleanup();
   });
 
   it('two replicas starting together append each definition once', async () => {
@@ -146,11 +116,11 @@ describe('schedule configuration events', () => {
     const [a] = await Promise.all([start(file), start(file)]);
     for (const id of ['primary', 'secondary']) {
       const events = await scheduleEvents(a!, id);
-      expect(events.map((e) => e.type)).toEqual(['ScheduleConfigured']);
-      const e = events[0] as Extract<DozorEvent, { type: 'ScheduleConfigured' }>;
+      expect(events).toHaveLength(1);
+      const e = oneOfType(events, 'ScheduleConfigured');
       expect(e.data).toMatchObject({ scheduleId: id, change: 'created', origin: file });
       expect(e.data.definitionSha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(e.metadata.actor).toEqual({ kind: 'system', id: 'config' });
+      expect(e.metadata.actor).toEqual(SYSTEM_ACTORS.config);
       expect(e.metadata.source).toBe('cli');
     }
   });
@@ -180,7 +150,6 @@ describe('schedule configuration events', () => {
 
 describe('scheduler service', () => {
   const iso = isolate('sched');
-  const schema = `sched_${randomBytes(4).toString('hex')}`;
   let now = T0;
   let a: RunningDozor;
   let b: RunningDozor;
@@ -261,12 +230,7 @@ describe('scheduler service', () => {
     await a?.close();
     await b?.close();
     await new Promise((r) => feed?.close(r));
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
-    await dropStream(iso.prefix);
-    rmSync(iso.dir, { recursive: true, force: true });
+    await iso.cleanup();
   });
 
   describe('REST', () => {
@@ -517,10 +481,8 @@ describe('scheduler service', () => {
     });
 
     it('every step is an audit entry with actor, source and time', async () => {
-      const u = new URL(PG_URL);
-      u.searchParams.set('schema', schema);
       const quiet = new JsonLogger('projections', 'error', () => undefined);
-      const db = await openDatabase({ DATABASE_URL: u.toString() }, { logger: quiet });
+      const db = await openDatabase({ DATABASE_URL: iso.databaseUrl }, { logger: quiet });
       try {
         await rebuildProjections(a.store, db.dataSource, { logger: quiet });
         const rows = (await db.dataSource.query(
@@ -543,7 +505,7 @@ describe('scheduler service', () => {
           'shift_swap_deleted',
           'shift_swap_requested',
         ]);
-        expect(rows[0]).toMatchObject({ actor: { kind: 'system', id: 'config' }, source: 'cli', target_type: 'schedule', details: { change: 'created' } });
+        expect(rows[0]).toMatchObject({ actor: SYSTEM_ACTORS.config, source: 'cli', target_type: 'schedule', details: { change: 'created' } });
         expect(rows[1]).toMatchObject({ actor: { kind: 'user', id: 'alice' }, source: 'api', details: { swapId, beneficiary: 'alice' } });
         expect(rows[2]).toMatchObject({ actor: { kind: 'user', id: 'bob' }, source: 'api', details: { swapId, benefactor: 'bob' } });
         expect(rows[6]).toMatchObject({ actor: { kind: 'user', id: 'api' }, source: 'api', details: { swapId } });

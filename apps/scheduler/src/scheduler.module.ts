@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ApiAuth, ApiTokenGuard } from '@dozor/api';
-import { Runtime, type ServiceDefinition } from '@dozor/platform';
+import { ApiAuth, ApiTokenGuard, Runtime, type ServiceDefinition } from '@dozor/platform';
 import { OnCallHandler, schedulerRequests } from './on-call/on-call.handler.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleConfigSync } from './schedule/schedule-config.sync.js';

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
-import { NotificationHandler, NotifierGroupReader, notifierConsumers } from './delivery/notification.handler.js';
+import { NotificationHandler, notifierConsumers } from './delivery/notification.handler.js';
+import { GroupViews, NotifierGroupReader } from './delivery/group-views.js';
+import { ChatOutbox } from './delivery/chat-outbox.js';
+import { NotifierLiveness } from './delivery/notifier-liveness.js';
+import { GroupOpener } from './delivery/group-opener.js';
 import { TelegramBot } from './telegram-bot.js';
 import { TelegramAccounts, UserTelegramReader } from './accounts/telegram-accounts.js';
 import { TelegramUpdates } from './updates/telegram-updates.service.js';
@@ -8,7 +12,7 @@ import { TelegramWebhookController } from './updates/telegram-webhook.controller
 
 @Module({
   controllers: [NotificationHandler, TelegramWebhookController],
-  providers: [TelegramBot, NotifierGroupReader, TelegramUpdates, UserTelegramReader, TelegramAccounts],
+  providers: [TelegramBot, NotifierGroupReader, GroupViews, ChatOutbox, NotifierLiveness, GroupOpener, TelegramUpdates, UserTelegramReader, TelegramAccounts],
 })
 export class TelegramNotifierModule {}
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERTMANAGER_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE } from '@dozor/domain';
+import { ALERTMANAGER_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE } from '@dozor/templates';
 import { ConfigError, DEFAULT_RATE_LIMIT, parseConfig } from './index.js';
 
 /** Integration kinds, templates, maintenance, heartbeat and rate limits in dozor.yaml. */
@@ -82,7 +82,7 @@ describe('config: integrations', () => {
     [
       'an unknown template key',
       one(`    templates:\n      web_title: 'x'\n`),
-      /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.web_title: unknown field; expected one of grouping_id, resolve_condition/,
+      /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.web_title: unknown field 'web_title'; expected one of grouping_id, resolve_condition/,
     ],
     ['an emptied grouping id', one(`    templates:\n      grouping_id: ''\n`), /dozor\.yaml:6:\d+: integrations\[0\]\.templates\.grouping_id: cannot be empty/],
     ['a template that is not a string', one(`    templates:\n      title: [1]\n`), /integrations\[0\]\.templates\.title: must be a Jinja2 template/],

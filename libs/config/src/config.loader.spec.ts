@@ -53,6 +53,27 @@ describe('config loader', () => {
   });
 
   it.each([
+    ['1h30m', 5400],
+    ['90s', 90],
+    ['5m', 300],
+    ['1d', 86400],
+    ['1h 30m', 5400],
+    ['600', 600],
+    [600, 600],
+  ])('a wait of %j in a chain is %i seconds, in the grammar schedules use', (wait, seconds) => {
+    const text = base.replace('wait: 5m', `wait: ${typeof wait === 'string' ? JSON.stringify(wait) : wait}`);
+    expect(parseConfig(text, 'dozor.yaml', { AM_TOKEN: 'token-12345' }).escalationChains[0]!.steps[1]).toEqual({ kind: 'wait', seconds });
+  });
+
+  it.each([
+    ['zero', 'wait: 0s', /steps\[1\]\.wait: must be longer than zero/],
+    ['more than a week', 'wait: 8d', /steps\[1\]\.wait: must be between 1s and 7d, got 8d/],
+    ['units out of order', 'wait: 30m1h', /steps\[1\]\.wait: must be a duration such as 9h, 1h30m/],
+  ])('rejects a wait of %s', (_n, wait, message) => {
+    expect(error(base.replace('wait: 5m', wait)).message).toMatch(message);
+  });
+
+  it.each([
     ['a missing variable', base, {}, /dozor\.yaml:7:\d+: integrations\[0\]\.token: environment variable AM_TOKEN is not set/],
     [
       'an unknown user in a step',

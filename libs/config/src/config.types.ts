@@ -1,5 +1,5 @@
 import type { EscalationStep, IntegrationKind, IntegrationMode } from '@dozor/contracts';
-import type { IntegrationTemplateKey, IntegrationTemplates, ScheduleDef } from '@dozor/domain';
+import type { IntegrationTemplateKey, IntegrationTemplates, RouteDef, ScheduleDef } from '@dozor/domain';
 
 export interface UserConfig {
   id: string;
@@ -9,15 +9,6 @@ export interface UserConfig {
   telegramUserId: string | null;
 }
 
-export type RouteFilterConfig = { kind: 'jinja2'; template: string } | { kind: 'regex'; pattern: string } | { kind: 'labels'; matchers: string[] };
-
-export interface RouteConfig {
-  id: string;
-  /** null: the default route, which is always last. */
-  filter: RouteFilterConfig | null;
-  escalationChainId: string | null;
-}
-
 export interface IntegrationConfig {
   id: string;
   name: string;
@@ -25,7 +16,8 @@ export interface IntegrationConfig {
   type: IntegrationKind;
   /** Secret: from the environment, never written to the log. */
   token: string;
-  routes: RouteConfig[];
+  /** In order, the default route last. */
+  routes: RouteDef[];
   /** `templates:` as written (template key → source, null disables an optional one). */
   templateOverrides: Partial<Record<IntegrationTemplateKey, string | null>>;
   /** The kind's defaults with the overrides, compiled (validated at load). */

@@ -20,6 +20,7 @@ export interface AlertGroupCommandRequest {
   source: Source;
   /** Silence only: seconds, or null for forever. */
   durationSeconds?: number | null;
+  /** Sent by older clients only: the trace context travels in the request's `traceparent` header. */
   traceparent?: string | null;
 }
 
@@ -49,6 +50,7 @@ export type IntegrationCommandRequest = {
   integrationId: string;
   actor: Actor;
   source: Source;
+  /** Sent by older clients only: the trace context travels in the request's `traceparent` header. */
   traceparent?: string | null;
 } & (
   | { action: 'start_maintenance'; mode: 'maintenance' | 'debug'; /** null: until stopped. */ durationSeconds: number | null }

@@ -49,6 +49,8 @@ export const SYSTEM_ACTORS = {
   scheduler: { kind: 'system', id: 'scheduler' },
   telegram: { kind: 'system', id: 'telegram-notifier' },
   timer: { kind: 'system', id: 'timer' },
+  /** Changes made by dozor.yaml, read by the CLI or by a service at start. */
+  config: { kind: 'system', id: 'config' },
 } as const satisfies Record<string, Actor>;
 
 export function actorLabel(a: Actor): string {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Identifier helpers. Alert group ids are `<aggregateKey>-<generation>`: the
  * aggregate key names the subject that holds every generation of a grouping key,
@@ -30,4 +32,76 @@ export function base32(bytes: Uint8Array): string {
   }
   if (bits > 0) out += B32[(value << (5 - bits)) & 31];
   return out;
+}
+
+/**
+ * The aggregate key of a grouping key of an integration: 20 base32 characters
+ * (100 bits) of `sha256(integrationId + "\n" + groupingKey)`. It names the
+ * alert-group subject that holds every generation of that grouping key.
+ */
+export function aggregateKeyOf(integrationId: string, groupingKey: string): string {
+  return base32(createHash('sha256').update(`${integrationId}\n${groupingKey}`).digest()).slice(0, 20);
+}
+
+/*
+ * Timer ids are deterministic, so the due-table (a projection of the log) and
+ * the deciders that check "is this the current timer?" agree without storing
+ * anything else. Each kind has a formatter and a parser here; the parts never
+ * contain the separator that follows them (alert group and integration ids
+ * have no `:` or `|`; instants end the id).
+ */
+
+/** An escalation wait: `esc:<alertGroupId>:<epoch>:<stepIndex>`; the epoch counts escalation (re)starts. */
+export function escalationTimerId(alertGroupId: string, epoch: number, stepIndex: number): string {
+  return `esc:${alertGroupId}:${epoch}:${stepIndex}`;
+}
+
+export function parseEscalationTimerId(id: string): { alertGroupId: string; epoch: number; stepIndex: number } | null {
+  const m = /^esc:([^:|]+):(\d+):(\d+)$/.exec(id);
+  return m ? { alertGroupId: m[1]!, epoch: Number(m[2]), stepIndex: Number(m[3]) } : null;
+}
+
+/** The end of a timed silence: `silence:<alertGroupId>|<until>`. */
+export function silenceTimerId(alertGroupId: string, until: string): string {
+  return `silence:${alertGroupId}|${until}`;
+}
+
+export function parseSilenceTimerId(id: string): { alertGroupId: string; until: string } | null {
+  const m = /^silence:([^|]+)\|(.+)$/.exec(id);
+  return m ? { alertGroupId: m[1]!, until: m[2]! } : null;
+}
+
+/** The end of a timed maintenance (fired onto the integration subject): `maintenance:<integrationId>:<maintenanceId>`. */
+export function maintenanceTimerId(integrationId: string, maintenanceId: string): string {
+  return `maintenance:${integrationId}:${maintenanceId}`;
+}
+
+export function parseMaintenanceTimerId(id: string): { integrationId: string; maintenanceId: string } | null {
+  const m = /^maintenance:([^:|]+):(.+)$/.exec(id);
+  return m ? { integrationId: m[1]!, maintenanceId: m[2]! } : null;
+}
+
+/** A heartbeat deadline: `heartbeat:<integrationId>|<dueAt>`; each heartbeat bucket has its own. */
+export function heartbeatTimerId(integrationId: string, dueAt: string): string {
+  return `heartbeat:${integrationId}|${dueAt}`;
+}
+
+export function parseHeartbeatTimerId(id: string): { integrationId: string; dueAt: string } | null {
+  const m = /^heartbeat:([^|]+)\|(.+)$/.exec(id);
+  return m ? { integrationId: m[1]!, dueAt: m[2]! } : null;
+}
+
+/** One notification of one user by one step run: `ntf:<alertGroupId>:<epoch>:<stepIndex>:<userId>`. */
+export function notificationId(alertGroupId: string, epoch: number, stepIndex: number, userId: string): string {
+  return `ntf:${alertGroupId}:${epoch}:${stepIndex}:${userId}`;
+}
+
+export function parseNotificationId(id: string): { alertGroupId: string; epoch: number; stepIndex: number; userId: string } | null {
+  const m = /^ntf:([^:|]+):(\d+):(\d+):(.+)$/.exec(id);
+  return m ? { alertGroupId: m[1]!, epoch: Number(m[2]), stepIndex: Number(m[3]), userId: m[4]! } : null;
+}
+
+/** The digest of a received body, per integration: `rcv:<digest>` dedups identical bodies within the stream's window. */
+export function receiptBodySha256(integrationId: string, body: string | Uint8Array): string {
+  return createHash('sha256').update(integrationId).update('\n').update(body).digest('hex');
 }

@@ -7,4 +7,6 @@ export * from './commands.js';
 export * from './ids.js';
 export * from './upcasters.js';
 export * from './config-error.js';
+export * from './config-reader.js';
 export * from './telegram-link.js';
+export * from './test-clock.js';

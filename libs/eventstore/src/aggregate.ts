@@ -1,6 +1,5 @@
 import type { DozorEvent } from '@dozor/contracts';
-import type { AppendOptions, AppendResult, EventStore } from './event-store.js';
-import { ExpectedVersion, WrongExpectedVersionError } from './expected-version.js';
+import type { EventLog } from './event-log.js';
 
 export interface Evolver<S> {
   initialState(): S;
@@ -15,13 +14,15 @@ export interface Loaded<S> {
 
 /**
  * Loads aggregates from their subject and keeps the folded state in a small
- * LRU cache, so a reload reads only what was appended since.
+ * LRU cache with its version, so a reload reads only what was appended since.
+ * It only reads: deciding and appending is `commandHandler`'s job, which
+ * loads through one of these.
  */
 export class AggregateRepository<S> {
   private readonly cache = new Map<string, Loaded<S>>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: EventLog,
     private readonly evolver: Evolver<S>,
     private readonly maxCached = 10_000,
   ) {}
@@ -40,6 +41,15 @@ export class AggregateRepository<S> {
     return loaded;
   }
 
+  /** Folds a commit just appended at `seq` onto a loaded state (without reading it back) and caches the result. */
+  applied(subject: string, loaded: Loaded<S>, events: DozorEvent[], seq: number): Loaded<S> {
+    let state = loaded.state;
+    for (const e of events) state = this.evolver.evolve(state, e, seq);
+    const next = { state, version: seq };
+    this.remember(subject, next);
+    return next;
+  }
+
   private remember(subject: string, loaded: Loaded<S>): void {
     this.cache.delete(subject);
     this.cache.set(subject, loaded);
@@ -48,34 +58,5 @@ export class AggregateRepository<S> {
 
   forget(subject: string): void {
     this.cache.delete(subject);
-  }
-
-  /**
-   * Load, decide, append with the loaded version; on a version conflict reload
-   * and decide again (a few times, with backoff). `decide` returns the events
-   * to append, or a value that is not an array to stop without appending.
-   */
-  async handle<R>(
-    subject: string,
-    decide: (state: S, version: number) => { events: Parameters<EventStore['append']>[1]; options: Omit<AppendOptions, 'expected'> } | { result: R },
-    maxAttempts = 8,
-  ): Promise<{ appended: AppendResult | null; state: S; result?: R }> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(subject);
-      const d = decide(state, version);
-      if ('result' in d) return { appended: null, state, result: d.result };
-      if (d.events.length === 0) return { appended: null, state };
-      try {
-        const appended = await this.store.append(subject, d.events, { ...d.options, expected: ExpectedVersion.exact(version) });
-        let next = state;
-        for (const e of appended.events) next = this.evolver.evolve(next, e, appended.seq);
-        if (!appended.duplicate) this.remember(subject, { state: next, version: appended.seq });
-        else this.forget(subject);
-        return { appended, state: next };
-      } catch (err) {
-        if (!(err instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-      }
-    }
   }
 }

@@ -3,18 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, subjects, SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
 import { withSpan, currentTraceparent } from '@dozor/telemetry';
-import {
-  EventStore,
-  connectNats,
-  ExpectedVersion,
-  WrongExpectedVersionError,
-  runConsumer,
-  Outcome,
-  AggregateRepository,
-  type RecordedCommit,
-} from './index.js';
+import { EventStore, connectNats, ExpectedVersion, WrongExpectedVersionError, runConsumer, Outcome, commandHandler, type RecordedCommit } from './index.js';
+import { NATS_URL } from '@dozor/testing';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ev = (n: number): NewEvent => ({ type: 'AlertGroupAcknowledged', data: { alertGroupId: `g-${n}` } });
 const opts = { actor: SYSTEM_ACTORS.router, source: 'system' as const };
 
@@ -35,7 +26,7 @@ describe('EventStore on real JetStream', () => {
 
   it('creates the stream idempotently', async () => {
     await EventStore.open(nc, { topology: topo });
-    const info = await store.jsm.streams.info(topo.stream);
+    const info = await store.streamInfo();
     expect(info.config.subjects).toEqual([`${topo.prefix}.evt.>`]);
     expect(info.config.allow_direct).toBe(true);
   });
@@ -112,16 +103,47 @@ describe('EventStore on real JetStream', () => {
     for (let i = 0; i < 3; i++) await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any });
     await done;
     expect(new Set(seen).size).toBe(3);
-    const info = await store.jsm.consumers.info(topo.stream, 'spec-consumer');
+    const info = await store.consumerInfo('spec-consumer');
     expect(info.num_redelivered).toBeGreaterThanOrEqual(0);
   });
 
-  it('AggregateRepository retries a decision that lost the race', async () => {
+  it('keeps pending work alive past the ack wait without holding the handler slot', async () => {
+    const s = subjects.escalation(topo, 'g-pending');
+    const calls = new Map<number, number>();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let secondHandled!: () => void;
+    const second = new Promise<void>((r) => (secondHandled = r));
+    const running = await runConsumer(store, { durable: 'spec-pending', filter: s, concurrency: 1, ackWaitMs: 1000 }, async (c) => {
+      calls.set(c.seq, (calls.get(c.seq) ?? 0) + 1);
+      if (calls.size === 1)
+        return Outcome.pending(
+          'held',
+          released.then(() => ({ kind: 'done' as const })),
+        );
+      secondHandled();
+      return Outcome.done;
+    });
+    for (let i = 0; i < 2; i++) await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any });
+    // The one slot is free while the first waits: the second is handled meanwhile.
+    await second;
+    // Three ack waits pass while the first is pending; working() keeps it from being redelivered.
+    await new Promise((r) => setTimeout(r, 3500));
+    release();
+    await new Promise((r) => setTimeout(r, 300));
+    await running.stop();
+    expect([...calls.values()]).toEqual([1, 1]);
+    const info = await store.consumerInfo('spec-pending');
+    expect(info.num_ack_pending).toBe(0);
+  });
+
+  it('commandHandler retries a decision that lost the race', async () => {
     const s = subjects.alertGroup(topo, 'eeeeeeeeeeeeeeeeeeee');
-    const count = { initialState: () => 0, evolve: (n: number) => n + 1 };
-    const r1 = new AggregateRepository<number>(store, count);
-    const r2 = new AggregateRepository<number>(store, count);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? r1 : r2).handle(s, (state) => ({ events: [ev(state)], options: opts }))));
+    const count = { initialState: () => 0, evolve: (n: number) => n + 1, decide: (_c: 'count', n: number) => ({ events: [ev(n)] }) };
+    const r1 = commandHandler(store, count, { maxAttempts: 20 });
+    const r2 = commandHandler(store, count, { maxAttempts: 20 });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? r1 : r2).handle(s, 'count', opts)));
+    expect(results.map((r) => r.kind)).toEqual(Array(10).fill('appended'));
     const commits = await store.readSubject(s);
     // Every decision saw the state its append was checked against: 0, 1, 2, ...
     expect(commits.map((c) => (c.events[0]!.data as { alertGroupId: string }).alertGroupId)).toEqual(Array.from({ length: 10 }, (_, i) => `g-${i}`));

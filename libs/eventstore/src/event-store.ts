@@ -1,22 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import { connect, headers as natsHeaders, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type NatsConnection, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import {
   jetstream,
   jetstreamManager,
+  JetStreamApiCodes,
   JetStreamApiError,
   DeliverPolicy,
   DiscardPolicy,
   RetentionPolicy,
   StorageType,
+  type Consumer,
+  type ConsumerConfig,
+  type ConsumerInfo,
   type JetStreamClient,
   type JetStreamManager,
   type StoredMsg,
   type StreamConfig,
+  type StreamInfo,
 } from '@nats-io/jetstream';
-import { SCHEMA_VERSIONS, subjects, type Actor, type DozorEvent, type EventEnvelope, type NewEvent, type Source, type Topology } from '@dozor/contracts';
+import { subjects, type Actor, type DozorEvent, type EventEnvelope, type NewEvent, type Source, type Topology } from '@dozor/contracts';
 import { currentTraceparent, metrics, withSpan, SpanKind } from '@dozor/telemetry';
 import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js';
 import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
+import type { EventLog } from './event-log.js';
+import { stampEvents } from './stamp.js';
+import { RequestClient } from './request-client.js';
+
+/** "stream name already in use" (another replica created it first); not in the library's JetStreamApiCodes. */
+const STREAM_NAME_IN_USE = 10058;
 
 /** A commit as read back: the events one decision appended, at one stream sequence. */
 export interface RecordedCommit {
@@ -59,17 +69,26 @@ export interface EventStoreOptions {
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-export class EventStore {
-  readonly js: JetStreamClient;
+/**
+ * The event log on JetStream. The NATS connection and the JetStream clients
+ * stay inside: what other code needs of them is a named method here, so the
+ * stream's name, its error codes and the consumer settings live in one place.
+ */
+export class EventStore implements EventLog {
+  /** Request-reply over this store's connection (commands and queries between services). */
+  readonly requests: RequestClient;
+  private readonly js: JetStreamClient;
   private maxPayload: number;
-  private readonly clock: () => Date;
+  /** The clock that stamps occurredAt: the process's Runtime clock (the test clock under DOZOR_TEST_CLOCK). */
+  readonly clock: () => Date;
 
   private constructor(
-    readonly nc: NatsConnection,
-    readonly jsm: JetStreamManager,
+    private readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
     readonly options: EventStoreOptions,
   ) {
     this.js = jetstream(nc);
+    this.requests = new RequestClient(nc);
     this.maxPayload = nc.info?.max_payload ?? 1024 * 1024;
     this.clock = options.clock ?? (() => new Date());
   }
@@ -107,12 +126,12 @@ export class EventStore {
         await this.jsm.streams.update(topology.stream, { ...c, ...config } as StreamConfig);
       }
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === 10059) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
         try {
           await this.jsm.streams.add(config);
         } catch (e) {
           // Another replica created it first.
-          if (!(e instanceof JetStreamApiError && e.code === 10058)) throw e;
+          if (!(e instanceof JetStreamApiError && e.code === STREAM_NAME_IN_USE)) throw e;
         }
       } else throw err;
     }
@@ -120,25 +139,7 @@ export class EventStore {
 
   /** Stamps metadata on new events, exactly as append would, without writing them. */
   stamp(events: NewEvent[], opts: Omit<AppendOptions, 'expected'>): DozorEvent[] {
-    const occurredAt = this.clock().toISOString();
-    const traceparent = currentTraceparent();
-    return events.map((e, i) => {
-      const eventId = opts.eventIds?.[i] ?? randomUUID();
-      return {
-        type: e.type,
-        schemaVersion: SCHEMA_VERSIONS[e.type],
-        data: e.data,
-        metadata: {
-          eventId,
-          occurredAt,
-          actor: opts.actor,
-          source: opts.source,
-          causationId: opts.causation?.eventId ?? null,
-          correlationId: opts.correlationId ?? opts.causation?.correlationId ?? eventId,
-          traceparent,
-        },
-      } as DozorEvent;
-    });
+    return stampEvents(events, opts, this.clock().toISOString(), currentTraceparent());
   }
 
   /**
@@ -182,7 +183,7 @@ export class EventStore {
           metrics.appends.inc({ aggregate, result: ack.duplicate ? 'duplicate' : 'ok' });
           return { seq: ack.seq, duplicate: ack.duplicate, events: stamped };
         } catch (err) {
-          if (err instanceof JetStreamApiError && err.code === 10071) {
+          if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence) {
             metrics.appends.inc({ aggregate, result: 'conflict' });
             throw new WrongExpectedVersionError(subject, opts.expected);
           }
@@ -229,7 +230,7 @@ export class EventStore {
       try {
         m = await this.jsm.direct.getMessage(this.topology.stream, { seq: cursor, next_by_subj: subject });
       } catch (err) {
-        if (err instanceof JetStreamApiError && err.code === 10037) break; // no message found
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) break; // no message found
         throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
       }
       if (!m) break;
@@ -245,15 +246,57 @@ export class EventStore {
       const m = await this.jsm.direct.getMessage(this.topology.stream, { last_by_subj: subject });
       return m?.seq ?? 0;
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === 10037) return 0;
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return 0;
       throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
   /** The last sequence in the whole stream. */
   async lastSeq(): Promise<number> {
-    const info = await this.jsm.streams.info(this.topology.stream);
+    const info = await this.streamInfo();
     return info.state.last_seq;
+  }
+
+  /** The stream's configuration and state; fails when the stream or the server is not there (the readiness probe). */
+  async streamInfo(): Promise<StreamInfo> {
+    return this.jsm.streams.info(this.topology.stream);
+  }
+
+  /** Every subject in the stream that matches a filter (e.g. all schedule subjects): stream info with a subject filter, nats-server 2.9. */
+  async subjectsMatching(filter: string): Promise<string[]> {
+    const info = await this.jsm.streams.info(this.topology.stream, { subjects_filter: filter });
+    return Object.keys(info.state.subjects ?? {});
+  }
+
+  /**
+   * A durable consumer on the stream, created, or updated when it exists with
+   * other settings (what may be updated: the deliver policy may not). Safe to
+   * call from every replica at start.
+   */
+  async durableConsumer(config: Partial<ConsumerConfig> & { durable_name: string }): Promise<Consumer> {
+    const stream = this.topology.stream;
+    try {
+      await this.jsm.consumers.add(stream, config);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError)) throw err;
+      const { deliver_policy: _d, ...mutable } = config;
+      await this.jsm.consumers.update(stream, config.durable_name, mutable);
+    }
+    return this.js.consumers.get(stream, config.durable_name);
+  }
+
+  async consumerInfo(durable: string): Promise<ConsumerInfo> {
+    return this.jsm.consumers.info(this.topology.stream, durable);
+  }
+
+  /** Removes a durable consumer; nothing happens when there is none. */
+  async deleteConsumer(durable: string): Promise<void> {
+    await this.jsm.consumers.delete(this.topology.stream, durable).catch(() => undefined);
+  }
+
+  /** Core NATS requests on a subject, shared with the other replicas in a queue group (the serving side of {@link requests}). */
+  subscribeRequests(subject: string, queue: string): Subscription {
+    return this.nc.subscribe(subject, { queue });
   }
 
   /**

@@ -48,7 +48,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       } else {
         const req = this.opts.requests[pattern];
         if (!req) throw new Error(`@MessagePattern('${pattern}') has no request subject registered`);
-        const sub = this.opts.store.nc.subscribe(req.subject, { queue: req.queue });
+        const sub = this.opts.store.subscribeRequests(req.subject, req.queue);
         this.subs.push(sub);
         void this.serve(sub, pattern, handler);
       }
@@ -76,7 +76,8 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
             `${pattern} process`,
             {
               kind: SpanKind.SERVER,
-              parent: body.traceparent ?? m.headers?.get('traceparent') ?? null,
+              // RequestClient sends the trace context in the header; the body field is what older clients sent (rolling upgrades).
+              parent: m.headers?.get('traceparent') || body.traceparent || null,
               attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'rpc.method': pattern },
             },
             async () => lastValue(await handler(body)),
@@ -105,5 +106,5 @@ async function lastValue(v: unknown): Promise<unknown> {
 }
 
 function isOutcome(v: unknown): v is HandlerOutcome {
-  return !!v && typeof v === 'object' && ['done', 'skipped', 'retry'].includes((v as { kind?: string }).kind ?? '');
+  return !!v && typeof v === 'object' && ['done', 'skipped', 'retry', 'pending'].includes((v as { kind?: string }).kind ?? '');
 }

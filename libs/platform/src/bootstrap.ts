@@ -10,6 +10,7 @@ import { HealthRegistry, JsonLogger, startTelemetry, stopTelemetry } from '@dozo
 import { ObservabilityController } from './observability.controller.js';
 import { Runtime } from './runtime.js';
 import { settingsFromEnv, type Settings } from './settings.js';
+import { openTestClock } from './test-clock.js';
 
 export const TARGETS = ['ingest', 'router', 'scheduler', 'escalator', 'telegram-notifier', 'api'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -21,6 +22,21 @@ export interface ServiceDefinition {
   consumers?: (t: Topology) => Record<string, ConsumerSpec>;
   requests?: (t: Topology) => Record<string, { subject: string; queue: string }>;
   needsDatabase?: boolean;
+  /**
+   * Work of the service's own once everything listens (e.g. the api's
+   * projector), outside Nest's lifecycle because it needs the opened database
+   * and the running application. Returns how to stop it; stopped before Nest closes.
+   */
+  onStart?: (ctx: ServiceStartContext) => Promise<(() => Promise<void>) | void>;
+}
+
+/** What a service's `onStart` is given. `db` is set when some service of the process needs the database. */
+export interface ServiceStartContext {
+  store: EventStore;
+  db: DatabaseHandle | null;
+  runtime: Runtime;
+  log: JsonLogger;
+  app: NestFastifyApplication;
 }
 
 /** A database handle: opened by the launcher when a service needs it. */
@@ -35,8 +51,6 @@ export interface BootstrapOptions {
   configPath?: string;
   /** Opens the projections database (kept out of this lib to avoid a cycle). */
   openDatabase?: (env: NodeJS.ProcessEnv) => Promise<DatabaseHandle>;
-  /** Extra work once everything listens, e.g. the projector. */
-  afterStart?: (ctx: { store: EventStore; db: DatabaseHandle | null; runtime: Runtime; log: JsonLogger }) => Promise<(() => Promise<void>) | void>;
   clock?: () => Date;
 }
 
@@ -70,17 +84,19 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const settings: Settings = settingsFromEnv(env, { configPath: opts.configPath });
   const config: DozorConfig = loadConfig(settings.configPath, env);
   const nc = await connectNats(settings.natsUrl, name);
+  const testClock = opts.clock ? null : await openTestClock(env, nc, settings.topology);
+  const clock = opts.clock ?? testClock?.now;
   const store = await EventStore.open(nc, {
     topology: settings.topology,
     replicas: settings.streamReplicas,
     maxAgeMs: settings.eventRetentionMs,
-    clock: opts.clock,
+    clock,
   });
-  const runtime = new Runtime(settings, config, nc, opts.clock);
+  const runtime = new Runtime(settings, config, nc, clock, testClock);
   const health = new HealthRegistry();
   health.register('nats', async () => ({ ok: !nc.isClosed() && !(nc as { isDraining?: () => boolean }).isDraining?.(), detail: settings.natsUrl }));
   health.register('jetstream', async () => {
-    await store.jsm.streams.info(settings.topology.stream);
+    await store.streamInfo();
     return { ok: true, detail: settings.topology.stream };
   });
 
@@ -123,7 +139,11 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://127.0.0.1:${port}`;
-  const stopExtra = (await opts.afterStart?.({ store, db, runtime, log })) ?? undefined;
+  const stops: (() => Promise<void>)[] = [];
+  for (const s of services) {
+    const stop = await s.onStart?.({ store, db, runtime, log, app });
+    if (stop) stops.push(stop);
+  }
   log.info(`Dozor ${services.map((s) => s.target).join(', ')} listening on ${settings.host}:${port}`, {
     targets: services.map((s) => s.target),
     nats: settings.natsUrl,
@@ -141,7 +161,7 @@ export async function bootstrap(services: ServiceDefinition[], opts: BootstrapOp
     async close() {
       if (closed) return;
       closed = true;
-      await stopExtra?.().catch(() => undefined);
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
       await app.close().catch((e) => log.warn(`close: ${e}`));
       await nc.drain().catch(() => undefined);
       await db?.close().catch(() => undefined);

@@ -22,6 +22,8 @@ export interface Settings {
   eventRetentionMs: number;
   /** Secret that signs Telegram callback data; derived from the bot token when unset. */
   callbackSecret: string;
+  /** Key of the iCal export tokens (DOZOR_ICAL_SECRET); the API token is used when unset. */
+  icalSecret: string | null;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, def: number): number {
@@ -32,8 +34,12 @@ function int(env: NodeJS.ProcessEnv, name: string, def: number): number {
   return n;
 }
 
-/** A secret from NAME, or from the file named by NAME_FILE (Kubernetes and Docker secrets). */
-function secret(env: NodeJS.ProcessEnv, name: string): string | null {
+/**
+ * A secret from NAME, or from the file named by NAME_FILE (Kubernetes and
+ * Docker secrets), trimmed; null when neither is set. Every secret is read
+ * here, so each one accepts both forms.
+ */
+export function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | null {
   const direct = env[name]?.trim();
   if (direct) return direct;
   const file = env[`${name}_FILE`];
@@ -47,7 +53,7 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | null {
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { configPath?: string } = {}): Settings {
   const port = int(env, 'PORT', 8080);
-  const botToken = secret(env, 'TELEGRAM_BOT_TOKEN');
+  const botToken = secretFromEnv(env, 'TELEGRAM_BOT_TOKEN');
   const mode = (env.TELEGRAM_MODE ?? (botToken ? 'polling' : 'off')) as Settings['telegramMode'];
   if (!['polling', 'webhook', 'off'].includes(mode)) throw new Error(`TELEGRAM_MODE must be polling, webhook or off, got ${JSON.stringify(mode)}`);
   return {
@@ -58,14 +64,15 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides:
     host: env.HOST || '0.0.0.0',
     telegramBotToken: botToken,
     telegramApiRoot: env.TELEGRAM_API_ROOT || 'https://api.telegram.org',
-    telegramWebhookSecret: env.TELEGRAM_WEBHOOK_SECRET || null,
+    telegramWebhookSecret: secretFromEnv(env, 'TELEGRAM_WEBHOOK_SECRET'),
     telegramMode: mode,
-    apiToken: secret(env, 'DOZOR_API_TOKEN'),
+    apiToken: secretFromEnv(env, 'DOZOR_API_TOKEN'),
     publicUrl: (env.DOZOR_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     bodyLimitBytes: int(env, 'DOZOR_INGEST_BODY_LIMIT', 1024 * 1024),
     topology: topology(env.DOZOR_SUBJECT_PREFIX || 'dozor', env.DOZOR_STREAM || undefined),
     streamReplicas: int(env, 'DOZOR_STREAM_REPLICAS', 1),
     eventRetentionMs: int(env, 'DOZOR_EVENT_RETENTION_DAYS', 0) * 86_400_000,
-    callbackSecret: env.DOZOR_CALLBACK_SECRET || `dozor-callback:${botToken ?? 'no-bot'}`,
+    callbackSecret: secretFromEnv(env, 'DOZOR_CALLBACK_SECRET') ?? `dozor-callback:${botToken ?? 'no-bot'}`,
+    icalSecret: secretFromEnv(env, 'DOZOR_ICAL_SECRET'),
   };
 }

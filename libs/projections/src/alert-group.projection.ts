@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor, DozorEvent } from '@dozor/contracts';
+import { ALERT_GROUP_STATE_PRECEDENCE } from '@dozor/domain';
 import type { RecordedCommit } from '@dozor/eventstore';
 import { timelineText } from './timeline.text.js';
 import { applyScheduleEvent } from './schedule.projection.js';
@@ -125,6 +126,8 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return audit(m, e, at, 'unsilence', e.data.alertGroupId, { by: e.data.by });
     case 'NotificationSent': {
       const d = e.data;
+      // A storm bundle is one message for many groups: its members' rows are their timeline entries, not a message row each.
+      if (d.bundleId) return;
       await q(
         m,
         `INSERT INTO telegram_messages (chat_id, message_id, alert_group_id, user_id, notification_id, sent_at, shown_state, seq)
@@ -133,9 +136,6 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       );
       return;
     }
-    case 'NotificationUpdated':
-      await q(m, `UPDATE telegram_messages SET shown_state = $3 WHERE chat_id = $1 AND message_id = $2`, [e.data.chatId, e.data.messageId, e.data.state]);
-      return;
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':
     case 'ScheduleIcalImported':
@@ -163,7 +163,10 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':
+    case 'NotificationDispatching':
+    case 'NotificationRetrying':
     case 'NotificationFailed':
+    case 'NotificationBundled':
     case 'TelegramVerificationCodeIssued':
       return;
     default: {
@@ -187,7 +190,11 @@ type Columns = Partial<
 
 const JSONB = new Set(['acknowledged_by', 'resolved_by', 'silenced_by']);
 
-/** Sets the given columns, then derives `state` from them with OnCall's precedence. */
+/** The column whose being set means the group is in that state. */
+const SET_AT = { resolved: 'resolved_at', acknowledged: 'acknowledged_at', silenced: 'silenced_at' } as const;
+const STATE_OF_COLUMNS = `CASE ${ALERT_GROUP_STATE_PRECEDENCE.map((s) => `WHEN ${SET_AT[s]} IS NOT NULL THEN '${s}'`).join(' ')} ELSE 'firing' END`;
+
+/** Sets the given columns, then derives `state` from them with OnCall's precedence (the domain's). */
 async function transition(m: EntityManager, id: string, at: At, occurredAt: string, cols: Columns): Promise<void> {
   const names = Object.keys(cols) as (keyof Columns)[];
   const params: unknown[] = [id, occurredAt, at.seq];
@@ -197,16 +204,7 @@ async function transition(m: EntityManager, id: string, at: At, occurredAt: stri
     return `${n} = $${params.length}${JSONB.has(n) ? '::jsonb' : ''}`;
   });
   await q(m, `UPDATE alert_groups SET ${sets.join(', ')}, updated_at = $2, last_seq = $3 WHERE id = $1`, params);
-  await q(
-    m,
-    `UPDATE alert_groups SET state = CASE
-       WHEN resolved_at IS NOT NULL THEN 'resolved'
-       WHEN acknowledged_at IS NOT NULL THEN 'acknowledged'
-       WHEN silenced_at IS NOT NULL THEN 'silenced'
-       ELSE 'firing' END
-     WHERE id = $1`,
-    [id],
-  );
+  await q(m, `UPDATE alert_groups SET state = ${STATE_OF_COLUMNS} WHERE id = $1`, [id]);
 }
 
 async function audit(m: EntityManager, e: DozorEvent, at: At, action: string, alertGroupId: string, details: Record<string, unknown>): Promise<void> {

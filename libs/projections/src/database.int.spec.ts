@@ -10,11 +10,11 @@ import { openDatabase } from './database.js';
 import { applyCommit } from './alert-group.projection.js';
 import { readCheckpoint } from './projector.js';
 import { PROJECTION_MIGRATIONS } from './migrations/index.js';
+import { PG_URL, dropSchemas, pgUrlWithSchema } from '@dozor/testing';
 
 const MIGRATION_NAMES = PROJECTION_MIGRATIONS.map((M) => new M().name);
 const TABLES = ['alert_groups', 'alerts', 'audit_log', 'projection_checkpoints', 'telegram_messages', 'timeline', 'typeorm_migrations'];
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = randomBytes(4).toString('hex');
 
 const meta = (occurredAt: string) => ({
@@ -109,16 +109,8 @@ describe('openDatabase', () => {
   it('creates the schema named in DATABASE_URL or DOZOR_DB_SCHEMA, and keeps unqualified SQL inside it', async () => {
     const s1 = `dbspec_${tag}_url`;
     const s2 = `dbspec_${tag}_env`;
-    cleanup.push(async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${s1}" CASCADE`);
-      await c.query(`DROP SCHEMA IF EXISTS "${s2}" CASCADE`);
-      await c.end();
-    });
-    const u = new URL(PG_URL);
-    u.searchParams.set('schema', s1);
-    const a = await openDatabase({ DATABASE_URL: u.toString() }, { logger });
+    cleanup.push(() => dropSchemas([s1, s2]));
+    const a = await openDatabase({ DATABASE_URL: pgUrlWithSchema(s1) }, { logger });
     const b = await openDatabase({ DATABASE_URL: PG_URL, DOZOR_DB_SCHEMA: s2 }, { logger });
     try {
       expect([a.kind, a.schema, b.schema]).toEqual(['postgres', s1, s2]);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, subjects, SYSTEM_ACTORS } from '@dozor/contracts';
@@ -9,24 +8,10 @@ import { JsonLogger } from '@dozor/telemetry';
 import { openDatabase, type Database } from './database.js';
 import { runProjector, rebuildProjections, projectorLag, projectorReadiness, readCheckpoint, type RunningProjector } from './projector.js';
 import { AlertGroupEntity } from './entities/index.js';
+import { NATS_URL, dropSchemas, pgUrlWithSchema, poll } from '@dozor/testing';
 import { writeSampleHistory, LogWriter, alice, bob } from './testing/sample-log.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = randomBytes(4).toString('hex');
-
-function urlFor(schema: string): string {
-  const u = new URL(PG_URL);
-  u.searchParams.set('schema', schema);
-  return u.toString();
-}
-
-async function dropSchemas(names: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  for (const n of names) await c.query(`DROP SCHEMA IF EXISTS "${n}" CASCADE`);
-  await c.end();
-}
 
 const TABLES: [string, string][] = [
   ['alert_groups', 'id'],
@@ -50,14 +35,6 @@ async function dump(ds: DataSource): Promise<string> {
 const logs: string[] = [];
 const logger = () => new JsonLogger('projections', 'info', (l) => logs.push(l));
 
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('projector on real JetStream and PostgreSQL', () => {
   let nc: NatsConnection;
   let store: EventStore;
@@ -70,7 +47,7 @@ describe('projector on real JetStream and PostgreSQL', () => {
   beforeAll(async () => {
     nc = await connectNats(NATS_URL, 'projections-spec');
     store = await EventStore.open(nc, { topology: topology(`t${tag}`) });
-    one = await openDatabase({ DATABASE_URL: urlFor(schemas.one) }, { logger: logger() });
+    one = await openDatabase({ DATABASE_URL: pgUrlWithSchema(schemas.one) }, { logger: logger() });
     dbs.push(one);
     history = await writeSampleHistory(store);
   });
@@ -159,7 +136,7 @@ describe('projector on real JetStream and PostgreSQL', () => {
     const discarded = (await one.dataSource.query(`SELECT alert_group_id, text FROM timeline WHERE event_type = 'AlertDiscarded'`)) as unknown[];
     expect(discarded).toEqual([{ alert_group_id: null, text: 'Alert discarded: resolved payload for a grouping key that has no alert group' }]);
     const hidden = (await one.dataSource.query(
-      `SELECT count(*)::int AS n FROM timeline WHERE event_type IN ('AlertReceived', 'TimerFired', 'EscalationStepScheduled', 'NotificationUpdated')`,
+      `SELECT count(*)::int AS n FROM timeline WHERE event_type IN ('AlertReceived', 'TimerFired', 'EscalationStepScheduled')`,
     )) as { n: number }[];
     expect(hidden[0]!.n).toBe(0);
 
@@ -188,7 +165,7 @@ describe('projector on real JetStream and PostgreSQL', () => {
       'SELECT chat_id, message_id, alert_group_id, user_id, notification_id, shown_state FROM telegram_messages',
     )) as unknown[];
     expect(messages).toEqual([
-      { chat_id: '-1001234567890', message_id: '42', alert_group_id: history.g1, user_id: 'alice', notification_id: 'n-1', shown_state: 'acknowledged' },
+      { chat_id: '-1001234567890', message_id: '42', alert_group_id: history.g1, user_id: 'alice', notification_id: 'n-1', shown_state: null },
     ]);
 
     expect(await projectorLag(store, one.dataSource)).toEqual({ name: 'dozor-projections', checkpoint: history.last, head: history.last, lag: 0 });
@@ -206,8 +183,8 @@ describe('projector on real JetStream and PostgreSQL', () => {
   });
 
   it('gives with two replicas at once exactly the tables of one projector', async () => {
-    const a = await openDatabase({ DATABASE_URL: urlFor(schemas.replicas) }, { logger: logger() });
-    const b = await openDatabase({ DATABASE_URL: urlFor(schemas.replicas) }, { logger: logger() });
+    const a = await openDatabase({ DATABASE_URL: pgUrlWithSchema(schemas.replicas) }, { logger: logger() });
+    const b = await openDatabase({ DATABASE_URL: pgUrlWithSchema(schemas.replicas) }, { logger: logger() });
     dbs.push(a, b);
     const ra = await runProjector(store, a.dataSource, { logger: logger(), batchSize: 3 });
     const rb = await runProjector(store, b.dataSource, { logger: logger(), batchSize: 5 });
@@ -252,7 +229,7 @@ describe('projector transactions', () => {
   beforeAll(async () => {
     nc = await connectNats(NATS_URL, 'projections-spec-tx');
     store = await EventStore.open(nc, { topology: topology(`t${tag}tx`) });
-    db = await openDatabase({ DATABASE_URL: urlFor(schema) }, { logger: logger() });
+    db = await openDatabase({ DATABASE_URL: pgUrlWithSchema(schema) }, { logger: logger() });
   });
 
   afterAll(async () => {
@@ -294,7 +271,7 @@ describe('projector transactions', () => {
 
     const p = await runProjector(store, db.dataSource, { logger: logger(), retryDelayMs: 5, maxRetryDelayMs: 50 });
     try {
-      await until(() => p.status().failures >= 3, 'three failed attempts');
+      await poll('three failed attempts', () => p.status().failures >= 3);
       expect(p.status().position).toBe(good);
       expect(p.status().lastError).toMatch(/null value in column "title"/);
       expect(await readCheckpoint(db.dataSource)).toBe(good);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DozorEvent } from '@dozor/contracts';
+import { SYSTEM_ACTORS, type DozorEvent } from '@dozor/contracts';
 import { timelineText } from './timeline.text.js';
 
 const metadata = {
   eventId: 'e',
   occurredAt: '2026-11-24T01:00:00.000Z',
-  actor: { kind: 'system' as const, id: 'router' },
+  actor: SYSTEM_ACTORS.router,
   source: 'system' as const,
   causationId: null,
   correlationId: 'c',

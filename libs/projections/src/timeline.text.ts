@@ -22,6 +22,11 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ');
 }
 
+/** 250 → "250 ms", 90000 → "1m 30s". */
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : formatDuration(ms / 1000);
+}
+
 /**
  * The line a human reads in an alert group's timeline, or null for events
  * that the timeline does not show (AlertReceived, TimerFired, scheduling,
@@ -76,14 +81,27 @@ export function timelineText(e: DozorEvent): string | null {
       return 'Escalation resumed';
     case 'EscalationFinished':
       return e.data.reason === 'resolved' ? 'Escalation stopped: alert group resolved' : 'Escalation finished: no steps left';
-    case 'NotificationSent':
-      return `Sent to ${e.data.userId} in Telegram`;
+    case 'NotificationDispatching': {
+      const recovers = e.data.recovers ? ": the earlier attempt's notifier stopped before recording its outcome, so this may be a second copy" : '';
+      return `Sending to ${e.data.userId} in Telegram (attempt ${e.data.attempt})${recovers}`;
+    }
+    case 'NotificationSent': {
+      const notes = [e.data.bundleId ? 'listed in a storm bundle message' : null, e.data.recovered ? 'recovered after a notifier restart' : null].filter(
+        Boolean,
+      );
+      return `Sent to ${e.data.userId} in Telegram${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    }
+    case 'NotificationRetrying': {
+      const code = e.data.errorCode === 429 ? 'rate limited (429)' : e.data.errorCode === null ? 'network error' : `error ${e.data.errorCode}`;
+      return `Telegram ${code} sending to ${e.data.userId}: ${e.data.reason}; retrying in ${formatWait(e.data.retryAfterMs)} (request ${e.data.attempt})`;
+    }
     case 'NotificationFailed':
-      return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}`;
+      return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}${e.data.next ? `. ${e.data.next}` : ''}`;
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
-    case 'NotificationUpdated':
+    // A bundle is about many groups; each member's NotificationSent is its timeline row.
+    case 'NotificationBundled':
     // Schedule events are not about an alert group: audit rows only (schedule.projection.ts).
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':

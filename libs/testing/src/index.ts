@@ -21,9 +21,17 @@ export type {
 } from './bot-api/types.js';
 export { findRepoRoot, fixturesDir, goJsonMarshal, listFixtures, loadFixture, type Fixture } from './fixtures.js';
 export { deciderSpec, specEvents, type DeciderLike } from './decider-spec.js';
+export { InMemoryEventLog } from './in-memory-event-log.js';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { DozorProcess, freePort } from './dozor-process.js';
 export { ALERTMANAGER_CONFORMANCE, type ConformanceRow } from './conformance.js';
+export { NATS_URL, PG_URL, pgUrlWithSchema } from './env.js';
+export { poll } from './poll.js';
+export { isolate, dropSchemas, type Isolation } from './isolate.js';
+export { ALICE_TG, API_TOKEN, BOB_TG, TOKEN, writeChainConfig, writeConfig } from './scenario.js';
+export { TestClock } from './test-clock.js';
+export { eventsOn, stateOf, type SubjectReader } from './subject.js';
+export { expectEvents, ofType, oneOfType } from './expect-events.js';
 export { DozorCluster, type ClusterEvent, type ClusterOptions } from './dozor-cluster.js';
 export { NatsServerProcess, type NatsServerOptions } from './nats-server-process.js';
 export { TcpProxy } from './tcp-proxy.js';

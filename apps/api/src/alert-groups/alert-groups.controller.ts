@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AlertGroupAction } from '@dozor/contracts';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
-import { ApiExceptionFilter } from '../api-exception.filter.js';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { AlertGroupsReadModel, type AlertGroupFilter } from './alert-groups.read-model.js';
 import { AlertGroupCommands } from './alert-group-commands.js';
 import { fromOnCallState, toOnCallState } from './alert-group.serializer.js';

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { MAINTENANCE_DURATIONS, maintenanceSeconds, type IntegrationStatus, type MaintenanceDuration } from '@dozor/contracts';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
-import { ApiExceptionFilter } from '../api-exception.filter.js';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { IntegrationCommands } from './integration-commands.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

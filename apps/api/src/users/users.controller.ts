@@ -1,8 +1,7 @@
 import { Controller, HttpCode, HttpException, HttpStatus, Inject, Optional, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { VERIFICATION_CODE_TTL_MS, hashVerificationCode, newVerificationCode, subjects } from '@dozor/contracts';
 import { EventStore, ExpectedVersion } from '@dozor/eventstore';
-import { ApiTokenGuard } from '../auth/api-token.guard.js';
-import { ApiExceptionFilter } from '../api-exception.filter.js';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { API_ACTOR } from '../alert-groups/alert-group-commands.js';
 import { UserDirectory } from './user-directory.js';
 
@@ -34,7 +33,7 @@ export class UsersController {
       throw new HttpException({ detail: `No user with id ${JSON.stringify(id)}: users are defined in dozor.yaml (users[].id).` }, HttpStatus.NOT_FOUND);
     const code = newVerificationCode();
     const codeHash = hashVerificationCode(code);
-    const expiresAt = new Date(Date.now() + VERIFICATION_CODE_TTL_MS).toISOString();
+    const expiresAt = new Date(this.store.clock().getTime() + VERIFICATION_CODE_TTL_MS).toISOString();
     const event = { type: 'TelegramVerificationCodeIssued' as const, data: { userId: user.id, codeHash, expiresAt } };
     const t = this.store.topology;
     // The user's subject first: a code is only usable once it is there; the index only makes it findable.

@@ -1,20 +1,19 @@
-import { Controller, Injectable } from '@nestjs/common';
+import { Controller, Inject, Injectable } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { parseAlertGroupId, subjects, SYSTEM_ACTORS, type DozorEvent, type Topology } from '@dozor/contracts';
 import {
-  decideEscalation,
-  evolve,
-  evolveEscalation,
+  alertGroupDecider,
+  escalationDecider,
   groupState,
-  initialEscalationState,
-  initialState,
   type AlertGroupAggregate,
   type EscalationCommand,
+  type EscalationRejection,
   type EscalationState,
   type OnCallLookups,
 } from '@dozor/domain';
-import { AggregateRepository, EventStore, Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
+import { AggregateRepository, CommandHandler, EventStore, Outcome, type EventLog, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
+import { JsonLogger } from '@dozor/telemetry';
 import { OnCallClient } from './on-call.client.js';
 
 export const ESCALATOR_GROUPS = 'escalator.alert-group';
@@ -31,18 +30,22 @@ const STATE_EVENTS = new Set<DozorEvent['type']>([
 ]);
 
 @Injectable()
-export class EscalationRepository extends AggregateRepository<EscalationState> {
-  constructor(store: EventStore) {
-    super(store, { initialState: initialEscalationState, evolve: (s, e) => evolveEscalation(s, e) });
+export class EscalationRepository extends CommandHandler<EscalationCommand, EscalationState, EscalationRejection> {
+  constructor(@Inject(EventStore) store: EventLog) {
+    super(store, escalationDecider);
   }
 }
 
+/** Reads alert groups (the router decides on them). */
 @Injectable()
 export class GroupReader extends AggregateRepository<AlertGroupAggregate> {
-  constructor(store: EventStore) {
-    super(store, { initialState, evolve: (s, e) => evolve(s, e) });
+  constructor(@Inject(EventStore) store: EventLog) {
+    super(store, alertGroupDecider);
   }
 }
+
+/** Schedules one run of steps may ask about before it gives up. */
+const MAX_ON_CALL_LOOKUPS = 20;
 
 /**
  * Escalation reconciles: on any alert-group state change it reads the
@@ -56,6 +59,7 @@ export class EscalationHandler {
     private readonly groups: GroupReader,
     private readonly onCall: OnCallClient,
     private readonly runtime: Runtime,
+    private readonly log: JsonLogger,
   ) {}
 
   private get topology(): Topology {
@@ -68,13 +72,14 @@ export class EscalationHandler {
     for (const e of commit.events) if (STATE_EVENTS.has(e.type)) ids.add((e.data as { alertGroupId: string }).alertGroupId);
     if (ids.size === 0) return Outcome.skipped('no state change');
     const { state: agg } = await this.groups.load(commit.subject);
+    let failed: HandlerOutcome | null = null;
     for (const alertGroupId of ids) {
       const g = agg.current;
       // Only the latest generation escalates; older ones are resolved.
       if (!g || g.alertGroupId !== alertGroupId) continue;
       const chain = g.escalationChainId ? (this.runtime.config.escalationChains.find((c) => c.id === g.escalationChainId) ?? null) : null;
       const cause = commit.events.find((e) => STATE_EVENTS.has(e.type))!;
-      await this.decideAndAppend(
+      const out = await this.decideAndAppend(
         alertGroupId,
         {
           type: 'Reconcile',
@@ -87,8 +92,9 @@ export class EscalationHandler {
         },
         { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId },
       );
+      failed ??= out;
     }
-    return Outcome.done;
+    return failed ?? Outcome.done;
   }
 
   @EventPattern(ESCALATOR_TIMERS)
@@ -97,34 +103,47 @@ export class EscalationHandler {
     if (fired.length === 0) return Outcome.skipped('no timer');
     const id = subjects.parse(this.topology, commit.subject)?.id;
     if (!id || !parseAlertGroupId(id)) return Outcome.skipped('not an escalation subject');
+    let failed: HandlerOutcome | null = null;
     for (const e of fired) {
       if (e.type !== 'TimerFired') continue;
-      await this.decideAndAppend(
+      const out = await this.decideAndAppend(
         id,
         { type: 'FireTimer', timerId: e.data.timerId, now: this.runtime.now() },
         { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },
       );
+      failed ??= out;
     }
-    return Outcome.done;
+    return failed ?? Outcome.done;
   }
 
-  private async decideAndAppend(alertGroupId: string, cmd: EscalationCommand, causation: { eventId: string; correlationId: string }): Promise<void> {
+  /** Decides and appends; null when that went through, else the failure outcome for the runner. */
+  private async decideAndAppend(
+    alertGroupId: string,
+    cmd: EscalationCommand,
+    causation: { eventId: string; correlationId: string },
+  ): Promise<HandlerOutcome | null> {
     const subject = subjects.escalation(this.topology, alertGroupId);
-    const lookups: OnCallLookups = {};
+    const onCall: OnCallLookups = {};
     // Asking the scheduler is I/O: do it outside the decision, then decide again with the answer.
-    for (let i = 0; i < 20; i++) {
-      let needs: string | null = null;
-      await this.escalations.handle(subject, (state) => {
-        const d = decideEscalation(cmd, state, lookups);
-        if ('needsOnCall' in d) {
-          needs = d.needsOnCall;
-          return { result: null };
+    for (let i = 0; i < MAX_ON_CALL_LOOKUPS; i++) {
+      const r = await this.escalations.handle(subject, { ...cmd, onCall }, { actor: SYSTEM_ACTORS.escalator, source: 'system', causation });
+      switch (r.kind) {
+        case 'appended':
+        case 'unchanged':
+          return null;
+        case 'conflict':
+          return Outcome.retry(`${subject} kept changing after ${r.attempts} attempts`);
+        case 'rejected':
+          onCall[r.rejection.scheduleId] = await this.onCall.whoIsOnCall(r.rejection.scheduleId, this.runtime.now());
+          break;
+        default: {
+          const never: never = r;
+          return never;
         }
-        return { events: d.events, options: { actor: SYSTEM_ACTORS.escalator, source: 'system', causation } };
-      });
-      if (!needs) return;
-      lookups[needs] = await this.onCall.whoIsOnCall(needs, this.runtime.now());
+      }
     }
+    this.log.error(`${subject}: still asking who is on call after ${MAX_ON_CALL_LOOKUPS} schedules; the commit is left for a redelivery`, 'escalator');
+    return Outcome.retry(`more than ${MAX_ON_CALL_LOOKUPS} on-call lookups`);
   }
 }
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { subjects, type OnCallReply } from '@dozor/contracts';
-import { EventStore } from '@dozor/eventstore';
-import { currentTraceparent } from '@dozor/telemetry';
+import { subjects, type OnCallQuery, type OnCallReply } from '@dozor/contracts';
+import { EventStore, RequestFailedError } from '@dozor/eventstore';
+
+/** How long a step waits for the scheduler before recording that nobody answered. */
+const ON_CALL_TIMEOUT_MS = 3000;
 
 /** Asks the scheduler who is on call, over NATS request-reply. Never throws: an unanswered question is an answer too. */
 @Injectable()
@@ -10,14 +12,13 @@ export class OnCallClient {
 
   async whoIsOnCall(schedule: string, at: string): Promise<{ users: string[] } | { error: string }> {
     try {
-      const m = await this.store.nc.request(subjects.onCallQuery(this.store.topology), JSON.stringify({ schedule, at, traceparent: currentTraceparent() }), {
-        timeout: 3000,
+      const reply = await this.store.requests.request<OnCallReply>(subjects.onCallQuery(this.store.topology), { schedule, at } satisfies OnCallQuery, {
+        timeoutMs: ON_CALL_TIMEOUT_MS,
       });
-      const reply = m.json<OnCallReply>();
       return reply.ok ? { users: reply.users } : { error: reply.message };
     } catch (err) {
-      const msg = (err as Error).message;
-      return { error: /no responders|503/i.test(msg) ? 'no scheduler is running' : `scheduler did not answer (${msg})` };
+      const noScheduler = err instanceof RequestFailedError && err.reason === 'no_responders';
+      return { error: noScheduler ? 'no scheduler is running' : `scheduler did not answer (${(err as Error).message})` };
     }
   }
 }

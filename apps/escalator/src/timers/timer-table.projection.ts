@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { subjects, type Topology } from '@dozor/contracts';
-import { maintenanceTimerId } from '@dozor/domain';
+import { maintenanceTimerId, silenceTimerId, subjects, type Topology } from '@dozor/contracts';
 import { EventStore, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
@@ -64,10 +63,6 @@ export function timerFactsOf(commit: RecordedCommit, t: Topology): TimerFacts {
   return out;
 }
 
-export function silenceTimerId(alertGroupId: string, until: string): string {
-  return `silence:${alertGroupId}|${until}`;
-}
-
 /**
  * The due-table is a projection of the log with its checkpoint in the same
  * database: every escalator replica follows the log (ordered consumer) from
@@ -93,7 +88,7 @@ export class TimerTableProjection implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     // Earlier versions fed the table from a durable consumer; drop it so it does not pile up.
-    await this.store.jsm.consumers.delete(this.store.topology.stream, 'escalator-timer-table').catch(() => undefined);
+    await this.store.deleteConsumer('escalator-timer-table');
     await this.ds.query(`INSERT INTO projection_checkpoints (name, seq) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [TIMER_CHECKPOINT]);
     const [row] = await this.ds.query(`SELECT seq FROM projection_checkpoints WHERE name = $1`, [TIMER_CHECKPOINT]);
     this.position = Number(row?.seq ?? 0);

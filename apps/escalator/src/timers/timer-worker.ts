@@ -12,8 +12,9 @@ const RELAY_AFTER_MS = 5000;
  * Fires due timers: claim (one transaction), append TimerFired to the timer's
  * subject with Nats-Msg-Id = timer id (dedup), then mark published. Sleeps
  * until the next due time, woken early when this process schedules an
- * earlier one; at most MAX_SLEEP_MS, so timers scheduled by another process
- * are seen within that.
+ * earlier one or when the (test) clock jumps; at most MAX_SLEEP_MS, so
+ * timers scheduled by another process are seen within that. Due times are
+ * compared with the Runtime clock, never the database's.
  */
 @Injectable()
 export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +32,7 @@ export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.running = true;
+    this.runtime.onClockJump(() => this.wakeUp?.());
     this.loop = this.run();
   }
 
@@ -73,7 +75,7 @@ export class TimerWorker implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private sleep(ms: number): Promise<void> {
-    this.nextWake = Date.now() + ms;
+    this.nextWake = this.runtime.clock().getTime() + ms; // in the clock's time, as due times are
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       const self = this;

@@ -2,24 +2,16 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   alertmanagerPayloadAsStored,
+  heartbeatTimerId,
   isAlertmanagerKind,
   parseWebhookPayload,
+  receiptBodySha256,
   subjects,
-  type AlertReceivedData,
   type HeartbeatReceivedData,
   type IntegrationKind,
   type IntegrationPayload,
-  type Source,
-  type TemplateErrorRecord,
 } from '@dozor/contracts';
-import {
-  aggregateKeyFromDigest,
-  fallbackGroupingKey,
-  heartbeatTimerId,
-  maintenanceGroupingKey,
-  renderIntegrationTemplate,
-  templateLabels,
-} from '@dozor/domain';
+import { alertReceipt, receiptSource } from '@dozor/domain';
 import { EventStore, ExpectedVersion, type AppendResult } from '@dozor/eventstore';
 import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
@@ -82,45 +74,15 @@ export class IngestService {
     const payload: IntegrationPayload = isAlertmanagerKind(kind) ? alertmanagerPayloadAsStored(body) : parseWebhookPayload(kind, body);
     const now = this.runtime.clock();
     const mode = await this.modes.modeOf(integration.id, now);
-    const bodySha256 = createHash('sha256').update(integration.id).update('\n').update(raw).digest('hex');
-    let groupingKey: string;
-    let groupingError: TemplateErrorRecord | null = null;
-    if (mode?.mode === 'maintenance') {
-      groupingKey = maintenanceGroupingKey(mode.maintenanceId);
-    } else {
-      const r = renderIntegrationTemplate(
-        integration.templates,
-        'grouping_id',
-        { payload, labels: templateLabels(kind, payload), integrationName: integration.name },
-        { now: now.getTime() },
-      );
-      if (r?.ok) groupingKey = r.output;
-      else {
-        // A template that fails never loses the alert: it is grouped by its body's digest and the error is recorded.
-        groupingKey = fallbackGroupingKey(bodySha256);
-        groupingError = r ? r.error : { template: 'grouping_id', message: 'no grouping id template' };
-      }
-    }
-    const aggregateKey = aggregateKeyFromDigest(sha256(`${integration.id}\n${groupingKey}`));
-    const receiptId = randomUUID();
-    const data: AlertReceivedData = {
-      receiptId,
-      integrationId: integration.id,
-      integrationKind: kind,
-      groupingKey,
-      aggregateKey,
-      bodySha256,
-      payload,
-      ...(groupingError ? { groupingError } : {}),
-      ...(mode ? { mode: { mode: mode.mode, maintenanceId: mode.maintenanceId } } : {}),
-    };
-    const result = await this.store.append(subjects.alertGroup(this.store.topology, aggregateKey), [{ type: 'AlertReceived', data }], {
+    const bodySha256 = receiptBodySha256(integration.id, raw);
+    const data = alertReceipt({ integration, payload, bodySha256, mode, receiptId: randomUUID(), now: now.getTime() });
+    const result = await this.store.append(subjects.alertGroup(this.store.topology, data.aggregateKey), [{ type: 'AlertReceived', data }], {
       expected: ExpectedVersion.any,
       actor: { kind: 'integration', id: integration.id, name: integration.name },
-      source: sourceOf(kind),
+      source: receiptSource(kind),
       msgId: `rcv:${bodySha256}`,
     });
-    return { receiptId: result.duplicate ? 'duplicate' : receiptId, result };
+    return { receiptId: result.duplicate ? 'duplicate' : data.receiptId, result };
   }
 
   /** Appends HeartbeatReceived with the next deadline; its durable timer raises DozorHeartbeatMissing when it passes. */
@@ -133,13 +95,9 @@ export class IngestService {
     const result = await this.store.append(subjects.heartbeat(this.store.topology, integration.id), [{ type: 'HeartbeatReceived', data }], {
       expected: ExpectedVersion.any,
       actor: { kind: 'integration', id: integration.id, name: integration.name },
-      source: sourceOf(integration.type),
+      source: receiptSource(integration.type),
       msgId: timerId,
     });
     return { dueAt, result };
   }
-}
-
-function sourceOf(kind: IntegrationKind): Source {
-  return isAlertmanagerKind(kind) ? 'alertmanager' : 'integration';
 }

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { subjects } from '@dozor/contracts';
-import { activeMaintenance, evolveIntegration, initialIntegrationState, type ActiveMaintenance, type IntegrationAggregate } from '@dozor/domain';
+import { activeMaintenance, integrationDecider, type ActiveMaintenance, type IntegrationAggregate } from '@dozor/domain';
 import { AggregateRepository, EventStore } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 
@@ -28,7 +28,7 @@ export class IntegrationModes implements OnModuleInit, OnApplicationShutdown {
     store: EventStore,
     private readonly runtime: Runtime,
   ) {
-    this.repo = new AggregateRepository(store, { initialState: initialIntegrationState, evolve: (s, e) => evolveIntegration(s, e) }, 1000);
+    this.repo = new AggregateRepository(store, integrationDecider, 1000);
   }
 
   onModuleInit(): void {

@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { subjects, SYSTEM_ACTORS, type AlertGroupCommandRequest, type CommandReply, type Actor, type Source, ALERT_GROUP_ACTIONS } from '@dozor/contracts';
-import { decide, groupState, type AlertGroupCommand } from '@dozor/domain';
-import { Outcome, WrongExpectedVersionError, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
-import { parseAlertGroupId } from '@dozor/contracts';
+import { subjects, SYSTEM_ACTORS, type AlertGroupCommandRequest, type CommandReply, ALERT_GROUP_ACTIONS } from '@dozor/contracts';
+import { groupState } from '@dozor/domain';
+import { Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
+import { parseAlertGroupId, parseSilenceTimerId } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { Runtime } from '@dozor/platform';
 import { AlertGroupRepository } from './alert-group.repository.js';
@@ -32,37 +32,63 @@ export class AlertGroupHandler {
     const received = commit.events.some((e) => e.type === 'AlertReceived');
     const silenceTimer = commit.events.find((e) => e.type === 'TimerFired' && e.data.purpose === 'silence');
     if (!received && !silenceTimer) return Outcome.skipped('no receipt or timer');
-    if (received) await this.decidePending(commit.subject);
+    if (received) {
+      const failed = await this.decidePending(commit.subject);
+      if (failed) return failed;
+    }
     if (silenceTimer && silenceTimer.type === 'TimerFired') {
-      const [, alertGroupId, until] = /^silence:([^|]+)\|(.+)$/.exec(silenceTimer.data.timerId) ?? [];
-      if (alertGroupId && until) {
-        await this.repo.handle(commit.subject, (state) =>
-          this.toAppend(decide({ type: 'ExpireSilence', alertGroupId, until }, state), SYSTEM_ACTORS.timer, 'system', silenceTimer.metadata),
+      const timer = parseSilenceTimerId(silenceTimer.data.timerId);
+      if (timer) {
+        const r = await this.repo.handle(
+          commit.subject,
+          { type: 'ExpireSilence', ...timer },
+          { actor: SYSTEM_ACTORS.timer, source: 'system', causation: silenceTimer.metadata },
         );
+        if (r.kind === 'conflict') return Outcome.retry(`${commit.subject} kept changing while a silence expired`);
       }
     }
     return Outcome.done;
   }
 
-  private async decidePending(subject: string): Promise<void> {
-    for (let guard = 0; guard < 10_000; guard++) {
-      const { result } = await this.repo.handle<'idle'>(subject, (state) => {
-        const next = state.pending[0];
-        if (!next) return { result: 'idle' };
-        const now = this.runtime.clock();
-        const prepared = this.renderer.prepare(next.data, state, now);
-        const failed = [...(prepared.routeErrors ?? []), ...(prepared.templateErrors ?? [])];
-        if (failed.length) this.log.warn(`template errors for ${next.data.integrationId}: ${JSON.stringify(failed).slice(0, 2000)}`, 'router');
-        const cmd: AlertGroupCommand = { type: 'ProcessReceipt', receiptId: next.data.receiptId, now: now.toISOString(), ...prepared };
-        return this.toAppend(decide(cmd, state), SYSTEM_ACTORS.router, 'system', { eventId: next.eventId, correlationId: next.correlationId });
-      });
-      if (result === 'idle') return;
+  /** Decides every pending receipt, oldest first. Returns a failure outcome when it has to stop before the subject is idle. */
+  private async decidePending(subject: string): Promise<HandlerOutcome | null> {
+    const MAX_RECEIPTS = 10_000;
+    for (let n = 0; n < MAX_RECEIPTS; n++) {
+      const r = await this.repo.handle(
+        subject,
+        ({ state }) => {
+          const next = state.pending[0];
+          if (!next) return null;
+          const now = this.runtime.clock();
+          const prepared = this.renderer.prepare(next.data, state, now);
+          const failed = [...(prepared.routeErrors ?? []), ...(prepared.templateErrors ?? [])];
+          if (failed.length) this.log.warn(`template errors for ${next.data.integrationId}: ${JSON.stringify(failed).slice(0, 2000)}`, 'router');
+          return { type: 'ProcessReceipt', receiptId: next.data.receiptId, now: now.toISOString(), ...prepared };
+        },
+        (_cmd, { state }) => ({
+          actor: SYSTEM_ACTORS.router,
+          source: 'system',
+          causation: { eventId: state.pending[0]!.eventId, correlationId: state.pending[0]!.correlationId },
+        }),
+      );
+      switch (r.kind) {
+        case 'unchanged':
+          return null;
+        case 'appended':
+          continue;
+        case 'rejected':
+          this.log.error(`${subject}: the oldest pending receipt was refused (${r.rejection.code}: ${r.rejection.message})`, 'router');
+          return Outcome.retry(`receipt refused: ${r.rejection.message}`);
+        case 'conflict':
+          return Outcome.retry(`${subject} kept changing after ${r.attempts} attempts`);
+        default: {
+          const never: never = r;
+          return never;
+        }
+      }
     }
-  }
-
-  private toAppend(d: ReturnType<typeof decide>, actor: Actor, source: Source, causation: { eventId: string; correlationId: string }) {
-    if ('rejected' in d) return { result: d.rejected as never };
-    return { events: d.events, options: { actor, source, causation } };
+    this.log.error(`${subject}: still receipts pending after deciding ${MAX_RECEIPTS}; the rest is left for a redelivery`, 'router');
+    return Outcome.retry(`more than ${MAX_RECEIPTS} pending receipts`);
   }
 
   /** Action commands (API, Telegram): decided against the latest state, retried on a lost race. */
@@ -73,29 +99,33 @@ export class AlertGroupHandler {
     if (!parsed) return { ok: false, code: 'not_found', message: `alert group ${JSON.stringify(req.alertGroupId)} not found` };
     if (!req.actor || typeof req.actor.id !== 'string') return { ok: false, code: 'bad_request', message: 'actor is required' };
     const subject = subjects.alertGroup(this.runtime.settings.topology, parsed.aggregateKey);
-    try {
-      const out = await this.repo.handle<{ code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string }>(subject, (state) => {
-        const d = decide(
-          {
-            type: 'ActOnAlertGroup',
-            action: req.action,
-            alertGroupId: req.alertGroupId,
-            actor: req.actor,
-            source: req.source,
-            durationSeconds: req.durationSeconds,
-            now: this.runtime.now(),
-          },
-          state,
-        );
-        if ('rejected' in d) return { result: d.rejected };
-        return { events: d.events, options: { actor: req.actor, source: req.source, correlationId: undefined } };
-      });
-      if (out.result) return { ok: false, code: out.result.code, message: out.result.message };
-      const g = out.state.current!;
-      return { ok: true, alertGroupId: g.alertGroupId, state: groupState(g), events: out.appended?.events.map((e) => e.type) ?? [] };
-    } catch (err) {
-      if (err instanceof WrongExpectedVersionError) return { ok: false, code: 'conflict', message: 'the alert group kept changing; try again' };
-      throw err;
+    const r = await this.repo.handle(
+      subject,
+      () => ({
+        type: 'ActOnAlertGroup',
+        action: req.action,
+        alertGroupId: req.alertGroupId,
+        actor: req.actor,
+        source: req.source,
+        durationSeconds: req.durationSeconds,
+        now: this.runtime.now(),
+      }),
+      { actor: req.actor, source: req.source, correlationId: undefined },
+    );
+    switch (r.kind) {
+      case 'rejected':
+        return { ok: false, code: r.rejection.code, message: r.rejection.message };
+      case 'conflict':
+        return { ok: false, code: 'conflict', message: 'the alert group kept changing; try again' };
+      case 'appended':
+      case 'unchanged': {
+        const g = r.state.current!;
+        return { ok: true, alertGroupId: g.alertGroupId, state: groupState(g), events: r.kind === 'appended' ? r.events.map((e) => e.type) : [] };
+      }
+      default: {
+        const never: never = r;
+        return never;
+      }
     }
   }
 }

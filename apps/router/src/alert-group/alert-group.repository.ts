@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { AggregateRepository, EventStore } from '@dozor/eventstore';
-import { evolve, initialState, type AlertGroupAggregate } from '@dozor/domain';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, EventStore, type EventLog } from '@dozor/eventstore';
+import { alertGroupDecider, type AlertGroupAggregate, type AlertGroupCommand, type Rejection } from '@dozor/domain';
 
-/** Loads AlertGroup aggregates, cached, reading only what was appended since. */
+/** The AlertGroup decider run against the log: loads cached, reading only what was appended since. */
 @Injectable()
-export class AlertGroupRepository extends AggregateRepository<AlertGroupAggregate> {
-  constructor(store: EventStore) {
-    super(store, { initialState, evolve: (s, e) => evolve(s, e) });
+export class AlertGroupRepository extends CommandHandler<AlertGroupCommand, AlertGroupAggregate, Rejection> {
+  constructor(@Inject(EventStore) store: EventLog) {
+    super(store, alertGroupDecider);
   }
 }

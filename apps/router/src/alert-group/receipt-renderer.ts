@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { alertmanagerPayloadOf, type AlertReceivedData, type TemplateErrorRecord } from '@dozor/contracts';
-import {
-  alertmanagerTitle,
-  capRendered,
-  MAX_TITLE_CHARS,
-  renderCondition,
-  renderIntegrationTemplate,
-  templateLabels,
-  type AlertGroupAggregate,
-  type ProcessReceipt,
-} from '@dozor/domain';
+import { alertmanagerTitle, renderCondition, renderIntegrationTemplate, templateLabels, type AlertGroupAggregate, type ProcessReceipt } from '@dozor/domain';
+import { capRendered, MAX_TITLE_CHARS } from '@dozor/templates';
 import { Runtime } from '@dozor/platform';
 import { RouteSelector } from './route-selector.js';
 

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { IntegrationConfig, RouteConfig } from '@dozor/config';
+import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
-import { compileRoutes, selectRoute, type CompiledRoutes, type RouteContext } from '@dozor/domain';
-
-export interface RouteSelection {
-  route: RouteConfig;
-  errors: { routeId: string; template: string; message: string }[];
-}
+import { compileRoutes, selectRoute, type CompiledRoutes, type RouteContext, type RouteSelection } from '@dozor/domain';
 
 /** Routes of every integration, compiled once at start. */
 @Injectable()
@@ -27,7 +22,6 @@ export class RouteSelector {
   select(integrationId: string, payload: unknown, context: Omit<RouteContext, 'integrationName'>): RouteSelection | null {
     const c = this.compiled.get(integrationId);
     if (!c) return null;
-    const { route, errors } = selectRoute(c.routes, payload, { ...context, integrationName: c.integration.name });
-    return { route: route as RouteConfig, errors };
+    return selectRoute(c.routes, payload, { ...context, integrationName: c.integration.name });
   }
 }

@@ -1,22 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { subjects, SYSTEM_ACTORS, isAlertmanagerKind, type AlertReceivedData, type HeartbeatReceivedData, type TemplateErrorRecord } from '@dozor/contracts';
-import {
-  activeMaintenance,
-  aggregateKeyFromDigest,
-  fallbackGroupingKey,
-  heartbeatAlertPayload,
-  maintenanceGroupingKey,
-  renderIntegrationTemplate,
-  templateLabels,
-  type HeartbeatIncident,
-  type IntegrationAggregate,
-} from '@dozor/domain';
+import { receiptBodySha256, subjects, SYSTEM_ACTORS, type HeartbeatReceivedData } from '@dozor/contracts';
+import { activeMaintenance, alertReceipt, heartbeatAlertPayload, receiptSource, type HeartbeatIncident, type IntegrationAggregate } from '@dozor/domain';
 import { EventStore, ExpectedVersion } from '@dozor/eventstore';
 import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * Raises and resolves the DozorHeartbeatMissing alert: an AlertReceived in the
@@ -61,40 +49,19 @@ export class HeartbeatAlerts {
     });
     const now = this.runtime.clock();
     const mode = activeMaintenance(state, now.toISOString());
-    const bodySha256 = createHash('sha256').update(integration.id).update('\n').update(JSON.stringify(payload)).digest('hex');
-    let groupingKey: string;
-    let groupingError: TemplateErrorRecord | null = null;
-    if (mode?.mode === 'maintenance') groupingKey = maintenanceGroupingKey(mode.maintenanceId);
-    else {
-      const r = renderIntegrationTemplate(
-        integration.templates,
-        'grouping_id',
-        { payload, labels: templateLabels(kind, payload), integrationName: integration.name },
-        { now: now.getTime() },
-      );
-      if (r?.ok) groupingKey = r.output;
-      else {
-        groupingKey = fallbackGroupingKey(bodySha256);
-        groupingError = r ? r.error : null;
-      }
-    }
-    const aggregateKey = aggregateKeyFromDigest(sha256(`${integration.id}\n${groupingKey}`));
-    const data: AlertReceivedData = {
-      receiptId: randomUUID(),
-      integrationId: integration.id,
-      integrationKind: kind,
-      groupingKey,
-      aggregateKey,
-      bodySha256,
+    const data = alertReceipt({
+      integration,
       payload,
+      bodySha256: receiptBodySha256(integration.id, JSON.stringify(payload)),
+      mode,
+      receiptId: randomUUID(),
+      now: now.getTime(),
       heartbeat: { incidentId: incident.incidentId, status },
-      ...(groupingError ? { groupingError } : {}),
-      ...(mode ? { mode: { mode: mode.mode, maintenanceId: mode.maintenanceId } } : {}),
-    };
-    await this.store.append(subjects.alertGroup(this.runtime.settings.topology, aggregateKey), [{ type: 'AlertReceived', data }], {
+    });
+    await this.store.append(subjects.alertGroup(this.runtime.settings.topology, data.aggregateKey), [{ type: 'AlertReceived', data }], {
       expected: ExpectedVersion.any,
-      actor: { kind: 'system', id: SYSTEM_ACTORS.router.id, name: `heartbeat of ${integration.name}` },
-      source: isAlertmanagerKind(kind) ? 'alertmanager' : 'integration',
+      actor: { ...SYSTEM_ACTORS.router, name: `heartbeat of ${integration.name}` },
+      source: receiptSource(kind),
       causation,
       msgId: `hbalert:${integration.id}:${incident.incidentId}:${status}`,
     });

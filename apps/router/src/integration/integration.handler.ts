@@ -1,6 +1,8 @@
-import { Controller, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  aggregateKeyOf,
+  parseMaintenanceTimerId,
   subjects,
   SYSTEM_ACTORS,
   type Actor,
@@ -12,22 +14,17 @@ import {
   type Topology,
 } from '@dozor/contracts';
 import {
-  aggregateKeyFromDigest,
-  decide,
-  decideIntegration,
-  evolveIntegration,
   heartbeatMissing,
-  initialIntegrationState,
+  integrationDecider,
   maintenanceGroupingKey,
-  maintenanceIdOfTimer,
   type IntegrationAggregate,
   type IntegrationCommand,
+  type Rejection,
 } from '@dozor/domain';
-import { AggregateRepository, EventStore, Outcome, WrongExpectedVersionError, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
+import { CommandHandler, EventStore, Outcome, type CommandResult, type EventLog, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import type { IntegrationConfig } from '@dozor/config';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { createHash } from 'node:crypto';
 import { AlertGroupRepository } from '../alert-group/alert-group.repository.js';
 import { HeartbeatAlerts } from './heartbeat-alerts.js';
 
@@ -35,17 +32,24 @@ export const ROUTER_INTEGRATION = 'router.integration';
 export const ROUTER_HEARTBEATS = 'router.heartbeats';
 export const ROUTER_INTEGRATION_COMMANDS = 'router.integration-commands';
 
-/** Who applies the integration's `maintenance:` from dozor.yaml. */
-export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config', name: 'dozor.yaml' };
+/** Who applies the integration's `maintenance:` from dozor.yaml (named for the timeline). */
+const CONFIG_ACTOR: Actor = { ...SYSTEM_ACTORS.config, name: 'dozor.yaml' };
 
 @Injectable()
-export class IntegrationRepository extends AggregateRepository<IntegrationAggregate> {
-  constructor(store: EventStore) {
-    super(store, { initialState: initialIntegrationState, evolve: (s, e) => evolveIntegration(s, e) }, 1000);
+export class IntegrationRepository extends CommandHandler<IntegrationCommand, IntegrationAggregate, Rejection> {
+  constructor(@Inject(EventStore) store: EventLog) {
+    super(store, integrationDecider, { maxCached: 1000 });
   }
 }
 
 type Causation = { eventId: string; correlationId: string } | undefined;
+
+/** A subject that kept changing through every retry. Thrown so that the consumer runner redelivers the commit. */
+class IntegrationConflict extends Error {
+  constructor(integrationId: string, attempts: number) {
+    super(`integration ${integrationId} kept changing (${attempts} attempts)`);
+  }
+}
 
 /**
  * The integration aggregate's command side: maintenance and debug mode
@@ -103,15 +107,17 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
     await this.applying;
   }
 
-  private async decideOn(integrationId: string, cmd: IntegrationCommand, actor: Actor, source: Source, causation?: Causation) {
-    return this.repo.handle<{ code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string }>(
-      subjects.integration(this.topology, integrationId),
-      (state) => {
-        const d = decideIntegration(cmd, state);
-        if ('rejected' in d) return { result: d.rejected };
-        return { events: d.events, options: { actor, source, causation } };
-      },
-    );
+  /** Decides on the integration's subject. A conflict left after the retries is thrown, so a consumer redelivers the commit. */
+  private async decideOn(
+    integrationId: string,
+    cmd: IntegrationCommand,
+    actor: Actor,
+    source: Source,
+    causation?: Causation,
+  ): Promise<Exclude<CommandResult<IntegrationAggregate, Rejection>, { kind: 'conflict' }>> {
+    const r = await this.repo.handle(subjects.integration(this.topology, integrationId), cmd, { actor, source, causation });
+    if (r.kind === 'conflict') throw new IntegrationConflict(integrationId, r.attempts);
+    return r;
   }
 
   @EventPattern(ROUTER_INTEGRATION)
@@ -124,8 +130,10 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
       const causation = { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId };
       if (e.type === 'TimerFired' && e.data.purpose === 'maintenance') {
         acted = true;
-        const maintenanceId = maintenanceIdOfTimer(integrationId, e.data.timerId);
-        if (maintenanceId) await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+        const timer = parseMaintenanceTimerId(e.data.timerId);
+        if (timer?.integrationId === integrationId) {
+          await this.decideOn(integrationId, { type: 'ExpireMaintenance', maintenanceId: timer.maintenanceId }, SYSTEM_ACTORS.timer, 'system', causation);
+        }
       } else if (e.type === 'TimerFired' && e.data.purpose === 'heartbeat' && integration.heartbeat) {
         // (A deadline left from before `heartbeat:` was removed from the config raises nothing.)
         acted = true;
@@ -174,16 +182,13 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
   }
 
   private async closeMaintenanceGroup(integrationId: string, maintenanceId: string, causation: Causation): Promise<void> {
-    const key = aggregateKeyFromDigest(
-      createHash('sha256')
-        .update(`${integrationId}\n${maintenanceGroupingKey(maintenanceId)}`)
-        .digest(),
+    const key = aggregateKeyOf(integrationId, maintenanceGroupingKey(maintenanceId));
+    const r = await this.groups.handle(
+      subjects.alertGroup(this.topology, key),
+      { type: 'CloseMaintenanceGroup' },
+      { actor: SYSTEM_ACTORS.router, source: 'system', causation },
     );
-    await this.groups.handle(subjects.alertGroup(this.topology, key), (state) => {
-      const d = decide({ type: 'CloseMaintenanceGroup' }, state);
-      if ('rejected' in d) return { result: null };
-      return { events: d.events, options: { actor: SYSTEM_ACTORS.router, source: 'system', causation } };
-    });
+    if (r.kind === 'conflict') throw new IntegrationConflict(integrationId, r.attempts);
   }
 
   /**
@@ -240,12 +245,12 @@ export class IntegrationHandler implements OnApplicationBootstrap, OnApplication
       let events: string[] = [];
       if (cmd) {
         const out = await this.decideOn(req.integrationId, cmd, req.actor, req.source ?? 'api');
-        if (out.result) return { ok: false, code: out.result.code, message: out.result.message };
-        events = out.appended?.events.map((e) => e.type) ?? [];
+        if (out.kind === 'rejected') return { ok: false, code: out.rejection.code, message: out.rejection.message };
+        events = out.kind === 'appended' ? out.events.map((e) => e.type) : [];
       }
       return { ok: true, status: await this.status(req.integrationId), events };
     } catch (err) {
-      if (err instanceof WrongExpectedVersionError) return { ok: false, code: 'conflict', message: 'the integration kept changing; try again' };
+      if (err instanceof IntegrationConflict) return { ok: false, code: 'conflict', message: 'the integration kept changing; try again' };
       throw err;
     }
   }

@@ -1,7 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiAuth } from '@dozor/api';
-import { Runtime } from '@dozor/platform';
+import { ApiAuth, Runtime } from '@dozor/platform';
 
 export type ExportTarget = { kind: 'schedule' | 'user'; id: string };
 
@@ -21,7 +20,7 @@ export class IcalExportTokens {
     @Inject(ApiAuth) auth: ApiAuth,
     @Inject(Runtime) private readonly runtime: Runtime,
   ) {
-    const secret = process.env.DOZOR_ICAL_SECRET?.trim() || auth.token;
+    const secret = runtime.settings.icalSecret ?? auth.token;
     this.key = secret ? createHash('sha256').update(`dozor-ical-export\n${secret}`, 'utf8').digest() : null;
   }
 

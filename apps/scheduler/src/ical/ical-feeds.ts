@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SYSTEM_ACTORS, type NewEvent } from '@dozor/contracts';
-import { importIcal, type ScheduleDef } from '@dozor/domain';
+import { SYSTEM_ACTORS } from '@dozor/contracts';
+import { importIcal, type IcalFeed, type ScheduleDef } from '@dozor/domain';
 import { JsonLogger } from '@dozor/telemetry';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { redactUrl, sha256Hex } from '../schedule/schedule-definition.js';
-import type { IcalFeed, ScheduleAggregate } from '../schedule/schedule.state.js';
 
 /** Longest calendar accepted. A commit must also fit the log's message limit (gzip helps, about 10:1 for iCal). */
 const MAX_ICS_BYTES = 8 * 1024 * 1024;
@@ -21,12 +20,6 @@ export interface FeedSpec {
 }
 
 export type RefreshResult = 'imported' | 'unchanged' | 'failed';
-
-/** What to append for a fetched calendar: nothing when the feed already holds this content. */
-export function decideIcalImport(state: ScheduleAggregate, spec: FeedSpec, origin: string, ics: string, sha256: string): NewEvent[] {
-  if (state.feeds[spec.feed]?.sha256 === sha256) return [];
-  return [{ type: 'ScheduleIcalImported', data: { scheduleId: spec.scheduleId, feed: spec.feed, origin, sha256, ics } }];
-}
 
 export function feedSpecs(schedules: readonly ScheduleDef[], configFile: string): FeedSpec[] {
   const base = dirname(resolve(configFile));
@@ -118,12 +111,14 @@ export class IcalFeeds implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     const sha = sha256Hex(ics);
     try {
-      const r = await this.schedules.repo.handle(this.schedules.subject(spec.scheduleId), (state) => ({
-        events: decideIcalImport(state, spec, origin, ics, sha),
-        options: { actor: SYSTEM_ACTORS.scheduler, source: 'system' },
-      }));
-      if (!r.appended || r.appended.duplicate) return 'unchanged';
-      this.log.info(`${what}: imported new content (sha256 ${sha.slice(0, 12)}, seq ${r.appended.seq})`, { schedule: spec.scheduleId });
+      const r = await this.schedules.repo.handle(
+        this.schedules.subject(spec.scheduleId),
+        { type: 'ImportIcalFeed', scheduleId: spec.scheduleId, feed: spec.feed, origin, ics, sha256: sha },
+        { actor: SYSTEM_ACTORS.scheduler, source: 'system' },
+      );
+      if (r.kind === 'conflict') throw new Error(`its subject kept changing (${r.attempts} attempts)`);
+      if (r.kind !== 'appended' || r.duplicate) return 'unchanged';
+      this.log.info(`${what}: imported new content (sha256 ${sha.slice(0, 12)}, seq ${r.version})`, { schedule: spec.scheduleId });
       return 'imported';
     } catch (err) {
       this.log.error(`${what}: could not record the import, keeping the last good one: ${(err as Error).message}`, 'scheduler');

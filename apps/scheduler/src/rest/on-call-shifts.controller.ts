@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/api';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { notFound, one, paginate, type Q } from './query.js';
 import { onCallShiftsOf, type OnCallShiftJson } from './schedule.serializer.js';

@@ -7,7 +7,7 @@ import type { FinalShift, OverrideDef, RotationDef, ScheduleDef, SingleShiftDef 
 import type { UserConfig } from '@dozor/config';
 import type { LoadedSchedule } from '../schedule/schedule.repository.js';
 import { redactUrl } from '../schedule/schedule-definition.js';
-import { swapStatus, type SwapState } from '../schedule/schedule.state.js';
+import { swapStatus, type SwapState } from '@dozor/domain';
 
 export function serializeSchedule(s: LoadedSchedule, onCallNow: string[]) {
   const d = s.definition;

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/api';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
 import { exportIcal, findGaps, finalSchedule, onCallAt } from '@dozor/domain';
 import { ScheduleRepository, type LoadedSchedule } from '../schedule/schedule.repository.js';
 import { IcalExportTokens, type ExportTarget } from '../ical/export-tokens.js';

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/api';
-import { finalSchedule } from '@dozor/domain';
+import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
+import { finalSchedule, swapStatus } from '@dozor/domain';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { ShiftSwapsService, type SwapOutcome } from '../shift-swaps/shift-swaps.service.js';
-import { swapStatus } from '../schedule/schedule.state.js';
+import type { ScheduleRejection } from '@dozor/domain';
+
 import { badRequest, bodyInstant, one, paginate, type Q } from './query.js';
 import { serializeSwap, serializeSwapSummary } from './schedule.serializer.js';
 
@@ -41,7 +42,7 @@ export class ShiftSwapsController {
   }
 
   private detail(o: SwapOutcome) {
-    if (!o.ok) throw new HttpException({ detail: o.detail }, o.status);
+    if (!o.ok) throw rejected(o.rejection);
     const start = Date.parse(o.swap.swapStart);
     const end = Date.parse(o.swap.swapEnd);
     const shifts = finalSchedule(this.schedules.effective(o.schedule, start, end), start, end);
@@ -99,6 +100,20 @@ export class ShiftSwapsController {
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
     const o = await this.swaps.delete(id);
-    if (!o.ok) throw new HttpException({ detail: o.detail }, o.status);
+    if (!o.ok) throw rejected(o.rejection);
   }
+}
+
+/** The HTTP status of each schedule rejection, as OnCall answers: unknown swap 404, a swap that can no longer be taken 409, bad input 400. */
+const STATUS: Record<ScheduleRejection['code'], 400 | 404 | 409> = {
+  invalid_request: 400,
+  not_on_call: 400,
+  same_user: 400,
+  swap_not_found: 404,
+  swap_not_open: 409,
+  swap_not_possible: 409,
+};
+
+function rejected(r: ScheduleRejection): HttpException {
+  return new HttpException({ detail: r.message }, STATUS[r.code]);
 }

@@ -1,36 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { subjects, type Actor, type NewEvent } from '@dozor/contracts';
-import type { ScheduleDef } from '@dozor/domain';
+import { subjects, SYSTEM_ACTORS } from '@dozor/contracts';
 import { JsonLogger } from '@dozor/telemetry';
 import { ScheduleRepository } from './schedule.repository.js';
-import { definitionSha256, redactedDefinition, toDefinitionJson } from './schedule-definition.js';
-import type { ScheduleAggregate } from './schedule.state.js';
-
-/** Configuration changes are made by the configuration, read from the file by the CLI or a service at start. */
-export const CONFIG_ACTOR: Actor = { kind: 'system', id: 'config' };
-
-/** What to append for a configured definition, given the subject's state: nothing when it is unchanged. */
-export function decideConfigure(state: ScheduleAggregate, def: ScheduleDef, origin: string): NewEvent[] {
-  const sha = definitionSha256(def);
-  if (state.definitionSha256 === sha && !state.removed) return [];
-  return [
-    {
-      type: 'ScheduleConfigured',
-      data: {
-        scheduleId: def.id,
-        change: state.definition === null || state.removed ? 'created' : 'updated',
-        definitionSha256: sha,
-        definition: toDefinitionJson(redactedDefinition(def)),
-        origin,
-      },
-    },
-  ];
-}
-
-export function decideRemove(state: ScheduleAggregate, scheduleId: string, origin: string): NewEvent[] {
-  if (state.definition === null || state.removed) return [];
-  return [{ type: 'ScheduleRemoved', data: { scheduleId, origin } }];
-}
+import { configureCommand } from './schedule-definition.js';
 
 /**
  * At start, turns the `schedules:` section of the config into configuration
@@ -54,17 +26,18 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
   /** Returns the number of events appended. */
   async sync(): Promise<number> {
     const origin = this.schedules.runtime.config.file;
-    const options = { actor: CONFIG_ACTOR, source: 'cli' as const };
+    const options = { actor: SYSTEM_ACTORS.config, source: 'cli' as const };
     let appended = 0;
     const wanted = new Set<string>();
     for (const def of this.schedules.configuredSchedules()) {
       const subject = this.schedules.subject(def.id);
       wanted.add(subject);
-      const r = await this.schedules.repo.handle(subject, (state) => ({ events: decideConfigure(state, def, origin), options }));
-      if (r.appended && !r.appended.duplicate) {
+      const r = await this.schedules.repo.handle(subject, configureCommand(def, origin), options);
+      if (r.kind === 'conflict') throw new Error(`schedule ${def.id}: its subject kept changing (${r.attempts} attempts)`);
+      if (r.kind === 'appended' && !r.duplicate) {
         appended++;
-        const e = r.appended.events[0]!;
-        this.log.info(`schedule ${def.id}: configuration ${e.type === 'ScheduleConfigured' ? e.data.change : 'changed'} (seq ${r.appended.seq})`, {
+        const e = r.events[0]!;
+        this.log.info(`schedule ${def.id}: configuration ${e.type === 'ScheduleConfigured' ? e.data.change : 'changed'} (seq ${r.version})`, {
           schedule: def.id,
         });
       }
@@ -72,19 +45,19 @@ export class ScheduleConfigSync implements OnApplicationBootstrap {
     for (const subject of await this.scheduleSubjects()) {
       if (wanted.has(subject)) continue;
       const id = subjects.parse(this.schedules.store.topology, subject)?.id ?? subject;
-      const r = await this.schedules.repo.handle(subject, (state) => ({ events: decideRemove(state, state.definition?.id ?? id, origin), options }));
-      if (r.appended && !r.appended.duplicate) {
+      const r = await this.schedules.repo.handle(subject, ({ state }) => ({ type: 'RemoveSchedule', scheduleId: state.definition?.id ?? id, origin }), options);
+      if (r.kind === 'conflict') throw new Error(`schedule ${id}: its subject kept changing (${r.attempts} attempts)`);
+      if (r.kind === 'appended' && !r.duplicate) {
         appended++;
-        this.log.info(`schedule ${id}: no longer in the configuration; recorded as removed (seq ${r.appended.seq})`, { schedule: id });
+        this.log.info(`schedule ${id}: no longer in the configuration; recorded as removed (seq ${r.version})`, { schedule: id });
       }
     }
     return appended;
   }
 
-  /** Every schedule subject in the stream (stream info with a subject filter, nats-server 2.9). */
+  /** Every schedule subject in the stream. */
   private async scheduleSubjects(): Promise<string[]> {
     const { store } = this.schedules;
-    const info = await store.jsm.streams.info(store.topology.stream, { subjects_filter: subjects.allOf(store.topology, 'schedule') });
-    return Object.keys(info.state.subjects ?? {});
+    return store.subjectsMatching(subjects.allOf(store.topology, 'schedule'));
   }
 }

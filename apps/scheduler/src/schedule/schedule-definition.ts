@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { base32, subjects, type ScheduleDefinitionJson, type Topology } from '@dozor/contracts';
-import type { ScheduleDef } from '@dozor/domain';
+import type { ConfigureSchedule, ScheduleDef } from '@dozor/domain';
 
 /** JSON with object keys sorted at every level, so equal definitions give equal text. */
 export function canonicalJson(v: unknown): string {
@@ -48,9 +48,15 @@ export function toDefinitionJson(def: ScheduleDef): ScheduleDefinitionJson {
   return JSON.parse(JSON.stringify(def)) as ScheduleDefinitionJson;
 }
 
-/** The definition an event carries, typed. Version 1 of ScheduleConfigured holds a ScheduleDef as JSON. */
-export function fromDefinitionJson(json: ScheduleDefinitionJson): ScheduleDef {
-  return json as unknown as ScheduleDef;
+/** The command that records a configured definition: its sha256 over everything, the log's copy redacted. */
+export function configureCommand(def: ScheduleDef, origin: string): ConfigureSchedule {
+  return {
+    type: 'ConfigureSchedule',
+    scheduleId: def.id,
+    definitionSha256: definitionSha256(def),
+    definition: toDefinitionJson(redactedDefinition(def)),
+    origin,
+  };
 }
 
 const TOKEN = /^[A-Za-z0-9_:-]{1,200}$/;

@@ -1,9 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregateRepository, EventStore, type Loaded } from '@dozor/eventstore';
-import { importIcal, withIcalShifts, type IcalImportResult, type IcalUser, type OverrideDef, type ScheduleDef } from '@dozor/domain';
+import { CommandHandler, EventStore, type Loaded } from '@dozor/eventstore';
+import {
+  importIcal,
+  scheduleDecider,
+  swapOverrides,
+  withIcalShifts,
+  type IcalFeed,
+  type IcalImportResult,
+  type IcalUser,
+  type OverrideDef,
+  type ScheduleAggregate,
+  type ScheduleCommand,
+  type ScheduleDef,
+  type ScheduleRejection,
+} from '@dozor/domain';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { evolveSchedule, initialScheduleState, swapOverrides, type IcalFeed, type ScheduleAggregate } from './schedule.state.js';
 import { scheduleSubject } from './schedule-definition.js';
 
 const DAY = 86_400_000;
@@ -20,14 +32,14 @@ export interface LoadedSchedule {
 }
 
 /**
- * Reads schedule subjects through an `AggregateRepository` (the folded state is
- * cached with its version; a load reads only commits appended since) and builds
+ * Runs the schedule decider on schedule subjects (the folded state is cached
+ * with its version; a load reads only commits appended since) and builds
  * the effective schedule: the configured definition, plus the overrides of taken
  * shift swaps, plus the shifts of the imported iCal feeds.
  */
 @Injectable()
 export class ScheduleRepository {
-  readonly repo: AggregateRepository<ScheduleAggregate>;
+  readonly repo: CommandHandler<ScheduleCommand, ScheduleAggregate, ScheduleRejection>;
   private readonly parsed = new Map<string, IcalImportResult>();
 
   constructor(
@@ -35,7 +47,7 @@ export class ScheduleRepository {
     @Inject(Runtime) readonly runtime: Runtime,
     @Inject(JsonLogger) private readonly log: JsonLogger,
   ) {
-    this.repo = new AggregateRepository(store, { initialState: initialScheduleState, evolve: evolveSchedule }, 1000);
+    this.repo = new CommandHandler(store, scheduleDecider, { maxCached: 1000 });
   }
 
   /** Schedules in this process's config, in file order. */
@@ -102,7 +114,7 @@ export class ScheduleRepository {
   private imported(s: LoadedSchedule, feed: IcalFeed, from: number, to: number): IcalImportResult | null {
     const f = s.state.feeds[feed];
     if (!f) return null;
-    const key = `${s.id}\n${feed}\n${f.seq}\n${from}\n${to}`;
+    const key = `${s.id}\n${feed}\n${f.sha256}\n${from}\n${to}`;
     const hit = this.parsed.get(key);
     if (hit) return hit;
     let r: IcalImportResult;
@@ -110,7 +122,7 @@ export class ScheduleRepository {
       r = importIcal(f.ics, { users: this.icalUsers(), from, to, overrides: feed === 'overrides' });
     } catch (err) {
       // Imports are validated before they are appended; this is a calendar the parser now refuses.
-      this.log.error(`schedule ${s.id}: cannot read the ${feed} iCal feed imported at seq ${f.seq}: ${(err as Error).message}`, 'scheduler');
+      this.log.error(`schedule ${s.id}: cannot read the ${feed} iCal feed imported at ${f.importedAt}: ${(err as Error).message}`, 'scheduler');
       return null;
     }
     if (this.parsed.size >= 200) this.parsed.delete(this.parsed.keys().next().value!);

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { base32, type Actor, type NewEvent } from '@dozor/contracts';
-import { decideShiftSwap, finalSchedule, type ScheduleDef } from '@dozor/domain';
+import { base32, type Actor } from '@dozor/contracts';
+import type { ScheduleAggregate, ScheduleCommand, ScheduleRejection, SwapState } from '@dozor/domain';
+import type { CommandResult, CommitOptions, Loaded } from '@dozor/eventstore';
 import { ScheduleRepository, type LoadedSchedule } from '../schedule/schedule.repository.js';
-import { swapStatus, type ScheduleAggregate, type SwapState } from '../schedule/schedule.state.js';
 
-export type SwapOutcome = { ok: true; schedule: LoadedSchedule; swap: SwapState } | { ok: false; status: 400 | 404 | 409; detail: string };
+/** A swap, or why not: the schedule decider's rejection (the REST layer maps its code to an HTTP status). */
+export type SwapOutcome = { ok: true; schedule: LoadedSchedule; swap: SwapState } | { ok: false; rejection: ScheduleRejection };
 
 export interface SwapRequestInput {
   scheduleId: string;
@@ -18,13 +19,16 @@ export interface SwapRequestInput {
 /** Who acts through the API when the request names no user. */
 export const API_USER: Actor = { kind: 'user', id: 'api', name: 'api' };
 
-const fail = (status: 400 | 404 | 409, detail: string): SwapOutcome => ({ ok: false, status, detail });
+const fail = (code: ScheduleRejection['code'], message: string): SwapOutcome => ({ ok: false, rejection: { code, message } });
+const NOT_FOUND = fail('swap_not_found', 'Not found.');
 
 /**
  * Shift swaps as commands on the schedule subject: request, take, delete. Each
- * decides on the state loaded from the log and appends with its version; a
- * replica that loses a race reloads and decides again, so two users taking the
- * same request at once get one swap.
+ * is decided by the schedule decider on the state loaded from the log and
+ * appended with its version; a replica that loses a race reloads and decides
+ * again, so two users taking the same request at once get one swap. What
+ * needs the config (users, the effective schedule) is checked or computed
+ * here and handed to the decider as data.
  */
 @Injectable()
 export class ShiftSwapsService {
@@ -46,78 +50,67 @@ export class ShiftSwapsService {
 
   async request(input: SwapRequestInput): Promise<SwapOutcome> {
     const found = await this.schedules.find(input.scheduleId);
-    if (!found) return fail(400, `schedule ${JSON.stringify(input.scheduleId)} does not exist`);
-    if (!this.user(input.beneficiary)) return fail(400, `beneficiary ${JSON.stringify(input.beneficiary)} is not a user`);
-    if (!(input.swapStart < input.swapEnd)) return fail(400, 'swap_end must be after swap_start');
-    if (input.swapStart <= this.now()) return fail(400, 'swap_start must be in the future');
+    if (!found) return fail('invalid_request', `schedule ${JSON.stringify(input.scheduleId)} does not exist`);
+    if (!this.user(input.beneficiary)) return fail('invalid_request', `beneficiary ${JSON.stringify(input.beneficiary)} is not a user`);
+    if (!(input.swapStart < input.swapEnd)) return fail('invalid_request', 'swap_end must be after swap_start');
+    if (input.swapStart <= this.now()) return fail('invalid_request', 'swap_start must be in the future');
     const swapId = `SSR${base32(randomBytes(8)).toUpperCase()}`;
-    const subject = this.schedules.subject(found.id);
-    const r = await this.schedules.repo.handle<SwapOutcome>(subject, (state, version) => {
-      const s = withState(found, state, version);
-      const effective = this.schedules.effective(s, input.swapStart, input.swapEnd);
-      if (!isOnCall(effective, input.beneficiary, input.swapStart, input.swapEnd)) {
-        return { result: fail(400, `${input.beneficiary} is not on call in schedule ${found.id} between ${iso(input.swapStart)} and ${iso(input.swapEnd)}`) };
-      }
-      const events: NewEvent[] = [
-        {
-          type: 'ShiftSwapRequested',
-          data: {
-            scheduleId: found.id,
-            swapId,
-            beneficiary: input.beneficiary,
-            swapStart: iso(input.swapStart),
-            swapEnd: iso(input.swapEnd),
-            description: input.description,
-          },
-        },
-      ];
-      return { events, options: { actor: this.actorOf(input.beneficiary), source: 'api' } };
-    });
-    return r.result ?? this.outcome(found, r.state, swapId);
+    return this.run(
+      found,
+      swapId,
+      (loaded) => ({
+        type: 'RequestShiftSwap',
+        scheduleId: found.id,
+        swapId,
+        beneficiary: input.beneficiary,
+        swapStart: iso(input.swapStart),
+        swapEnd: iso(input.swapEnd),
+        description: input.description,
+        effective: this.schedules.effective(withState(found, loaded), input.swapStart, input.swapEnd),
+      }),
+      { actor: this.actorOf(input.beneficiary), source: 'api' },
+    );
   }
 
   async take(swapId: string, benefactor: string): Promise<SwapOutcome> {
     const found = await this.locate(swapId);
-    if (!found) return fail(404, 'Not found.');
-    if (!this.user(benefactor)) return fail(400, `benefactor ${JSON.stringify(benefactor)} is not a user`);
+    if (!found) return NOT_FOUND;
+    if (!this.user(benefactor)) return fail('invalid_request', `benefactor ${JSON.stringify(benefactor)} is not a user`);
     const now = this.now();
-    const r = await this.schedules.repo.handle<SwapOutcome>(this.schedules.subject(found.id), (state, version) => {
-      const swap = state.swaps.find((w) => w.id === swapId);
-      if (!swap || swap.status === 'deleted') return { result: fail(404, 'Not found.') };
-      const status = swapStatus(swap, now);
-      if (status !== 'open') return { result: fail(409, `the shift swap request is ${status.replace('_', ' ')}, not open`) };
-      if (benefactor === swap.beneficiary) return { result: fail(400, 'the benefactor cannot be the beneficiary of the swap') };
-      const start = Date.parse(swap.swapStart);
-      const end = Date.parse(swap.swapEnd);
-      const effective = this.schedules.effective(withState(found, state, version), start, end);
-      const d = decideShiftSwap(effective, { id: `swap-${swapId}`, requester: swap.beneficiary, taker: benefactor, start, end });
-      if (!d.ok) return { result: fail(409, d.message) };
-      const events: NewEvent[] = [
-        {
-          type: 'ShiftSwapTaken',
-          data: { scheduleId: found.id, swapId, beneficiary: swap.beneficiary, benefactor, overrides: d.overrides },
-        },
-      ];
-      return { events, options: { actor: this.actorOf(benefactor), source: 'api' } };
-    });
-    return r.result ?? this.outcome(found, r.state, swapId);
+    return this.run(
+      found,
+      swapId,
+      (loaded) => {
+        const swap = loaded.state.swaps.find((w) => w.id === swapId);
+        const effective = swap ? this.schedules.effective(withState(found, loaded), Date.parse(swap.swapStart), Date.parse(swap.swapEnd)) : null;
+        return { type: 'TakeShiftSwap', scheduleId: found.id, swapId, benefactor, now, effective };
+      },
+      { actor: this.actorOf(benefactor), source: 'api' },
+    );
   }
 
   async delete(swapId: string): Promise<SwapOutcome> {
     const found = await this.locate(swapId);
-    if (!found) return fail(404, 'Not found.');
-    const r = await this.schedules.repo.handle<SwapOutcome>(this.schedules.subject(found.id), (state) => {
-      const swap = state.swaps.find((w) => w.id === swapId);
-      if (!swap || swap.status === 'deleted') return { result: fail(404, 'Not found.') };
-      const events: NewEvent[] = [{ type: 'ShiftSwapDeleted', data: { scheduleId: found.id, swapId } }];
-      return { events, options: { actor: API_USER, source: 'api' } };
-    });
-    return r.result ?? this.outcome(found, r.state, swapId, true);
+    if (!found) return NOT_FOUND;
+    return this.run(found, swapId, () => ({ type: 'DeleteShiftSwap', scheduleId: found.id, swapId }), { actor: API_USER, source: 'api' }, true);
+  }
+
+  private async run(
+    found: LoadedSchedule,
+    swapId: string,
+    command: (loaded: Loaded<ScheduleAggregate>) => ScheduleCommand,
+    options: CommitOptions,
+    deleted = false,
+  ): Promise<SwapOutcome> {
+    const r: CommandResult<ScheduleAggregate, ScheduleRejection> = await this.schedules.repo.handle(this.schedules.subject(found.id), command, options);
+    if (r.kind === 'rejected') return { ok: false, rejection: r.rejection };
+    if (r.kind === 'conflict') throw new Error(`schedule ${found.id} kept changing (${r.attempts} attempts)`);
+    return this.outcome(found, r.state, swapId, deleted);
   }
 
   async get(swapId: string): Promise<SwapOutcome> {
     const found = await this.locate(swapId);
-    if (!found) return fail(404, 'Not found.');
+    if (!found) return NOT_FOUND;
     return this.outcome(found, found.state, swapId);
   }
 
@@ -137,18 +130,14 @@ export class ShiftSwapsService {
 
   private outcome(found: LoadedSchedule, state: ScheduleAggregate, swapId: string, deleted = false): SwapOutcome {
     const swap = state.swaps.find((w) => w.id === swapId);
-    if (!swap || (swap.status === 'deleted' && !deleted)) return fail(404, 'Not found.');
+    if (!swap || (swap.status === 'deleted' && !deleted)) return NOT_FOUND;
     return { ok: true, schedule: { ...found, state }, swap };
   }
 }
 
-function withState(found: LoadedSchedule, state: ScheduleAggregate, version: number): LoadedSchedule {
+function withState(found: LoadedSchedule, { state, version }: Loaded<ScheduleAggregate>): LoadedSchedule {
   const definition = state.definition && !state.removed && state.definition.id === found.id ? state.definition : found.definition;
   return { ...found, definition, state, version };
-}
-
-function isOnCall(schedule: ScheduleDef, user: string, from: number, to: number): boolean {
-  return finalSchedule(schedule, from, to).some((s) => s.users.includes(user));
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

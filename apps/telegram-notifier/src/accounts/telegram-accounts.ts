@@ -1,15 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { hashVerificationCode, subjects, verificationCodeCandidates } from '@dozor/contracts';
 import type { UserConfig } from '@dozor/config';
-import { codeRefusal, decideTelegramLink, evolveUserTelegram, initialUserTelegramState, type UserTelegramState } from '@dozor/domain';
-import { AggregateRepository, EventStore } from '@dozor/eventstore';
+import { userDecider, type UserCommand, type UserRejection, type UserTelegramState } from '@dozor/domain';
+import { CommandHandler, EventStore, type EventLog } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 
 /** The user aggregate (`<prefix>.evt.user.<userId>`), folded to its Telegram state, cached. */
 @Injectable()
-export class UserTelegramReader extends AggregateRepository<UserTelegramState> {
-  constructor(store: EventStore) {
-    super(store, { initialState: initialUserTelegramState, evolve: evolveUserTelegram });
+export class UserTelegramReader extends CommandHandler<UserCommand, UserTelegramState, UserRejection> {
+  constructor(@Inject(EventStore) store: EventLog) {
+    super(store, userDecider);
   }
 }
 
@@ -74,15 +74,14 @@ export class TelegramAccounts {
       const user = this.runtime.config.users.find((u) => u.id === userId);
       if (!user)
         return { found: true, linked: false, reply: `This verification code belongs to the Dozor user ${userId}, who is no longer in the configuration.` };
-      const r = await this.users.handle<string>(subjects.user(t, user.id), (state) => {
-        const d = decideTelegramLink(state, { userId: user.id, codeHash, telegramUserId: String(telegramUserId), chatId: String(chatId), now });
-        if (!d.ok) return { result: codeRefusal(d.status) };
-        return {
-          events: [{ type: 'TelegramAccountLinked', data: d.linked }],
-          options: { actor: { kind: 'user', id: user.id, name: user.name }, source: 'telegram' },
-        };
-      });
-      if (r.result !== undefined) return { found: true, linked: false, reply: r.result };
+      const r = await this.users.handle(
+        subjects.user(t, user.id),
+        { type: 'LinkTelegramAccount', userId: user.id, codeHash, telegramUserId: String(telegramUserId), chatId: String(chatId), now },
+        { actor: { kind: 'user', id: user.id, name: user.name }, source: 'telegram' },
+      );
+      if (r.kind === 'rejected') return { found: true, linked: false, reply: r.rejection.message };
+      if (r.kind === 'conflict')
+        return { found: true, linked: false, reply: 'Linking did not go through because your account was changing at the same time; send the code again.' };
       return {
         found: true,
         linked: true,

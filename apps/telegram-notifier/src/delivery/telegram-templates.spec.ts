@@ -7,7 +7,7 @@ import { renderTelegramTemplates } from './telegram-templates.js';
 import { viewOf } from './group-view.js';
 import { evolveNotifierGroup, type NotifierGroupState } from './notification.handler.js';
 import { initialState, type AlertGroupAggregate } from '@dozor/domain';
-import type { DozorEvent, NewEvent } from '@dozor/contracts';
+import { SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`${fixturesDir()}/${name}`, 'utf8'));
 const config = (extra = '') =>
@@ -68,7 +68,7 @@ describe('telegram_title and telegram_message', () => {
         metadata: {
           eventId: 'e',
           occurredAt: '2026-11-24T01:00:00Z',
-          actor: { kind: 'system', id: 'router' },
+          actor: SYSTEM_ACTORS.router,
           source: 'system',
           causationId: null,
           correlationId: 'c',

@@ -1,5 +1,6 @@
 import type { TemplateErrorRecord } from '@dozor/contracts';
-import { capRendered, MAX_TITLE_CHARS, renderIntegrationTemplate, templateLabels, type GroupGeneration } from '@dozor/domain';
+import { renderIntegrationTemplate, templateLabels, type GroupGeneration } from '@dozor/domain';
+import { capRendered, MAX_TITLE_CHARS } from '@dozor/templates';
 import type { IntegrationConfig } from '@dozor/config';
 import { escapeHtmlText, escapeJsonStrings, isValidTelegramHtml } from '../telegram/html-check.js';
 

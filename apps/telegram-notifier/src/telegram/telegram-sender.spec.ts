@@ -94,6 +94,18 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(telegram.calls('sendMessage').map((c) => c.status)).toEqual([502, 502, 200]);
   });
 
+  it('reports each retry it is about to wait for', async () => {
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 2 });
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    const retries: unknown[] = [];
+    const outcome = await sender({ baseBackoffMs: 400 }).send(42, firing, { onRetry: (r) => retries.push(r) });
+    expect(outcome).toMatchObject({ ok: true, attempts: 3 });
+    expect(retries).toEqual([
+      { reason: 'rate_limited', description: 'Too Many Requests: retry after 2', errorCode: 429, retryAfterMs: 2000, attempt: 1 },
+      { reason: 'server_error', description: 'Bad Gateway', errorCode: 502, retryAfterMs: 600, attempt: 2 },
+    ]);
+  });
+
   it('retries network errors', async () => {
     telegram.failNext('sendMessage', { network: true });
     const outcome = await sender().send(42, firing);

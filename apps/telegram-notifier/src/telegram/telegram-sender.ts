@@ -60,6 +60,23 @@ export interface DeliveryFailure {
   migrateToChatId?: number;
 }
 
+/** A transient failure the sender is about to retry by itself (reported so the timeline shows every attempt). */
+export interface RetryInfo {
+  reason: 'rate_limited' | 'server_error' | 'network_error';
+  description: string;
+  /** 429, a 5xx status, or null for a network error. */
+  errorCode: number | null;
+  /** How long the sender waits before the next request. */
+  retryAfterMs: number;
+  /** The request that failed, 1-based. */
+  attempt: number;
+}
+
+export interface DeliveryHooks {
+  /** Called before each wait for a retry; it must not throw (errors are ignored). */
+  onRetry?: (info: RetryInfo) => void;
+}
+
 export type SendOutcome = { ok: true; messageId: number; attempts: number } | DeliveryFailure;
 export type EditOutcome = { ok: true; notModified: boolean; attempts: number } | DeliveryFailure;
 export type AnswerOutcome = { ok: true; attempts: number } | DeliveryFailure;
@@ -161,8 +178,8 @@ export class TelegramSender {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   }
 
-  async send(chatId: number | string, message: OutgoingMessage): Promise<SendOutcome> {
-    const r = await this.attempt(chatId, () =>
+  async send(chatId: number | string, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<SendOutcome> {
+    const r = await this.attempt(chatId, hooks, () =>
       this.telegram.sendMessage(chatId, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -183,8 +200,8 @@ export class TelegramSender {
     return { ok: true, messageId: r.value.message_id, attempts: r.attempts };
   }
 
-  async edit(chatId: number | string, messageId: number, message: OutgoingMessage): Promise<EditOutcome> {
-    const r = await this.attempt(chatId, () =>
+  async edit(chatId: number | string, messageId: number, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<EditOutcome> {
+    const r = await this.attempt(chatId, hooks, () =>
       this.telegram.editMessageText(chatId, messageId, undefined, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -197,7 +214,7 @@ export class TelegramSender {
 
   /** Answers a callback query (not rate limited: it is not a chat message). */
   async answerCallback(callbackQueryId: string, text?: string, options: { showAlert?: boolean } = {}): Promise<AnswerOutcome> {
-    const r = await this.attempt(null, () => this.telegram.answerCbQuery(callbackQueryId, text, options.showAlert ? { show_alert: true } : undefined));
+    const r = await this.attempt(null, {}, () => this.telegram.answerCbQuery(callbackQueryId, text, options.showAlert ? { show_alert: true } : undefined));
     if (!r.ok) return r;
     return { ok: true, attempts: r.attempts };
   }
@@ -208,7 +225,14 @@ export class TelegramSender {
     return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
   }
 
-  private async attempt<T>(chatId: number | string | null, call: () => Promise<T>): Promise<Attempted<T>> {
+  private async attempt<T>(chatId: number | string | null, hooks: DeliveryHooks, call: () => Promise<T>): Promise<Attempted<T>> {
+    const report = (info: RetryInfo) => {
+      try {
+        hooks.onRetry?.(info);
+      } catch {
+        /* reporting must not change delivery */
+      }
+    };
     for (let attempt = 1; ; attempt++) {
       if (chatId !== null) {
         const wait = this.limiter.reserve(chatId, this.now());
@@ -240,6 +264,7 @@ export class TelegramSender {
               retryAfterMs: c.ms,
             };
           }
+          report({ reason: 'rate_limited', description: c.description, errorCode: c.errorCode, retryAfterMs: c.ms, attempt });
           if (chatId !== null) {
             // The limiter holds this chat until then, so the next reserve() waits it out (and so do other sends to the chat).
             this.limiter.deferChat(chatId, this.now() + c.ms);
@@ -251,7 +276,11 @@ export class TelegramSender {
           if (attempt >= this.maxAttempts) {
             return { ok: false, permanent: false, reason: c.reason, description: c.description, errorCode: c.errorCode, attempts: attempt };
           }
-          await this.sleep(this.backoffMs(attempt));
+          {
+            const wait = this.backoffMs(attempt);
+            report({ reason: c.reason, description: c.description, errorCode: c.errorCode, retryAfterMs: wait, attempt });
+            await this.sleep(wait);
+          }
           break;
         case 'unknown':
           throw c.error;

@@ -5,13 +5,21 @@ import type { Update } from 'telegraf/types';
 import { subjects, type AlertGroupCommandRequest, type CommandReply } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
-import { JsonLogger, SpanKind, currentTraceparent, withSpan } from '@dozor/telemetry';
+import { JsonLogger, SpanKind, withSpan } from '@dozor/telemetry';
 import { verifyCallback } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { TelegramAccounts } from '../accounts/telegram-accounts.js';
+import { GroupOpener } from '../delivery/group-opener.js';
 import { codeRefusal } from '@dozor/domain';
 
 const LOCK_KEY = 'telegram-poller';
+
+interface CallbackQuery {
+  id: string;
+  from: { id: number };
+  data?: string;
+  message?: { message_id?: number; chat?: { id: number } };
+}
 const LOCK_TTL_MS = 15_000;
 
 const DONE_TEXT: Record<string, string> = {
@@ -41,6 +49,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
     private readonly accounts: TelegramAccounts,
+    private readonly opener: GroupOpener,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,7 +74,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async poll(): Promise<void> {
-    const kv = await new Kvm(this.store.nc).create(`${this.runtime.settings.topology.prefix}-locks`, { ttl: LOCK_TTL_MS, history: 1 });
+    const kv = await new Kvm(this.runtime.nc).create(`${this.runtime.settings.topology.prefix}-locks`, { ttl: LOCK_TTL_MS, history: 1 });
     const telegram = this.telegram.bot!.telegram;
     await telegram.deleteWebhook().catch((e) => this.log.warn(`deleteWebhook: ${(e as Error).message}`, 'telegram'));
     let held: { revision: number } | null = null;
@@ -99,7 +108,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
 
   /** One update, from polling or the webhook. */
   async handle(u: Update): Promise<void> {
-    if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as { id: string; from: { id: number }; data?: string });
+    if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as CallbackQuery);
     if ('message' in u && u.message && 'text' in u.message)
       return this.onText(u.message.chat.id, u.message.chat.type === 'private', u.message.from?.id, u.message.text);
   }
@@ -136,7 +145,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Every callback query is answered, even when handling it fails, so the button never spins. */
-  private async onCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
+  private async onCallback(q: CallbackQuery): Promise<void> {
     try {
       await this.actOnCallback(q);
     } catch (err) {
@@ -145,25 +154,32 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async actOnCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
+  private async actOnCallback(q: CallbackQuery): Promise<void> {
     await withSpan('telegram callback_query', { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'telegram' } }, async () => {
       const answer = (text: string) => this.telegram.sender!.answerCallback(q.id, text, { showAlert: false });
       const parsed = verifyCallback(this.runtime.settings.callbackSecret, q.data);
       if (!parsed) return void (await answer('This button is not valid (unknown or tampered data).'));
       const user = await this.accounts.userOf(q.from.id);
       if (!user) return void (await answer(`Your Telegram account (id ${q.from.id}) is not linked to a Dozor user; nothing was changed.`));
+      const chatId = String(q.message?.chat?.id ?? q.from.id);
+      if (parsed.action === 'open') return void (await answer(await this.opener.open(parsed.alertGroupId, chatId, user.id)));
+      if (q.message?.message_id !== undefined) {
+        await this.opener
+          .adopt(parsed.alertGroupId, chatId, q.message.message_id, user.id)
+          .catch((err: unknown) => this.log.warn(`cannot adopt message ${chatId}/${q.message?.message_id}: ${(err as Error).message}`, 'telegram'));
+      }
       const req: AlertGroupCommandRequest = {
         action: parsed.action,
         alertGroupId: parsed.alertGroupId,
         actor: { kind: 'user', id: user.id, name: user.name },
         source: 'telegram',
         durationSeconds: parsed.action === 'silence' ? silenceSeconds(parsed.silence) : undefined,
-        traceparent: currentTraceparent(),
       };
       let reply: CommandReply;
       try {
-        const m = await this.store.nc.request(subjects.alertGroupCommands(this.store.topology), JSON.stringify(req), { timeout: 5000 });
-        reply = m.json<CommandReply>();
+        reply = await this.store.requests.request<CommandReply>(subjects.alertGroupCommands(this.store.topology), req, {
+          attributes: { 'dozor.action': parsed.action, 'dozor.alert_group_id': parsed.alertGroupId },
+        });
       } catch (err) {
         reply = { ok: false, code: 'unavailable', message: `Dozor could not process the action (${(err as Error).message}); try again` };
       }

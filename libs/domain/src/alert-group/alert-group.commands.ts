@@ -1,4 +1,5 @@
 import type { Actor, AlertGroupAction, Source, TemplateErrorRecord } from '@dozor/contracts';
+import type { DomainRejection } from '../decider.js';
 
 export interface RouteChoice {
   routeId: string;
@@ -50,4 +51,5 @@ export interface ExpireSilence {
 
 export type AlertGroupCommand = ProcessReceipt | ActOnAlertGroup | ExpireSilence | CloseMaintenanceGroup;
 
-export type Rejection = { code: 'not_found' | 'invalid_transition' | 'bad_request'; message: string };
+/** Why an alert-group (or integration) command was refused; the router replies with it. */
+export type Rejection = DomainRejection<'not_found' | 'invalid_transition' | 'bad_request'>;

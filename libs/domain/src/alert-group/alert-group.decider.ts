@@ -1,11 +1,20 @@
-import { alertGroupId, alertmanagerPayloadOf, type AlertmanagerPayload, type AlertSummary, type NewEvent, type TemplateErrorRecord } from '@dozor/contracts';
+import {
+  alertGroupId,
+  alertmanagerPayloadOf,
+  type AlertmanagerPayload,
+  type AlertSummary,
+  type DozorEvent,
+  type NewEvent,
+  type TemplateErrorRecord,
+} from '@dozor/contracts';
 import type { AlertGroupCommand, ActOnAlertGroup, CloseMaintenanceGroup, ExpireSilence, ProcessReceipt, Rejection } from './alert-group.commands.js';
-import { groupState, type AlertGroupAggregate, type GroupGeneration } from './alert-group.state.js';
+import { evolve, groupState, initialState, type AlertGroupAggregate, type GroupGeneration } from './alert-group.state.js';
+import type { Decider, Decision as DeciderDecision } from '../decider.js';
 
-export type Decision = { events: NewEvent[] } | { rejected: Rejection };
+export type AlertGroupDecision = DeciderDecision<Rejection>;
 
-const ok = (...events: NewEvent[]): Decision => ({ events });
-const reject = (code: Rejection['code'], message: string): Decision => ({ rejected: { code, message } });
+const ok = (...events: NewEvent[]): AlertGroupDecision => ({ events });
+const reject = (code: Rejection['code'], message: string): AlertGroupDecision => ({ rejected: { code, message } });
 
 /** Alertmanager title: the alertname, then the other group labels' values, as Grafana OnCall's default shows it. */
 export function alertmanagerTitle(p: AlertmanagerPayload): string {
@@ -36,7 +45,7 @@ export function summarise(
   };
 }
 
-export function decide(command: AlertGroupCommand, state: AlertGroupAggregate): Decision {
+export function decide(command: AlertGroupCommand, state: AlertGroupAggregate): AlertGroupDecision {
   switch (command.type) {
     case 'ProcessReceipt':
       return processReceipt(command, state);
@@ -53,7 +62,7 @@ export function decide(command: AlertGroupCommand, state: AlertGroupAggregate): 
   }
 }
 
-function processReceipt(cmd: ProcessReceipt, s: AlertGroupAggregate): Decision {
+function processReceipt(cmd: ProcessReceipt, s: AlertGroupAggregate): AlertGroupDecision {
   const pending = s.pending[0];
   if (!pending || pending.data.receiptId !== cmd.receiptId) {
     return reject('bad_request', `receipt ${cmd.receiptId} is not the oldest pending receipt`);
@@ -120,7 +129,7 @@ function processReceipt(cmd: ProcessReceipt, s: AlertGroupAggregate): Decision {
   return { events };
 }
 
-function closeMaintenanceGroup(_cmd: CloseMaintenanceGroup, s: AlertGroupAggregate): Decision {
+function closeMaintenanceGroup(_cmd: CloseMaintenanceGroup, s: AlertGroupAggregate): AlertGroupDecision {
   const cur = s.current;
   if (!cur || cur.resolved || cur.mode !== 'maintenance') return ok();
   return ok({ type: 'AlertGroupResolved', data: { alertGroupId: cur.alertGroupId, by: 'maintenance' } });
@@ -137,7 +146,7 @@ function target(s: AlertGroupAggregate, id: string): GroupGeneration | Rejection
   return { code: 'not_found', message: `alert group ${id} not found` };
 }
 
-function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): Decision {
+function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): AlertGroupDecision {
   const g = target(s, cmd.alertGroupId);
   if ('code' in g) return { rejected: g };
   const ref = { alertGroupId: g.alertGroupId };
@@ -175,9 +184,12 @@ function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): Decision {
   }
 }
 
-function expireSilence(cmd: ExpireSilence, s: AlertGroupAggregate): Decision {
+function expireSilence(cmd: ExpireSilence, s: AlertGroupAggregate): AlertGroupDecision {
   const cur = s.current;
   // A silence that was replaced, cleared or belongs to an older group has nothing left to end.
   if (!cur || cur.alertGroupId !== cmd.alertGroupId || cur.silencedUntil !== cmd.until) return ok();
   return ok({ type: 'AlertGroupUnsilenced', data: { alertGroupId: cur.alertGroupId, by: 'expired' } });
 }
+
+/** The AlertGroup aggregate: one grouping key of one integration (`evt.alert-group.<aggregateKey>`). */
+export const alertGroupDecider: Decider<AlertGroupCommand, DozorEvent, AlertGroupAggregate, Rejection> = { decide, evolve, initialState };

@@ -1,4 +1,12 @@
-import type { AlertGroupState, AlertReceivedData, DozorEvent, IntegrationKind, IntegrationMode } from '@dozor/contracts';
+import {
+  ALERT_GROUP_EVENTS,
+  isOneOf,
+  type AlertGroupState,
+  type AlertReceivedData,
+  type DozorEvent,
+  type IntegrationKind,
+  type IntegrationMode,
+} from '@dozor/contracts';
 
 /** One alert group: one generation of a grouping key. */
 export interface GroupGeneration {
@@ -52,12 +60,16 @@ export function initialState(): AlertGroupAggregate {
   return { aggregateKey: null, generation: 0, current: null, pending: [] };
 }
 
-/** Grafana OnCall's precedence: resolved, then acknowledged, then silenced, then firing. */
+/**
+ * Grafana OnCall's precedence: a group's state is the first of these that
+ * holds, else firing. The read model derives its `state` column from the same
+ * list, so the two cannot disagree.
+ */
+export const ALERT_GROUP_STATE_PRECEDENCE = ['resolved', 'acknowledged', 'silenced'] as const satisfies readonly AlertGroupState[];
+
 export function groupState(g: GroupGeneration): AlertGroupState {
-  if (g.resolved) return 'resolved';
-  if (g.acknowledged) return 'acknowledged';
-  if (g.silencedUntil) return 'silenced';
-  return 'firing';
+  const holds = { resolved: g.resolved, acknowledged: g.acknowledged, silenced: Boolean(g.silencedUntil) };
+  return ALERT_GROUP_STATE_PRECEDENCE.find((s) => holds[s]) ?? 'firing';
 }
 
 /** `truncatedAlerts` of an Alertmanager payload; 0 for other payloads. */
@@ -75,7 +87,10 @@ function update(s: AlertGroupAggregate, id: string, f: (g: GroupGeneration) => G
   return { ...s, current: f(s.current) };
 }
 
+const isAlertGroupEvent = isOneOf(...ALERT_GROUP_EVENTS);
+
 export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggregate {
+  if (!isAlertGroupEvent(e)) return s;
   switch (e.type) {
     case 'AlertReceived':
       return {
@@ -156,30 +171,7 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
     case 'AlertGroupUnsilenced':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
     case 'RouteAssigned':
-    case 'TimerFired':
-    case 'EscalationStarted':
-    case 'EscalationStepScheduled':
-    case 'EscalationStepExecuted':
-    case 'NotificationRequested':
-    case 'EscalationPaused':
-    case 'EscalationResumed':
-    case 'EscalationFinished':
-    case 'NotificationSent':
-    case 'NotificationFailed':
-    case 'NotificationUpdated':
-    case 'ScheduleConfigured':
-    case 'ScheduleRemoved':
-    case 'ScheduleIcalImported':
-    case 'ShiftSwapRequested':
-    case 'ShiftSwapTaken':
-    case 'ShiftSwapDeleted':
-    case 'IntegrationMaintenanceStarted':
-    case 'IntegrationMaintenanceEnded':
-    case 'HeartbeatReceived':
-    case 'HeartbeatMissed':
-    case 'HeartbeatRestored':
-    case 'TelegramVerificationCodeIssued':
-    case 'TelegramAccountLinked':
+      // Its route and chain are in AlertGroupCreated, in the same commit.
       return s;
     default: {
       const never: never = e;

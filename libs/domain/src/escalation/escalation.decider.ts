@@ -1,5 +1,6 @@
-import type { AlertGroupState, EscalationStep, NewEvent } from '@dozor/contracts';
-import type { EscalationState } from './escalation.state.js';
+import { escalationTimerId, notificationId, type AlertGroupState, type DozorEvent, type EscalationStep, type NewEvent } from '@dozor/contracts';
+import type { Decider, Decision, DomainRejection } from '../decider.js';
+import { evolveEscalation, initialEscalationState, type EscalationState } from './escalation.state.js';
 
 export interface ChainSnapshot {
   id: string;
@@ -15,12 +16,16 @@ export interface ReconcileEscalation {
   integrationId: string;
   aggregateKey: string;
   now: string;
+  /** On-call answers the caller has fetched so far. */
+  onCall?: OnCallLookups;
 }
 
 export interface FireEscalationTimer {
   type: 'FireTimer';
   timerId: string;
   now: string;
+  /** On-call answers the caller has fetched so far. */
+  onCall?: OnCallLookups;
 }
 
 export type EscalationCommand = ReconcileEscalation | FireEscalationTimer;
@@ -95,7 +100,7 @@ function runFrom(s: EscalationState, from: number, now: string, epoch: number, l
             type: 'EscalationStepExecuted',
             data: { ...ref, stepIndex: i, kind: 'wait', summary: `Waiting ${formatSeconds(step.seconds)}`, notifiedUsers: [] },
           },
-          { type: 'EscalationStepScheduled', data: { ...ref, timerId: `esc:${id}:${epoch}:${i + 1}`, stepIndex: i + 1, dueAt } },
+          { type: 'EscalationStepScheduled', data: { ...ref, timerId: escalationTimerId(id, epoch, i + 1), stepIndex: i + 1, dueAt } },
         );
         return { events };
       }
@@ -153,7 +158,7 @@ function notify(events: NewEvent[], s: EscalationState, i: number, users: string
   for (const userId of fresh) {
     events.push({
       type: 'NotificationRequested',
-      data: { alertGroupId: id, notificationId: `ntf:${id}:${epoch}:${i}:${userId}`, userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
+      data: { alertGroupId: id, notificationId: notificationId(id, epoch, i, userId), userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
     });
   }
 }
@@ -163,3 +168,22 @@ export function formatSeconds(sec: number): string {
   if (sec % 60 === 0) return `${sec / 60}m`;
   return `${sec}s`;
 }
+
+/**
+ * Not a refusal but a question: the next step needs to know who is on call in
+ * `scheduleId`. The caller asks the scheduler (I/O, outside the decision) and
+ * decides again with the answer in the command's `onCall`.
+ */
+export type EscalationRejection = DomainRejection<'needs_on_call'> & { scheduleId: string };
+
+/** The escalation of one alert group (`evt.escalation.<alertGroupId>`). */
+export const escalationDecider: Decider<EscalationCommand, DozorEvent, EscalationState, EscalationRejection> = {
+  decide(cmd, state): Decision<EscalationRejection> {
+    const d = decideEscalation(cmd, state, cmd.onCall);
+    if ('needsOnCall' in d)
+      return { rejected: { code: 'needs_on_call', scheduleId: d.needsOnCall, message: `needs who is on call in schedule ${d.needsOnCall}` } };
+    return d;
+  },
+  evolve: evolveEscalation,
+  initialState: initialEscalationState,
+};

@@ -1,4 +1,4 @@
-import type { DozorEvent, EscalationStep } from '@dozor/contracts';
+import { isOneOf, type DozorEvent, type EscalationStep } from '@dozor/contracts';
 
 export type EscalationStatus = 'idle' | 'active' | 'paused' | 'finished';
 
@@ -19,7 +19,22 @@ export function initialEscalationState(): EscalationState {
   return { alertGroupId: null, status: 'idle', chainId: null, steps: [], integrationId: null, aggregateKey: null, epoch: 0, timer: null };
 }
 
+/**
+ * The events that move an escalation. TimerFired and NotificationRequested on
+ * the subject change nothing by themselves: running a timer's step does, and a
+ * request is the notifier's business.
+ */
+const isEscalationEvent = isOneOf(
+  'EscalationStarted',
+  'EscalationResumed',
+  'EscalationStepScheduled',
+  'EscalationStepExecuted',
+  'EscalationPaused',
+  'EscalationFinished',
+);
+
 export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationState {
+  if (!isEscalationEvent(e)) return s;
   switch (e.type) {
     case 'EscalationStarted':
       return {
@@ -37,44 +52,12 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
       return { ...s, status: 'active', epoch: s.epoch + 1, timer: null };
     case 'EscalationStepScheduled':
       return { ...s, timer: { timerId: e.data.timerId, stepIndex: e.data.stepIndex, dueAt: e.data.dueAt } };
-    case 'TimerFired':
-      // The fact that a timer fired changes nothing by itself; running its step does.
-      return s;
     case 'EscalationStepExecuted':
       return s.timer && e.data.stepIndex >= s.timer.stepIndex ? { ...s, timer: null } : s;
     case 'EscalationPaused':
       return { ...s, status: 'paused', timer: null };
     case 'EscalationFinished':
       return { ...s, status: 'finished', timer: null };
-    case 'NotificationRequested':
-    case 'AlertReceived':
-    case 'AlertGroupCreated':
-    case 'AlertAdded':
-    case 'AlertDiscarded':
-    case 'AlertGroupAcknowledged':
-    case 'AlertGroupUnacknowledged':
-    case 'AlertGroupResolved':
-    case 'AlertGroupUnresolved':
-    case 'AlertGroupSilenced':
-    case 'AlertGroupUnsilenced':
-    case 'NotificationSent':
-    case 'NotificationFailed':
-    case 'NotificationUpdated':
-    case 'ScheduleConfigured':
-    case 'ScheduleRemoved':
-    case 'ScheduleIcalImported':
-    case 'ShiftSwapRequested':
-    case 'ShiftSwapTaken':
-    case 'ShiftSwapDeleted':
-    case 'RouteAssigned':
-    case 'IntegrationMaintenanceStarted':
-    case 'IntegrationMaintenanceEnded':
-    case 'HeartbeatReceived':
-    case 'HeartbeatMissed':
-    case 'HeartbeatRestored':
-    case 'TelegramVerificationCodeIssued':
-    case 'TelegramAccountLinked':
-      return s;
     default: {
       const never: never = e;
       return never;

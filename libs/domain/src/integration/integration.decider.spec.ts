@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DozorEvent, NewEvent } from '@dozor/contracts';
-import { deciderSpec } from '@dozor/testing';
-import {
-  activeMaintenance,
-  decideIntegration,
-  evolveIntegration,
-  heartbeatMissing,
-  initialIntegrationState,
-  maintenanceIdOfTimer,
-  maintenanceTimerId,
-  type IntegrationCommand,
-} from './index.js';
+import { heartbeatTimerId, type DozorEvent, type NewEvent } from '@dozor/contracts';
+import { deciderSpec, oneOfType } from '@dozor/testing';
+import { activeMaintenance, decideIntegration, evolveIntegration, heartbeatMissing, initialIntegrationState, type IntegrationCommand } from './index.js';
 
 const NOW = '2026-11-24T01:00:00.000Z';
 let n = 0;
@@ -119,11 +110,6 @@ describe('integration decider: maintenance and debug mode', () => {
     expect(activeMaintenance(s, '2026-11-24T01:59:59.999Z')?.mode).toBe('debug');
     expect(activeMaintenance(s, '2026-11-24T02:00:00.000Z')).toBeNull();
   });
-
-  it('timer ids name the integration and the maintenance', () => {
-    expect(maintenanceIdOfTimer('am', maintenanceTimerId('am', '3-xyz'))).toBe('3-xyz');
-    expect(maintenanceIdOfTimer('other', maintenanceTimerId('am', '3-xyz'))).toBeNull();
-  });
 });
 
 describe('integration decider: maintenance from dozor.yaml', () => {
@@ -136,7 +122,7 @@ describe('integration decider: maintenance from dozor.yaml', () => {
 
   it('applies a configured mode once: a restart with the same config changes nothing', () => {
     const h = after([], apply({ mode: 'debug', durationSeconds: 3600 }));
-    expect(h).toMatchObject([{ type: 'IntegrationMaintenanceStarted', data: { mode: 'debug', origin: 'config' } }]);
+    expect(oneOfType(h, 'IntegrationMaintenanceStarted')).toMatchObject({ data: { mode: 'debug', origin: 'config' } });
     spec
       .given(h)
       .when(apply({ mode: 'debug', durationSeconds: 3600 }))
@@ -181,7 +167,7 @@ describe('integration decider: maintenance from dozor.yaml', () => {
 });
 
 describe('integration decider: heartbeats', () => {
-  const last = { timerId: 'heartbeat:am|2026-11-24T01:05:00.000Z', receivedAt: '2026-11-24T01:00:00.000Z', dueAt: '2026-11-24T01:05:00.000Z' };
+  const last = { timerId: heartbeatTimerId('am', '2026-11-24T01:05:00.000Z'), receivedAt: '2026-11-24T01:00:00.000Z', dueAt: '2026-11-24T01:05:00.000Z' };
   const check = (timerId = last.timerId, lastHeartbeat: typeof last | null = last): IntegrationCommand => ({
     type: 'CheckHeartbeat',
     integrationId: 'am',
@@ -197,7 +183,10 @@ describe('integration decider: heartbeats', () => {
   });
 
   it('an older heartbeat timer means nothing: a newer heartbeat came', () => {
-    spec.given([]).when(check('heartbeat:am|2026-11-24T01:04:00.000Z')).thenNothingHappened();
+    spec
+      .given([])
+      .when(check(heartbeatTimerId('am', '2026-11-24T01:04:00.000Z')))
+      .thenNothingHappened();
     spec.given([]).when(check(last.timerId, null)).thenNothingHappened();
   });
 
@@ -211,7 +200,7 @@ describe('integration decider: heartbeats', () => {
     expect(restored.at(-1)).toMatchObject({ type: 'HeartbeatRestored', data: { incidentId: '1', receivedAt: '2026-11-24T01:07:00.000Z' } });
     expect(heartbeatMissing(stateOf(restored))).toBeNull();
     spec.given(restored).when(note('2026-11-24T01:08:00.000Z')).thenNothingHappened();
-    const next = { timerId: 'heartbeat:am|2026-11-24T01:12:00.000Z', receivedAt: '2026-11-24T01:07:00.000Z', dueAt: '2026-11-24T01:12:00.000Z' };
+    const next = { timerId: heartbeatTimerId('am', '2026-11-24T01:12:00.000Z'), receivedAt: '2026-11-24T01:07:00.000Z', dueAt: '2026-11-24T01:12:00.000Z' };
     spec
       .given(restored)
       .when(check(next.timerId, next))

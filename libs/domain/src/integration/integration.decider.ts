@@ -2,9 +2,10 @@
  * The integration aggregate: maintenance and debug mode, and heartbeat
  * incidents. Time, the desired config and the last heartbeat come in as data.
  */
-import type { IntegrationMode, NewEvent } from '@dozor/contracts';
+import type { DozorEvent, IntegrationMode, NewEvent } from '@dozor/contracts';
 import type { Rejection } from '../alert-group/alert-group.commands.js';
-import { heartbeatMissing, type ConfiguredMaintenance, type IntegrationAggregate } from './integration.state.js';
+import type { Decider, Decision } from '../decider.js';
+import { evolveIntegration, heartbeatMissing, initialIntegrationState, type ConfiguredMaintenance, type IntegrationAggregate } from './integration.state.js';
 
 export interface StartMaintenance {
   type: 'StartMaintenance';
@@ -52,7 +53,7 @@ export interface NoteHeartbeat {
 
 export type IntegrationCommand = StartMaintenance | StopMaintenance | ExpireMaintenance | ApplyConfiguredMaintenance | CheckHeartbeat | NoteHeartbeat;
 
-export type IntegrationDecision = { events: NewEvent[] } | { rejected: Rejection };
+export type IntegrationDecision = Decision<Rejection>;
 
 const ok = (...events: NewEvent[]): IntegrationDecision => ({ events });
 
@@ -145,3 +146,10 @@ function applyConfigured(cmd: ApplyConfiguredMaintenance, s: IntegrationAggregat
   }
   return ok();
 }
+
+/** The integration aggregate (`evt.integration.<integrationId>`). */
+export const integrationDecider: Decider<IntegrationCommand, DozorEvent, IntegrationAggregate, Rejection> = {
+  decide: decideIntegration,
+  evolve: evolveIntegration,
+  initialState: initialIntegrationState,
+};

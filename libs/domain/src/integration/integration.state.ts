@@ -1,4 +1,4 @@
-import { INTEGRATION_EVENTS, type DozorEvent, type IntegrationMode } from '@dozor/contracts';
+import { INTEGRATION_EVENTS, isOneOf, type DozorEvent, type IntegrationMode } from '@dozor/contracts';
 
 export interface ActiveMaintenance {
   maintenanceId: string;
@@ -48,9 +48,7 @@ export function heartbeatMissing(s: IntegrationAggregate): HeartbeatIncident | n
   return s.lastIncident && s.lastIncident.restoredAt === null ? s.lastIncident : null;
 }
 
-type IntegrationEvent = Extract<DozorEvent, { type: (typeof INTEGRATION_EVENTS)[number] }>;
-const TYPES = new Set<string>(INTEGRATION_EVENTS);
-const isIntegrationEvent = (e: DozorEvent): e is IntegrationEvent => TYPES.has(e.type);
+const isIntegrationEvent = isOneOf(...INTEGRATION_EVENTS);
 
 /** Other events on the subject (TimerFired) change nothing by themselves. */
 export function evolveIntegration(s: IntegrationAggregate, e: DozorEvent): IntegrationAggregate {
@@ -102,20 +100,4 @@ export function activeMaintenance(s: IntegrationAggregate, now: string): ActiveM
   if (!m) return null;
   if (m.until !== null && Date.parse(m.until) <= Date.parse(now)) return null;
   return m;
-}
-
-/** Timer of a maintenance's end (appended as TimerFired to the integration subject): `maintenance:<integrationId>:<maintenanceId>`. */
-export function maintenanceTimerId(integrationId: string, maintenanceId: string): string {
-  return `maintenance:${integrationId}:${maintenanceId}`;
-}
-
-/** The maintenance id of a maintenance timer id of this integration, or null. */
-export function maintenanceIdOfTimer(integrationId: string, timerId: string): string | null {
-  const prefix = `maintenance:${integrationId}:`;
-  return timerId.startsWith(prefix) ? timerId.slice(prefix.length) : null;
-}
-
-/** Timer of a heartbeat deadline: `heartbeat:<integrationId>|<dueAt>`; each heartbeat has its own. */
-export function heartbeatTimerId(integrationId: string, dueAt: string): string {
-  return `heartbeat:${integrationId}|${dueAt}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigFieldError, INTEGRATION_KINDS, parseAlertmanagerPayload } from '@dozor/contracts';
-import { ALERTMANAGER_DEFAULT_TEMPLATES, FORMATTED_WEBHOOK_DEFAULT_TEMPLATES, WEBHOOK_DEFAULT_TEMPLATES } from '../templates/index.js';
+import { ALERTMANAGER_DEFAULT_TEMPLATES, FORMATTED_WEBHOOK_DEFAULT_TEMPLATES, WEBHOOK_DEFAULT_TEMPLATES } from '@dozor/templates';
 import {
   compileIntegrationTemplates,
   defaultIntegrationTemplates,

@@ -16,7 +16,7 @@ import {
   type CompiledTemplate,
   type RenderOptions,
   type TemplateContextInput,
-} from '../templates/index.js';
+} from '@dozor/templates';
 
 /** Keys of `templates:` in dozor.yaml; also the template names the timeline shows. */
 export const INTEGRATION_TEMPLATE_KEYS = [

@@ -4,7 +4,7 @@
  * Alertmanager's, and run on Dozor's linear-time engine. A missing label
  * has the value "" (so `team!="db"` matches alerts without `team`).
  */
-import { LinearRegex, RegexSyntaxError } from '../templates/index.js';
+import { LinearRegex, RegexSyntaxError } from '@dozor/templates/regex';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 

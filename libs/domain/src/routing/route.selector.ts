@@ -4,17 +4,8 @@
  * fails to evaluate does not match; its error is returned for the timeline.
  */
 import { ConfigFieldError } from '@dozor/contracts';
-import {
-  buildTemplateContext,
-  compileTemplate,
-  LinearRegex,
-  pythonJsonDumps,
-  RegexStepLimit,
-  RegexSyntaxError,
-  renderTemplate,
-  type CompiledTemplate,
-  type StepMeter,
-} from '../templates/index.js';
+import { buildTemplateContext, compileTemplate, pythonJsonDumps, renderTemplate, type CompiledTemplate } from '@dozor/templates';
+import { LinearRegex, RegexStepLimit, RegexSyntaxError, type StepMeter } from '@dozor/templates/regex';
 import { matches, MatcherSyntaxError, parseMatchers, type LabelMatcher } from './label.matcher.js';
 import { payloadLabels, type LabelLookup } from './payload-labels.lookup.js';
 import type { RouteContext, RouteDef, RouteError, RouteSelection } from './route.types.js';

@@ -1,4 +1,4 @@
-import type { RenderLimits } from '../templates/index.js';
+import type { RenderLimits } from '@dozor/templates';
 
 export type RouteFilter = { kind: 'jinja2'; template: string } | { kind: 'regex'; pattern: string } | { kind: 'labels'; matchers: string[] };
 

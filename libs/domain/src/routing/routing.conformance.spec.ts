@@ -14,7 +14,7 @@ import {
   buildTemplateContext,
   compileTemplate,
   renderTemplate,
-} from '../templates/index.js';
+} from '@dozor/templates';
 
 const dir = fileURLToPath(new URL('../../../../test/fixtures/alertmanager/', import.meta.url));
 const fixtures = new Map(

@@ -8,3 +8,5 @@ export { importIcal, withIcalShifts, IcalImportError, type IcalImportOptions, ty
 export type { IcalUser } from './ical-users.js';
 export { isValidTimeZone } from './zone-offsets.js';
 export { defineRotation, defineSchedule, defineOverride, defineSingleShift, type RotationInit, type ScheduleInit } from './schedule.defaults.js';
+export * from './schedule.state.js';
+export * from './schedule.decider.js';

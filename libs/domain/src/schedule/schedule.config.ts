@@ -3,11 +3,11 @@
  * OnCall's API and Terraform provider. Errors are ConfigFieldError with the path
  * from the document root, e.g. ['schedules', 0, 'rotations', 1, 'time_zone'].
  */
-import type { ConfigPath } from '@dozor/contracts';
+import { describeValue, durationAt, failAt, intAt, listAt, objectAt, stringAt, type ConfigPath, type RawObject } from '@dozor/contracts';
 import type { IcalSourceDef, OverrideDef, RotationDef, ScheduleDef, ScheduleType, SingleShiftDef, Weekday } from './schedule.types.js';
 import { FREQUENCIES } from './schedule.types.js';
 import { parseDateTimeText } from './local-time.js';
-import { type RawObject, dateTimeAt, describe, durationAt, fail, intAt, listAt, objectAt, stringAt, timeZoneAt, weekdayAt } from './config-reader.js';
+import { dateTimeAt, timeZoneAt, weekdayAt } from './config-reader.js';
 
 export interface ParseSchedulesOptions {
   /** Known user ids. When given, every user a schedule names must be one of them. */
@@ -63,7 +63,7 @@ export function parseSchedules(raw: unknown, options: ParseSchedulesOptions = {}
   const seen = new Set<string>();
   return listAt(raw, base).map((item, i) => {
     const s = parseSchedule(item, [...base, i], known);
-    if (seen.has(s.id)) fail([...base, i, 'id'], `duplicate schedule id '${s.id}'`);
+    if (seen.has(s.id)) failAt([...base, i, 'id'], `duplicate schedule id '${s.id}'`);
     seen.add(s.id);
     return s;
   });
@@ -71,7 +71,7 @@ export function parseSchedules(raw: unknown, options: ParseSchedulesOptions = {}
 
 function parseSchedule(v: unknown, path: ConfigPath, known: Set<string> | null): ScheduleDef {
   const o = objectAt(v, path, SCHEDULE_KEYS);
-  if (o.id === undefined && o.name === undefined) fail(path, "a schedule needs an 'id' or a 'name'");
+  if (o.id === undefined && o.name === undefined) failAt(path, "a schedule needs an 'id' or a 'name'");
   const id = o.id !== undefined ? stringAt(o.id, [...path, 'id']) : stringAt(o.name, [...path, 'name']);
   const name = o.name !== undefined ? stringAt(o.name, [...path, 'name']) : id;
   const type = scheduleType(o.type, [...path, 'type']);
@@ -81,12 +81,12 @@ function parseSchedule(v: unknown, path: ConfigPath, known: Set<string> | null):
   const rotations: RotationDef[] = [];
   const singles: SingleShiftDef[] = [];
   if (o.rotations !== undefined) {
-    if (type === 'ical') fail([...path, 'rotations'], 'an ical schedule takes its shifts from ical_url or ical_file; use type: calendar for rotations');
+    if (type === 'ical') failAt([...path, 'rotations'], 'an ical schedule takes its shifts from ical_url or ical_file; use type: calendar for rotations');
     const ids = new Set<string>();
     listAt(o.rotations, [...path, 'rotations']).forEach((r, i) => {
       const p = [...path, 'rotations', i];
       const def = parseRotationItem(r, p, i, ctx);
-      if (ids.has(def.id)) fail([...p, 'id'], `duplicate rotation id '${def.id}'`);
+      if (ids.has(def.id)) failAt([...p, 'id'], `duplicate rotation id '${def.id}'`);
       ids.add(def.id);
       if ('frequency' in def) rotations.push(def);
       else singles.push(def);
@@ -108,7 +108,7 @@ interface Ctx {
 function scheduleType(v: unknown, path: ConfigPath): ScheduleType {
   if (v === undefined) return 'calendar';
   if (v === 'calendar' || v === 'ical') return v;
-  return fail(path, `expected calendar or ical, got ${describe(v)}`);
+  return failAt(path, `expected calendar or ical, got ${describeValue(v)}`);
 }
 
 function parseIcalSource(o: RawObject, path: ConfigPath, type: ScheduleType): IcalSourceDef | null {
@@ -121,13 +121,14 @@ function parseIcalSource(o: RawObject, path: ConfigPath, type: ScheduleType): Ic
     refreshSeconds:
       o.ical_refresh_interval === undefined ? DEFAULT_ICAL_REFRESH_SECONDS : durationAt(o.ical_refresh_interval, [...path, 'ical_refresh_interval']),
   };
-  if (src.url && !/^(https?|webcal):\/\//i.test(src.url)) fail([...path, 'ical_url'], `expected an http(s) or webcal URL, got '${src.url}'`);
+  if (src.url && !/^(https?|webcal):\/\//i.test(src.url)) failAt([...path, 'ical_url'], `expected an http(s) or webcal URL, got '${src.url}'`);
   if (src.overridesUrl && !/^(https?|webcal):\/\//i.test(src.overridesUrl))
-    fail([...path, 'ical_url_overrides'], `expected an http(s) or webcal URL, got '${src.overridesUrl}'`);
-  if (src.url && src.file) fail([...path, 'ical_file'], 'give ical_url or ical_file, not both');
-  if (src.overridesUrl && src.overridesFile) fail([...path, 'ical_file_overrides'], 'give ical_url_overrides or ical_file_overrides, not both');
-  if (type === 'ical' && !src.url && !src.file) fail(path, 'an ical schedule needs ical_url or ical_file');
-  if (type === 'calendar' && (src.url || src.file)) fail([...path, src.url ? 'ical_url' : 'ical_file'], 'set type: ical to read the primary shifts from iCal');
+    failAt([...path, 'ical_url_overrides'], `expected an http(s) or webcal URL, got '${src.overridesUrl}'`);
+  if (src.url && src.file) failAt([...path, 'ical_file'], 'give ical_url or ical_file, not both');
+  if (src.overridesUrl && src.overridesFile) failAt([...path, 'ical_file_overrides'], 'give ical_url_overrides or ical_file_overrides, not both');
+  if (type === 'ical' && !src.url && !src.file) failAt(path, 'an ical schedule needs ical_url or ical_file');
+  if (type === 'calendar' && (src.url || src.file))
+    failAt([...path, src.url ? 'ical_url' : 'ical_file'], 'set type: ical to read the primary shifts from iCal');
   const any = src.url || src.file || src.overridesUrl || src.overridesFile;
   return any ? src : null;
 }
@@ -144,9 +145,9 @@ function parseRotationItem(v: unknown, path: ConfigPath, index: number, ctx: Ctx
   const name = o.name !== undefined ? stringAt(o.name, [...path, 'name']) : id;
   const timeZone = o.time_zone !== undefined ? timeZoneAt(o.time_zone, [...path, 'time_zone']) : ctx.timeZone;
   const level = o.level !== undefined ? intAt(o.level, [...path, 'level'], 0, MAX_LEVEL) : 0;
-  if (o.start === undefined) fail(path, "missing 'start' (the first shift's start, wall clock in time_zone)");
+  if (o.start === undefined) failAt(path, "missing 'start' (the first shift's start, wall clock in time_zone)");
   const start = dateTimeAt(o.start, [...path, 'start']);
-  if (o.duration === undefined) fail(path, "missing 'duration' (seconds, or e.g. 9h)");
+  if (o.duration === undefined) failAt(path, "missing 'duration' (seconds, or e.g. 9h)");
   const duration = durationAt(o.duration, [...path, 'duration']);
 
   switch (type) {
@@ -163,9 +164,9 @@ function parseRotationItem(v: unknown, path: ConfigPath, index: number, ctx: Ctx
         'rolling_users',
         'start_rotation_from_user_index',
       ]) {
-        if (o[k] !== undefined) fail([...path, k], `'${k}' does not apply to a single_event`);
+        if (o[k] !== undefined) failAt([...path, k], `'${k}' does not apply to a single_event`);
       }
-      if (o.users === undefined) fail(path, "a single_event needs 'users'");
+      if (o.users === undefined) failAt(path, "a single_event needs 'users'");
       const users = userList(o.users, [...path, 'users'], ctx);
       return { id, name, start, duration, users, timeZone, level };
     }
@@ -181,7 +182,8 @@ function parseRotationItem(v: unknown, path: ConfigPath, index: number, ctx: Ctx
 
 function rotationType(o: RawObject, path: ConfigPath): RotationType {
   if (o.type !== undefined) {
-    if (!(ROTATION_TYPES as readonly unknown[]).includes(o.type)) fail([...path, 'type'], `expected ${ROTATION_TYPES.join(', ')}, got ${describe(o.type)}`);
+    if (!(ROTATION_TYPES as readonly unknown[]).includes(o.type))
+      failAt([...path, 'type'], `expected ${ROTATION_TYPES.join(', ')}, got ${describeValue(o.type)}`);
     return o.type as RotationType;
   }
   if (o.frequency === undefined) return 'single_event';
@@ -199,20 +201,20 @@ interface Common {
 }
 
 function parseRecurrence(o: RawObject, path: ConfigPath, ctx: Ctx, c: Common): RotationDef {
-  if (o.frequency === undefined) fail(path, `a ${c.type} rotation needs 'frequency' (${FREQUENCIES.join(', ')})`);
+  if (o.frequency === undefined) failAt(path, `a ${c.type} rotation needs 'frequency' (${FREQUENCIES.join(', ')})`);
   if (!(FREQUENCIES as readonly unknown[]).includes(o.frequency))
-    fail([...path, 'frequency'], `expected ${FREQUENCIES.join(', ')}, got ${describe(o.frequency)}`);
+    failAt([...path, 'frequency'], `expected ${FREQUENCIES.join(', ')}, got ${describeValue(o.frequency)}`);
   const frequency = o.frequency as RotationDef['frequency'];
   const interval = o.interval !== undefined ? intAt(o.interval, [...path, 'interval'], 1, 1000) : 1;
 
   let rollingUsers: string[][];
   if (c.type === 'rolling_users') {
-    if (o.users !== undefined) fail([...path, 'users'], "use 'rolling_users' (a list of user groups) for a rolling_users rotation");
-    if (o.rolling_users === undefined) fail(path, "a rolling_users rotation needs 'rolling_users'");
+    if (o.users !== undefined) failAt([...path, 'users'], "use 'rolling_users' (a list of user groups) for a rolling_users rotation");
+    if (o.rolling_users === undefined) failAt(path, "a rolling_users rotation needs 'rolling_users'");
     rollingUsers = userGroups(o.rolling_users, [...path, 'rolling_users'], ctx);
   } else {
-    if (o.rolling_users !== undefined) fail([...path, 'rolling_users'], "a recurrent_event takes 'users'; use type: rolling_users for turns");
-    if (o.users === undefined) fail(path, "a recurrent_event rotation needs 'users'");
+    if (o.rolling_users !== undefined) failAt([...path, 'rolling_users'], "a recurrent_event takes 'users'; use type: rolling_users for turns");
+    if (o.users === undefined) failAt(path, "a recurrent_event rotation needs 'users'");
     rollingUsers = [userList(o.users, [...path, 'users'], ctx)];
   }
   const startIndex =
@@ -226,12 +228,12 @@ function parseRecurrence(o: RawObject, path: ConfigPath, ctx: Ctx, c: Common): R
   const weekStart: Weekday = o.week_start !== undefined ? weekdayAt(o.week_start, [...path, 'week_start']) : 'SU';
   const rotationStart = o.rotation_start !== undefined ? dateTimeAt(o.rotation_start, [...path, 'rotation_start']) : null;
   const until = o.until !== undefined ? dateTimeAt(o.until, [...path, 'until']) : null;
-  if (until !== null && sameKindBefore(until, c.start)) fail([...path, 'until'], `until (${until}) is not after start (${c.start})`);
+  if (until !== null && sameKindBefore(until, c.start)) failAt([...path, 'until'], `until (${until}) is not after start (${c.start})`);
   if (byMonthday.length && byMonthday.every((d) => d > 0)) {
     const months = byMonth.length ? byMonth : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     const longest = Math.max(...months.map((m) => [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!));
     if (byMonthday.every((d) => d > longest))
-      fail([...path, 'by_monthday'], `day ${byMonthday.join(', ')} never occurs in month ${months.join(', ')}: the rotation would have no shifts`);
+      failAt([...path, 'by_monthday'], `day ${byMonthday.join(', ')} never occurs in month ${months.join(', ')}: the rotation would have no shifts`);
   }
   return {
     id: c.id,
@@ -257,25 +259,25 @@ function parseOverride(v: unknown, path: ConfigPath, index: number, ctx: Ctx): O
   const o = objectAt(v, path, OVERRIDE_KEYS);
   const id = o.id !== undefined ? stringAt(o.id, [...path, 'id']) : `${ctx.scheduleId}-override-${index + 1}`;
   const timeZone = o.time_zone !== undefined ? timeZoneAt(o.time_zone, [...path, 'time_zone']) : ctx.timeZone;
-  if (o.start === undefined) fail(path, "missing 'start'");
+  if (o.start === undefined) failAt(path, "missing 'start'");
   const start = dateTimeAt(o.start, [...path, 'start']);
-  if (o.users === undefined) fail(path, "missing 'users'");
+  if (o.users === undefined) failAt(path, "missing 'users'");
   const users = userList(o.users, [...path, 'users'], ctx);
   const level = o.level !== undefined ? intAt(o.level, [...path, 'level'], 0, MAX_LEVEL) : 0;
   let duration: number;
-  if (o.end !== undefined && o.duration !== undefined) fail([...path, 'end'], "give 'end' or 'duration', not both");
+  if (o.end !== undefined && o.duration !== undefined) failAt([...path, 'end'], "give 'end' or 'duration', not both");
   if (o.end !== undefined) {
     const end = dateTimeAt(o.end, [...path, 'end']);
     const a = parseDateTimeText(start)!;
     const b = parseDateTimeText(end)!;
-    if ((a.offset === null) !== (b.offset === null)) fail([...path, 'end'], 'start and end must both be wall clock or both carry an offset');
+    if ((a.offset === null) !== (b.offset === null)) failAt([...path, 'end'], 'start and end must both be wall clock or both carry an offset');
     const seconds = (b.local - (b.offset ?? 0) - (a.local - (a.offset ?? 0))) / 1000;
-    if (seconds <= 0) fail([...path, 'end'], `end (${end}) is not after start (${start})`);
+    if (seconds <= 0) failAt([...path, 'end'], `end (${end}) is not after start (${start})`);
     duration = seconds;
   } else if (o.duration !== undefined) {
     duration = durationAt(o.duration, [...path, 'duration']);
   } else {
-    return fail(path, "an override needs 'end' or 'duration'");
+    return failAt(path, "an override needs 'end' or 'duration'");
   }
   return { id, start, duration, users, timeZone, level };
 }
@@ -289,7 +291,7 @@ function sameKindBefore(a: string, b: string): boolean {
 
 function monthday(v: unknown, path: ConfigPath): number {
   const d = intAt(v, path, -31, 31);
-  if (d === 0) fail(path, 'day of month 0 does not exist (use 1..31, or -1..-31 counting from the end)');
+  if (d === 0) failAt(path, 'day of month 0 does not exist (use 1..31, or -1..-31 counting from the end)');
   return d;
 }
 
@@ -297,7 +299,7 @@ function uniqueList<T>(v: unknown, path: ConfigPath, item: (x: unknown, p: Confi
   const out: T[] = [];
   listAt(v, path).forEach((x, i) => {
     const t = item(x, [...path, i]);
-    if (out.includes(t)) fail([...path, i], `${String(t)} is listed twice`);
+    if (out.includes(t)) failAt([...path, i], `${String(t)} is listed twice`);
     out.push(t);
   });
   return out;
@@ -305,7 +307,7 @@ function uniqueList<T>(v: unknown, path: ConfigPath, item: (x: unknown, p: Confi
 
 function userId(v: unknown, path: ConfigPath, ctx: Ctx): string {
   const u = stringAt(v, path);
-  if (ctx.known && !ctx.known.has(u)) fail(path, `unknown user '${u}' (not declared under users:)`);
+  if (ctx.known && !ctx.known.has(u)) failAt(path, `unknown user '${u}' (not declared under users:)`);
   return u;
 }
 
@@ -317,6 +319,6 @@ function userList(v: unknown, path: ConfigPath, ctx: Ctx): string[] {
 /** `[[alice], [bob, carol]]`; a bare name is a group of one, an empty list an empty turn. */
 function userGroups(v: unknown, path: ConfigPath, ctx: Ctx): string[][] {
   const groups = listAt(v, path).map((g, i) => (Array.isArray(g) ? uniqueList(g, [...path, i], (x, p) => userId(x, p, ctx)) : [userId(g, [...path, i], ctx)]));
-  if (groups.length === 0) fail(path, 'needs at least one user group');
+  if (groups.length === 0) failAt(path, 'needs at least one user group');
   return groups;
 }

@@ -1,4 +1,5 @@
-import type { DozorEvent, TelegramAccountLinkedData } from '@dozor/contracts';
+import { isOneOf, type DozorEvent, type TelegramAccountLinkedData } from '@dozor/contracts';
+import type { Decider, Decision, DomainRejection } from '../decider.js';
 
 /** A user's Telegram state from `<prefix>.evt.user.<userId>`: issued codes and the linked account. */
 export interface UserTelegramState {
@@ -12,7 +13,10 @@ export function initialUserTelegramState(): UserTelegramState {
   return { codes: {}, linked: null };
 }
 
+const isUserEvent = isOneOf('TelegramVerificationCodeIssued', 'TelegramAccountLinked');
+
 export function evolveUserTelegram(s: UserTelegramState, e: DozorEvent): UserTelegramState {
+  if (!isUserEvent(e)) return s;
   switch (e.type) {
     case 'TelegramVerificationCodeIssued':
       return { ...s, codes: { ...s.codes, [e.data.codeHash]: { expiresAt: e.data.expiresAt, used: false } } };
@@ -23,8 +27,10 @@ export function evolveUserTelegram(s: UserTelegramState, e: DozorEvent): UserTel
         linked: { telegramUserId: e.data.telegramUserId, chatId: e.data.chatId },
       };
     }
-    default:
-      return s;
+    default: {
+      const never: never = e;
+      return never;
+    }
   }
 }
 
@@ -61,3 +67,29 @@ export function codeRefusal(status: Exclude<CodeStatus, 'valid'>): string {
       return 'This verification code has already been used. Ask for a new one.';
   }
 }
+
+/** Link the Telegram account that sent a verification code to the code's user. */
+export interface LinkTelegramAccount {
+  type: 'LinkTelegramAccount';
+  userId: string;
+  codeHash: string;
+  telegramUserId: string;
+  chatId: string;
+  now: Date;
+}
+
+export type UserCommand = LinkTelegramAccount;
+
+/** A code that cannot be used; the message is the bot's reply. */
+export type UserRejection = DomainRejection<Exclude<CodeStatus, 'valid'>>;
+
+/** The user aggregate (`evt.user.<userId>`): verification codes and the linked Telegram account. */
+export const userDecider: Decider<UserCommand, DozorEvent, UserTelegramState, UserRejection> = {
+  decide(cmd, state): Decision<UserRejection> {
+    const d = decideTelegramLink(state, cmd);
+    if (!d.ok) return { rejected: { code: d.status, message: codeRefusal(d.status) } };
+    return { events: [{ type: 'TelegramAccountLinked', data: d.linked }] };
+  },
+  evolve: evolveUserTelegram,
+  initialState: initialUserTelegramState,
+};

@@ -24,7 +24,7 @@ export class TelegramMessageEntity {
   @Column({ name: 'sent_at', type: 'timestamptz' })
   sentAt!: Date;
 
-  /** Alert group state the message last showed (NotificationUpdated), null until first edit. */
+  /** Reserved for the alert group state the message last showed; nothing records it yet, so it is null. */
   @Column({ name: 'shown_state', type: 'text', nullable: true })
   shownState!: AlertGroupState | null;
 

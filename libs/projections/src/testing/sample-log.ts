@@ -202,7 +202,6 @@ export async function writeSampleHistory(store: EventStore, prefix = 'aaaa'): Pr
   await g1.repeat('HighLatency');
   await g1.ack(alice, 'telegram');
   await g1.escalation([{ type: 'EscalationPaused', data: { alertGroupId: g1.id, reason: 'acknowledged' } }]);
-  await g1.notification([{ type: 'NotificationUpdated', data: { alertGroupId: g1.id, chatId: '-1001234567890', messageId: 42, state: 'acknowledged' } }]);
   await g1.unack(bob, 'api');
   await g1.escalation([{ type: 'EscalationResumed', data: { alertGroupId: g1.id } }]);
   await g1.silence(3600, alice, 'telegram');

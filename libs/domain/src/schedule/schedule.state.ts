@@ -4,10 +4,13 @@
  * gets the same state, so they agree on the definition, the swaps and the iCal
  * feeds without sharing memory.
  */
-import type { DozorEvent, EventOf, ScheduleOverrideData } from '@dozor/contracts';
-import { SCHEDULE_EVENTS } from '@dozor/contracts';
-import type { ScheduleDef } from '@dozor/domain';
-import { fromDefinitionJson } from './schedule-definition.js';
+import { isOneOf, SCHEDULE_EVENTS, type DozorEvent, type ScheduleDefinitionJson, type ScheduleOverrideData } from '@dozor/contracts';
+import type { ScheduleDef } from './schedule.types.js';
+
+/** The definition an event carries, typed. Version 1 of ScheduleConfigured holds a ScheduleDef as JSON. */
+export function fromDefinitionJson(json: ScheduleDefinitionJson): ScheduleDef {
+  return json as unknown as ScheduleDef;
+}
 
 export type IcalFeed = 'primary' | 'overrides';
 
@@ -16,8 +19,6 @@ export interface IcalFeedState {
   sha256: string;
   ics: string;
   importedAt: string;
-  /** Stream sequence of the import: a cache key for the parsed calendar. */
-  seq: number;
 }
 
 export type SwapRecordStatus = 'open' | 'taken' | 'deleted';
@@ -52,13 +53,9 @@ export function initialScheduleState(): ScheduleAggregate {
   return { definition: null, definitionSha256: null, configuredAt: null, removed: false, feeds: { primary: null, overrides: null }, swaps: [] };
 }
 
-type ScheduleEvent = EventOf<(typeof SCHEDULE_EVENTS)[number]>;
+const isScheduleEvent = isOneOf(...SCHEDULE_EVENTS);
 
-function isScheduleEvent(e: DozorEvent): e is ScheduleEvent {
-  return (SCHEDULE_EVENTS as readonly string[]).includes(e.type);
-}
-
-export function evolveSchedule(s: ScheduleAggregate, e: DozorEvent, seq: number): ScheduleAggregate {
+export function evolveSchedule(s: ScheduleAggregate, e: DozorEvent): ScheduleAggregate {
   if (!isScheduleEvent(e)) return s; // nothing else is appended to a schedule subject
   const at = e.metadata.occurredAt;
   switch (e.type) {
@@ -67,7 +64,7 @@ export function evolveSchedule(s: ScheduleAggregate, e: DozorEvent, seq: number)
     case 'ScheduleRemoved':
       return { ...s, removed: true, configuredAt: at };
     case 'ScheduleIcalImported':
-      return { ...s, feeds: { ...s.feeds, [e.data.feed]: { origin: e.data.origin, sha256: e.data.sha256, ics: e.data.ics, importedAt: at, seq } } };
+      return { ...s, feeds: { ...s.feeds, [e.data.feed]: { origin: e.data.origin, sha256: e.data.sha256, ics: e.data.ics, importedAt: at } } };
     case 'ShiftSwapRequested': {
       const d = e.data;
       if (s.swaps.some((w) => w.id === d.swapId)) return s;

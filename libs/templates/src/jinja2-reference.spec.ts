@@ -38,7 +38,7 @@ function sameOutcome(expected: ReferenceCase['expected'], actual: Outcome): bool
 }
 
 const ref = JSON.parse(readFileSync(new URL('./testdata/jinja2-reference.json', import.meta.url), 'utf8')) as ReferenceFile;
-const fixturesDir = fileURLToPath(new URL('../../../../test/fixtures/alertmanager/', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('../../../test/fixtures/alertmanager/', import.meta.url));
 const fixtures: Record<string, unknown> = Object.fromEntries(
   readdirSync(fixturesDir)
     .filter((f) => f.endsWith('.json') && f !== 'headers.json')

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretFromEnv } from '@dozor/platform';
 
 export interface ApiAuthOptions {
   /** How long a POST action waits for the router's reply (default 5000 ms). */
@@ -9,7 +9,7 @@ export interface ApiAuthOptions {
 /**
  * Settings of the public REST API: the API token (DOZOR_API_TOKEN, or a file
  * named by DOZOR_API_TOKEN_FILE) and the command timeout. Provide it as a Nest
- * provider under this class; without one, ApiModule reads the environment.
+ * provider under this class; without one, ApiTokenGuard reads the environment.
  */
 export class ApiAuth {
   readonly token: string | null;
@@ -24,16 +24,7 @@ export class ApiAuth {
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, options: ApiAuthOptions = {}): ApiAuth {
-    if (env.DOZOR_API_TOKEN) return new ApiAuth(env.DOZOR_API_TOKEN, options);
-    const file = env.DOZOR_API_TOKEN_FILE;
-    if (file) {
-      try {
-        return new ApiAuth(readFileSync(file, 'utf8'), options);
-      } catch (err) {
-        throw new Error(`cannot read the API token from DOZOR_API_TOKEN_FILE=${file}: ${(err as Error).message}`, { cause: err });
-      }
-    }
-    return new ApiAuth(null, options);
+    return new ApiAuth(secretFromEnv(env, 'DOZOR_API_TOKEN'), options);
   }
 
   get enabled(): boolean {

@@ -74,7 +74,7 @@ export class Budget {
   depth = 0;
 
   /**
-   * @param now the render's "now" (epoch ms) for OnCall's `time()`; the domain reads no clock
+   * @param now the render's "now" (epoch ms) for OnCall's `time()`; templates read no clock
    */
   constructor(
     readonly limits: Readonly<RenderLimits>,

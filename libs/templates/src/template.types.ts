@@ -31,6 +31,6 @@ export interface CompiledTemplate {
 export type RenderResult = { ok: true; output: string; truncated: boolean; steps: number } | { ok: false; error: TemplateRenderError; steps: number };
 
 export interface RenderOptions extends Partial<RenderLimits> {
-  /** "Now" for OnCall's `time()`, epoch milliseconds. The domain reads no clock. */
+  /** "Now" for OnCall's `time()`, epoch milliseconds. Templates read no clock. */
   now?: number;
 }

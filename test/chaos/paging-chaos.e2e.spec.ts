@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { BotApiTestServer, DozorCluster, NatsServerProcess, TcpProxy, type StoredMessage } from '@dozor/testing';
-import { API_TOKEN, PG_URL } from '../support/scenario.js';
+import { API_TOKEN, BotApiTestServer, DozorCluster, NatsServerProcess, PG_URL, TcpProxy, dropSchemas, type StoredMessage } from '@dozor/testing';
 import { AlertmanagerClient, TOKEN, stormGroups, writeStormConfig, type Delivery, type StormGroup } from './storm.js';
 import {
   duplicatePages,
@@ -50,12 +48,8 @@ const BUDGET_MS = Number(process.env.CHAOS_BUDGET_MS ?? 285_000);
  * change is in.
  */
 const AWAITING: Record<string, string> = {
-  // Today nothing claims a send before it is made: a redelivery (the 30 s ack wait running out behind the rate limit, an append that timed out) sends again.
-  '0 duplicate pages, except at most one per crash in the send→record window': 'claim before send (NotificationDispatching), recovery of unknown outcomes',
   // Today each replica keeps its own limiter, so the other replica sends to the chat during the pause.
   'retry_after holds across replicas': 'retry_after shared by every replica (NATS KV)',
-  // Today a transient failure is only a nak; nothing is appended.
-  'every retry is in the group timeline': 'NotificationRetrying and its timeline entry',
 };
 
 const SERVICES = ['ingest', 'router', 'escalator', 'telegram-notifier', 'scheduler', 'api'] as const;
@@ -248,10 +242,7 @@ describe('paging under chaos', () => {
     await nats?.stop();
     await proxy?.stop();
     await telegram?.stop();
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-    await c.end();
+    await dropSchemas([schema]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -12,7 +12,6 @@ export {
 } from './template.types.js';
 export { DEFAULT_RENDER_LIMITS } from './runtime/render.budget.js';
 export { pythonJsonDumps } from './python-json.format.js';
-export { LinearRegex, RegexSyntaxError, RegexStepLimit, type RegexOptions, type StepMeter } from './regex/regex.engine.js';
 export {
   ALERTMANAGER_GROUPING_ID_TEMPLATE,
   ALERTMANAGER_RESOLVE_CONDITION_TEMPLATE,

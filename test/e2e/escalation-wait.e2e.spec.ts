@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subjects, topology, type DozorEvent } from '@dozor/contracts';
+import { EventStore, connectNats } from '@dozor/eventstore';
+import {
+  ALICE_TG,
+  BOB_TG,
+  BotApiTestServer,
+  DozorProcess,
+  isolate,
+  type Isolation,
+  loadFixture,
+  NATS_URL,
+  poll,
+  TestClock,
+  TOKEN,
+  writeChainConfig,
+} from '@dozor/testing';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+/**
+ * A `wait: 1h` step end to end, without waiting an hour: the services run
+ * on the shared test clock (DOZOR_TEST_CLOCK=1), the test moves it forward
+ * by an hour, and the escalator's timer worker, in its own process, wakes up
+ * and runs the next step.
+ */
+describe('escalation: notify alice, wait 1h, notify bob', () => {
+  let iso: Isolation;
+  let telegram: BotApiTestServer;
+  let clock: TestClock;
+  let nc: NatsConnection;
+  let store: EventStore;
+  const procs: DozorProcess[] = [];
+  let ingestUrl = '';
+
+  beforeAll(async () => {
+    iso = isolate('ewait');
+    telegram = await BotApiTestServer.start();
+    clock = await TestClock.open(iso.prefix);
+    nc = await connectNats(NATS_URL, 'escalation-wait-spec');
+    store = await EventStore.open(nc, { topology: topology(iso.prefix) });
+    const config = writeChainConfig(iso.dir, ['notify_persons: [alice]', 'wait: 1h', 'notify_persons: [bob]']);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NATS_URL,
+      ...TestClock.env,
+      DOZOR_SUBJECT_PREFIX: iso.prefix,
+      DOZOR_CONFIG: config,
+      DATABASE_URL: iso.databaseUrl,
+      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      OTEL_TRACES_EXPORTER: 'none',
+      LOG_LEVEL: 'warn',
+    };
+    // Separate processes, so the clock is shown to be shared, not per process. The api migrates the schema first.
+    for (const t of ['api', 'ingest', 'router', 'escalator', 'telegram-notifier']) procs.push(new DozorProcess(t, env));
+    await procs[0]!.start();
+    await Promise.all(procs.slice(1).map((p) => p.start()));
+    ingestUrl = procs[1]!.url;
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    await telegram?.stop();
+    await clock?.close();
+    await nc?.close();
+    await iso?.cleanup();
+  });
+
+  const dump = () => procs.map((p) => `--- ${p.name}\n${p.tail(15)}`).join('\n');
+  const escalationEvents = async (): Promise<DozorEvent[]> => {
+    const out: DozorEvent[] = [];
+    for await (const c of store.replay({ filter: subjects.allOf(store.topology, 'escalation') })) out.push(...c.events);
+    return out;
+  };
+
+  it('pages bob once the clock has moved an hour', async () => {
+    const post = await fetch(`${ingestUrl}/integrations/v1/alertmanager/${TOKEN}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loadFixture('firing-flapping.json').body,
+    });
+    expect(post.status, dump()).toBe(200);
+
+    await telegram
+      .chat(ALICE_TG)
+      .expectMessage(/FlappingTest/, { timeoutMs: 30_000 })
+      .catch((e) => {
+        throw new Error(`${e}\n${dump()}`);
+      });
+    const scheduled = await poll('the wait step scheduled', async () => (await escalationEvents()).find((e) => e.type === 'EscalationStepScheduled'));
+    const dueIn = Date.parse((scheduled.data as { dueAt: string }).dueAt) - clock.now().getTime();
+    expect(dueIn).toBeGreaterThan(55 * 60_000);
+    expect(telegram.chat(BOB_TG).messages()).toHaveLength(0);
+
+    await clock.advance('1h');
+
+    const toBob = await telegram
+      .chat(BOB_TG)
+      .expectMessage(/FlappingTest/, { timeoutMs: 30_000 })
+      .catch((e) => {
+        throw new Error(`${e}\n${dump()}`);
+      });
+    expect(toBob.text).toMatch(/Flapping test alert/);
+    const fired = (await escalationEvents()).filter((e) => e.type === 'TimerFired');
+    expect(fired).toHaveLength(1);
+  });
+});
