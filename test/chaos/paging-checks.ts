@@ -142,7 +142,9 @@ export function retryAfterViolations(sendCalls: RecordedCall[]): string[] {
       const ra = c.status === 429 && c.response && !c.response.ok ? c.response.parameters?.retry_after : undefined;
       if (ra === undefined) continue;
       const early = calls.filter((d) => d.seq !== c.seq && d.atMs >= c.atMs && d.atMs < c.atMs + ra * 1000);
-      for (const d of early) out.push(`chat ${chat}: sendMessage ${d.atMs - c.atMs} ms after a 429 with retry_after ${ra} s`);
+      const names = (x: RecordedCall) => groupNames(String(x.params.text ?? '')).join(',');
+      for (const d of early)
+        out.push(`chat ${chat}: sendMessage (${names(d)}; answered ${d.status}) ${d.atMs - c.atMs} ms after a 429 with retry_after ${ra} s (to ${names(c)})`);
     }
   }
   return out;

@@ -176,6 +176,47 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(await s.answerCallback(queryId, 'again')).toMatchObject({ ok: false, permanent: true, reason: 'bad_request' });
   });
 
+  it('opens the circuit in a 5xx storm: nothing goes out until it half-opens, then one probe closes it', async () => {
+    const breaker = { threshold: 3, baseOpenMs: 4000, maxOpenMs: 30_000, probeTimeoutMs: 10_000 };
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 3);
+    const s = sender({ breaker, maxAttempts: 3, baseBackoffMs: 100 });
+    expect(await s.send(42, firing)).toMatchObject({ ok: false, reason: 'server_error', attempts: 3 });
+    const openedAt = clock;
+    // The next send, to another chat, waits out the open breaker and goes as its probe.
+    expect(await s.send(43, firing)).toMatchObject({ ok: true, attempts: 1 });
+    expect(telegram.calls('sendMessage')).toHaveLength(4);
+    expect(clock - openedAt).toBe(4000);
+    sleeps = [];
+    expect(await s.send(44, firing)).toMatchObject({ ok: true, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('returns a transient failure without a request while the circuit stays open longer than it waits', async () => {
+    const breaker = { threshold: 1, baseOpenMs: 60_000, maxOpenMs: 60_000, probeTimeoutMs: 10_000 };
+    telegram.failNext('sendMessage', { error_code: 503, description: 'Service Unavailable' });
+    const s = sender({ breaker, maxAttempts: 1, maxWaitMs: 20_000 });
+    expect(await s.send(42, firing)).toMatchObject({ ok: false, reason: 'server_error', errorCode: 503 });
+    expect(await s.send(43, firing)).toEqual({
+      ok: false,
+      permanent: false,
+      reason: 'server_error',
+      description: 'the Bot API circuit is open after repeated 5xx answers',
+      errorCode: null,
+      attempts: 0,
+      retryAfterMs: 60_000,
+    });
+    expect(telegram.calls('sendMessage')).toHaveLength(1);
+  });
+
+  it('does not hold a send longer than maxWaitMs behind a chat backlog', async () => {
+    const s = sender({ limiter: new RateLimiter(), maxWaitMs: 1500 });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(s.send(42, { text: `m${i}` }));
+    const [a, b, c] = await Promise.all(outcomes);
+    expect([a, b]).toMatchObject([{ ok: true }, { ok: true }]);
+    expect(c).toMatchObject({ ok: false, permanent: false, reason: 'rate_limited', attempts: 0, retryAfterMs: 2000 });
+  });
+
   it('applies the rate limiter before each request, retries included', async () => {
     const s = sender({ limiter: new RateLimiter() });
     for (let i = 0; i < 3; i++) expect(await s.send(42, { text: `m${i}` })).toMatchObject({ ok: true });
