@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
-import { isolate, type Isolation, listFixtures, loadFixture, NATS_URL, TOKEN, writeConfig } from '@dozor/testing';
+import { inProcessEnv, isolate, type Isolation, listFixtures, loadFixture, TOKEN, writeConfig } from '@dozor/testing';
 
 /** Ingest on its own, in this process, against the real NATS. */
 describe('ingest', () => {
@@ -14,18 +14,7 @@ describe('ingest', () => {
 
   beforeAll(async () => {
     iso = isolate('ing');
-    dozor = await bootstrap([ingestService], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: iso.prefix,
-        DOZOR_CONFIG: writeConfig(iso.dir),
-        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
-    });
+    dozor = await bootstrap([ingestService], { env: inProcessEnv(iso, { DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN }) });
   });
   afterAll(async () => {
     await dozor?.close();

@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { metrics, withSpan, SpanKind, JsonLogger } from '@dozor/telemetry';
-import type { EventStore, RecordedCommit } from './event-store.js';
-import { toCommit } from './event-store.js';
+import type { EventStore, RecordedCommit } from './event.store.js';
+import { toCommit } from './event.store.js';
 
 /**
  * What a handler says happened. Thrown errors count as Retry. `pending`: the

@@ -1,4 +1,4 @@
-import type { Actor, DozorEvent } from '@dozor/contracts';
+import { HEARTBEAT_EVENTS, INTEGRATION_EVENTS, isOneOf, SCHEDULE_EVENTS, USER_EVENTS, type Actor, type DozorEvent } from '@dozor/contracts';
 
 /** The name a timeline shows for an actor: its name, else its id. */
 export function actorName(a: Actor): string {
@@ -28,11 +28,19 @@ function formatWait(ms: number): string {
 }
 
 /**
+ * Schedule, integration, heartbeat and user events are not about one alert
+ * group: audit rows only (schedule.projection.ts, integration.projection.ts,
+ * user.projection.ts), no timeline line.
+ */
+const notAboutOneGroup = isOneOf(...SCHEDULE_EVENTS, ...INTEGRATION_EVENTS, ...HEARTBEAT_EVENTS, ...USER_EVENTS);
+
+/**
  * The line a human reads in an alert group's timeline, or null for events
  * that the timeline does not show (AlertReceived, TimerFired, scheduling,
  * message edits, and types this build does not know).
  */
 export function timelineText(e: DozorEvent): string | null {
+  if (notAboutOneGroup(e)) return null;
   const by = `${actorName(e.metadata.actor)} (${e.metadata.source})`;
   switch (e.type) {
     case 'AlertGroupCreated': {
@@ -102,22 +110,6 @@ export function timelineText(e: DozorEvent): string | null {
     case 'EscalationStepScheduled':
     // A bundle is about many groups; each member's NotificationSent is its timeline row.
     case 'NotificationBundled':
-    // Schedule events are not about an alert group: audit rows only (schedule.projection.ts).
-    case 'ScheduleConfigured':
-    case 'ScheduleRemoved':
-    case 'ScheduleIcalImported':
-    case 'ShiftSwapRequested':
-    case 'ShiftSwapTaken':
-    case 'ShiftSwapDeleted':
-    // Integration events are not about one alert group: audit rows only (integration.projection.ts).
-    case 'IntegrationMaintenanceStarted':
-    case 'IntegrationMaintenanceEnded':
-    case 'HeartbeatReceived':
-    case 'HeartbeatMissed':
-    case 'HeartbeatRestored':
-    // User events (Telegram linking) are not about an alert group: audit rows only (user.projection.ts).
-    case 'TelegramVerificationCodeIssued':
-    case 'TelegramAccountLinked':
       return null;
     default: {
       // Compile-time: every known type is decided above. Run time: a newer type is not shown.

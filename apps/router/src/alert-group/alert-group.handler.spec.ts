@@ -10,7 +10,7 @@ import { fixturesDir, InMemoryEventLog } from '@dozor/testing';
 import { AlertGroupHandler } from './alert-group.handler.js';
 import { AlertGroupRepository } from './alert-group.repository.js';
 import { ReceiptRenderer } from './receipt-renderer.js';
-import { RouteSelector } from './route-selector.js';
+import { RouteSelector } from './route.selector.js';
 
 const KEY = 'aaaaaaaaaaaaaaaaaaaa';
 const fixture = (name: string) => JSON.parse(readFileSync(`${fixturesDir()}/${name}`, 'utf8'));

@@ -4,7 +4,7 @@ import { alertGroupDecider, type AlertGroupAggregate } from '@dozor/domain';
 import { AggregateRepository, EventStore } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import type { GroupView } from '../telegram/index.js';
-import { renderTelegramTemplates, type RenderedTelegram } from './telegram-templates.js';
+import { renderTelegramTemplates, type RenderedTelegram } from './telegram.templates.js';
 import { viewOf } from './group-view.js';
 import type { BundleMember } from './bundle-message.js';
 

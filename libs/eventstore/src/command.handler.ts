@@ -1,7 +1,7 @@
 import type { DozorEvent } from '@dozor/contracts';
 import type { Decider } from '@dozor/domain';
 import { AggregateRepository, type Loaded } from './aggregate.js';
-import type { AppendOptions } from './event-store.js';
+import type { AppendOptions } from './event.store.js';
 import type { EventLog } from './event-log.js';
 import { ExpectedVersion, WrongExpectedVersionError } from './expected-version.js';
 

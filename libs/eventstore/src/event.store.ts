@@ -23,7 +23,7 @@ import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js'
 import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
 import type { EventLog } from './event-log.js';
 import { stampEvents } from './stamp.js';
-import { RequestClient } from './request-client.js';
+import { RequestClient } from './request.client.js';
 
 /** "stream name already in use" (another replica created it first); not in the library's JetStreamApiCodes. */
 const STREAM_NAME_IN_USE = 10058;
