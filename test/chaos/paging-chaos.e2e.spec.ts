@@ -118,7 +118,7 @@ describe('paging under chaos', () => {
     );
     await cluster.start();
     mark('start', t0);
-    const am = new AlertmanagerClient(cluster.urls('ingest').map((u) => `${u}/integrations/v1/alertmanager/${TOKEN}/`));
+    const am = new AlertmanagerClient(() => cluster.urls('ingest').map((u) => `${u}/integrations/v1/alertmanager/${TOKEN}/`));
 
     // 1. The storm, one slice per chaos step, sent while the step runs.
     const t1 = Date.now();

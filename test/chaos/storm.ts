@@ -119,7 +119,8 @@ export class AlertmanagerClient {
   private next = 0;
 
   constructor(
-    readonly urls: string[],
+    /** Read before each attempt: replicas move when they restart. */
+    readonly urls: () => string[],
     readonly giveUpAfterMs = 180_000,
   ) {}
 
@@ -127,7 +128,8 @@ export class AlertmanagerClient {
     const d: Delivery = { attempts: 0, acceptedAtMs: null, failures: [] };
     const end = Date.now() + this.giveUpAfterMs;
     for (let attempt = 1; Date.now() < end; attempt++) {
-      const url = this.urls[this.next++ % this.urls.length]!;
+      const urls = this.urls();
+      const url = urls[this.next++ % urls.length]!;
       let outcome: string;
       try {
         const r = await fetch(url, {

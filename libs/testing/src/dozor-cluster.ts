@@ -1,4 +1,4 @@
-import { DozorProcess, freePort } from './dozor-process.js';
+import { DozorProcess } from './dozor-process.js';
 
 /** What happened to a replica, on the test's wall clock. */
 export interface ClusterEvent {
@@ -22,15 +22,15 @@ export interface ClusterOptions {
 
 /**
  * Dozor as a deployment: every replica of every target in its own process
- * (`dozor --target=<t>`), each on a port of its own that it keeps across
- * restarts, so a client's list of URLs stays valid. A test kills one replica
- * with kill -9 and starts it again, and reads `events` to say which crash
- * came when.
+ * (`dozor --target=<t>`). A test kills one replica with kill -9 and starts it
+ * again, and reads `events` to say which crash came when. A restarted replica
+ * listens on a new free port (holding the old one unbound while it is down
+ * would let another test's process take it), so clients read `urls()` again
+ * for each request, as they would re-resolve a service.
  */
 export class DozorCluster {
   readonly events: ClusterEvent[] = [];
   private readonly procs = new Map<string, DozorProcess>();
-  private readonly ports = new Map<string, number>();
   private readonly killed = new Set<string>();
   private readonly earlierOutput = new Map<string, string[]>();
   private supervisor: NodeJS.Timeout | null = null;
@@ -50,9 +50,9 @@ export class DozorCluster {
     return out;
   }
 
-  /** Base URLs of a target's replicas (stable across restarts). */
+  /** Base URLs of a target's replicas now (a replica down or starting keeps its last URL). */
   urls(target: string): string[] {
-    return this.names(target).map((n) => `http://127.0.0.1:${this.ports.get(n)}`);
+    return this.names(target).map((n) => this.proc(n).url);
   }
 
   proc(name: string): DozorProcess {
@@ -63,7 +63,6 @@ export class DozorCluster {
 
   async start(): Promise<this> {
     const first = this.options.first ?? 'api';
-    for (const n of this.names()) this.ports.set(n, await freePort());
     const firsts = this.names(first);
     await Promise.all(firsts.map((n) => this.launch(n)));
     await Promise.all(
@@ -82,7 +81,7 @@ export class DozorCluster {
     await this.proc(name).kill9();
   }
 
-  /** Starts a replica again, on its port, and waits until it is ready. */
+  /** Starts a replica again and waits until it is ready. */
   async restart(name: string): Promise<void> {
     const old = this.proc(name);
     if (old.running) await old.kill9();
@@ -113,7 +112,8 @@ export class DozorCluster {
     const target = name.slice(0, name.indexOf('#'));
     const old = this.procs.get(name);
     if (old) this.earlierOutput.set(name, [...(this.earlierOutput.get(name) ?? []), ...old.output, '--- restarted'].slice(-200));
-    const p = new DozorProcess(target, { ...this.env, PORT: String(this.ports.get(name)) }, name);
+    const p = new DozorProcess(target, this.env, name);
+    p.url = old?.url ?? '';
     this.procs.set(name, p);
     await p.start(120_000);
   }
