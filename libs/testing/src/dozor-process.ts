@@ -69,6 +69,11 @@ export class DozorProcess {
     return this.child?.pid;
   }
 
+  /** True from spawn until the process exits, whatever ended it. */
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** kill -9: no shutdown hooks run. */
   async kill9(): Promise<void> {
     this.child?.kill('SIGKILL');

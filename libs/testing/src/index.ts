@@ -1,5 +1,6 @@
 export { BotApiTestServer, type BotApiTestServerOptions } from './bot-api/bot-api-test-server.js';
 export { ChatHandle } from './bot-api/chat-handle.js';
+export { FaultPlan, type FaultPlanOptions, type FaultRule } from './bot-api/fault-plan.js';
 export { parseTelegramHtml, type MessageEntity, type HtmlParseResult } from './bot-api/telegram-html.js';
 export type {
   ApiResponse,
@@ -34,3 +35,6 @@ export { expectEvents, ofType, oneOfType } from './expect-events.js';
 export { rejection, thrown } from './thrown.js';
 export { childProcessEnv, inProcessEnv } from './dozor-env.js';
 export { postAlertFixture, firstCreatedGroup, type Replayer } from './in-process.js';
+export { DozorCluster, type ClusterEvent, type ClusterOptions } from './dozor-cluster.js';
+export { NatsServerProcess, type NatsServerOptions } from './nats-server-process.js';
+export { TcpProxy } from './tcp-proxy.js';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { ChatHandle } from './chat-handle.js';
+import { FaultPlan, type FaultPlanOptions } from './fault-plan.js';
 import { postOnce, readBody } from './http-util.js';
 import { parseParams, ParamsError } from './request-params.js';
 import { parseTelegramHtml, type MessageEntity } from './telegram-html.js';
@@ -26,7 +27,8 @@ import type {
  * for tests: Telegraf (or anything else) points its `apiRoot` at it. It keeps
  * chats and messages, long-polls `getUpdates`, delivers updates to a webhook,
  * answers with Telegram's error shapes, and lets a test play the user
- * (`sendText`, `pressButton`) and inject failures (`failNext`).
+ * (`sendText`, `pressButton`) and inject failures (`failNext`, or a seeded
+ * share of calls with `injectFaults`).
  */
 export interface BotApiTestServerOptions {
   /** Default `123456789:TEST-dozor-bot-token`. Requests with another token get 401. */
@@ -201,6 +203,7 @@ export class BotApiTestServer {
   private callLog: RecordedCall[] = [];
   private callSeq = 0;
   private failures = new Map<string, { failure: InjectedFailure; remaining: number }[]>();
+  private faultPlan: FaultPlan | null = null;
   private pendingCallbacks = new Map<string, PendingCallback>();
   private answers: CallbackAnswer[] = [];
   private nextQueryId = 1;
@@ -312,6 +315,7 @@ export class BotApiTestServer {
     this.webhookState = null;
     this.callLog = [];
     this.failures.clear();
+    this.faultPlan = null;
     this.myCommands = [];
     this.changed();
   }
@@ -441,14 +445,31 @@ export class BotApiTestServer {
     this.failures.set(key, queue);
   }
 
+  /**
+   * From now on a seeded share of the calls of some methods fails, e.g. 20%
+   * of sendMessage with 429 (`retry_after` 3) and 10% with 502; null stops it.
+   * Scripted `failNext` failures still come first. Injected calls are in
+   * `calls()` with `injected: true`.
+   */
+  injectFaults(plan: FaultPlanOptions | null): void {
+    this.faultPlan = plan ? new FaultPlan(plan) : null;
+  }
+
+  /** Drops scripted failures and the fault plan. */
   clearFailures(): void {
     this.failures.clear();
+    this.faultPlan = null;
   }
 
   /** Every call received, oldest first; optionally only one method. */
   calls(method?: string): RecordedCall[] {
     const key = method?.toLowerCase();
     return clone(key === undefined ? this.callLog : this.callLog.filter((c) => c.method.toLowerCase() === key));
+  }
+
+  /** Calls addressed to one chat (by `chat_id`), oldest first, each with its arrival time `atMs`; optionally only one method. */
+  callsToChat(chatId: number, method?: string): RecordedCall[] {
+    return this.calls(method).filter((c) => parseChatId(c.params.chat_id) === chatId);
   }
 
   /** Resolves with the first recorded call of `method` (optionally matching `predicate`), waiting for it. */
@@ -625,7 +646,7 @@ export class BotApiTestServer {
   private takeFailure(method: Method): InjectedFailure | null {
     const queue = this.failures.get(method.toLowerCase());
     const head = queue?.[0];
-    if (!queue || !head) return null;
+    if (!queue || !head) return this.faultPlan?.draw(method) ?? null;
     head.remaining -= 1;
     if (head.remaining <= 0) queue.shift();
     return head.failure;
