@@ -126,7 +126,17 @@ export type EscalationStep =
   | { kind: 'notify_persons'; users: string[]; important: boolean }
   | { kind: 'notify_on_call_from_schedule'; schedule: string; important: boolean };
 
-export interface EscalationStartedData extends AlertGroupRef {
+/**
+ * Stream sequence of the alert group's last state change (created, acked,
+ * resolved, silenced or undone) that a reconcile saw. A finished escalation
+ * restarts only for a later one: a redelivered or replayed event is not a
+ * state change. Absent in escalations recorded before it existed (read as 0).
+ */
+export interface EscalationReconciledRef extends AlertGroupRef {
+  groupTransition?: number;
+}
+
+export interface EscalationStartedData extends EscalationReconciledRef {
   chainId: string;
   /** The chain as it was when escalation started: a later config change does not alter a running escalation. */
   steps: EscalationStep[];
@@ -165,7 +175,7 @@ export interface NotificationRequestedData extends AlertGroupRef {
   aggregateKey: string;
 }
 
-export interface EscalationPausedData extends AlertGroupRef {
+export interface EscalationPausedData extends EscalationReconciledRef {
   reason: AlertGroupState;
 }
 
@@ -356,7 +366,7 @@ export interface EventCatalogue {
   EscalationStepExecuted: EscalationStepExecutedData;
   NotificationRequested: NotificationRequestedData;
   EscalationPaused: EscalationPausedData;
-  EscalationResumed: AlertGroupRef;
+  EscalationResumed: EscalationReconciledRef;
   EscalationFinished: EscalationFinishedData;
   NotificationSent: NotificationSentData;
   NotificationFailed: NotificationFailedData;

@@ -36,11 +36,24 @@ export class EscalationRepository extends CommandHandler<EscalationCommand, Esca
   }
 }
 
-/** Reads alert groups (the router decides on them). */
+/** Reads alert groups (the router decides on them): the aggregate, and the stream sequence of the current group's last state change. */
+export interface EscalatorGroupState {
+  agg: AlertGroupAggregate;
+  transition: number;
+}
+
+export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq: number): EscalatorGroupState {
+  const agg = alertGroupDecider.evolve(s.agg, e);
+  const current = agg.current?.alertGroupId;
+  const changed = STATE_EVENTS.has(e.type) && (e.data as { alertGroupId: string }).alertGroupId === current;
+  if (!changed) return agg === s.agg ? s : { ...s, agg };
+  return { agg, transition: seq };
+}
+
 @Injectable()
-export class GroupReader extends AggregateRepository<AlertGroupAggregate> {
+export class GroupReader extends AggregateRepository<EscalatorGroupState> {
   constructor(@Inject(EventStore) store: EventLog) {
-    super(store, alertGroupDecider);
+    super(store, { initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0 }), evolve: evolveEscalatorGroup });
   }
 }
 
@@ -50,7 +63,9 @@ const MAX_ON_CALL_LOOKUPS = 20;
 /**
  * Escalation reconciles: on any alert-group state change it reads the
  * group's current state (not the event's), so out-of-order delivery across
- * replicas cannot start or pause the wrong way.
+ * replicas cannot start or pause the wrong way. With the state goes the
+ * sequence of the group's last state change, so a redelivered commit (after
+ * a NATS restart, say) cannot restart an escalation that already finished.
  */
 @Controller()
 export class EscalationHandler {
@@ -71,7 +86,9 @@ export class EscalationHandler {
     const ids = new Set<string>();
     for (const e of commit.events) if (STATE_EVENTS.has(e.type)) ids.add((e.data as { alertGroupId: string }).alertGroupId);
     if (ids.size === 0) return Outcome.skipped('no state change');
-    const { state: agg } = await this.groups.load(commit.subject);
+    const {
+      state: { agg, transition },
+    } = await this.groups.load(commit.subject);
     let failed: HandlerOutcome | null = null;
     for (const alertGroupId of ids) {
       const g = agg.current;
@@ -85,6 +102,7 @@ export class EscalationHandler {
           type: 'Reconcile',
           alertGroupId,
           groupState: groupState(g),
+          groupTransition: transition,
           chain: chain ? { id: chain.id, steps: chain.steps } : null,
           integrationId: g.integrationId,
           aggregateKey: agg.aggregateKey!,

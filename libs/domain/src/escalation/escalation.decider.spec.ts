@@ -17,10 +17,12 @@ const steps: EscalationStep[] = [
   { kind: 'wait', seconds: 300 },
   { kind: 'notify_persons', users: ['bob', 'carol'], important: true },
 ];
-const reconcile = (groupState: 'firing' | 'acknowledged' | 'resolved' | 'silenced', chain = true): EscalationCommand => ({
+/** `transition`: the stream sequence of the group's last state change, as the handler reads it. */
+const reconcile = (groupState: 'firing' | 'acknowledged' | 'resolved' | 'silenced', transition = 1, chain = true): EscalationCommand => ({
   type: 'Reconcile',
   alertGroupId: G,
   groupState,
+  groupTransition: transition,
   chain: chain ? { id: 'chain', steps } : null,
   integrationId: 'am',
   aggregateKey: 'abcdefghijklmnopqrst',
@@ -73,14 +75,14 @@ describe('Escalation decider', () => {
 
   it('pauses on ack, silence or resolve and ignores the old timer', () => {
     for (const st of ['acknowledged', 'silenced', 'resolved'] as const) {
-      const h = run(run([], reconcile('firing')), reconcile(st));
+      const h = run(run([], reconcile('firing')), reconcile(st, 2));
       expect(oneOfType(h, 'EscalationPaused')).toMatchObject({ data: { reason: st } });
       expect(events(decideEscalation({ type: 'FireTimer', timerId: escalationTimerId(G, 1, 3), now: NOW }, fold(h)))).toEqual([]);
     }
   });
 
   it('restarts from the first step when the group fires again, with fresh ids', () => {
-    const h = run(run(run([], reconcile('firing')), reconcile('acknowledged')), reconcile('firing'));
+    const h = run(run(run([], reconcile('firing')), reconcile('acknowledged', 2)), reconcile('firing', 3));
     const tail = h.slice(h.findIndex((e) => e.type === 'EscalationResumed'));
     expectEvents(tail).toInclude('EscalationResumed');
     expect(tail.find((e) => e.type === 'NotificationRequested')).toMatchObject({ data: { notificationId: notificationId(G, 2, 1, 'alice') } });
@@ -89,7 +91,49 @@ describe('Escalation decider', () => {
 
   it('does nothing for a repeat while active, or without a chain', () => {
     expect(events(decideEscalation(reconcile('firing'), fold(run([], reconcile('firing')))))).toEqual([]);
-    expect(events(decideEscalation(reconcile('firing', false), initialEscalationState()))).toEqual([]);
+    expect(events(decideEscalation(reconcile('firing', 1, false), initialEscalationState()))).toEqual([]);
+  });
+
+  describe('after the chain finished, only a state change it has not seen restarts it', () => {
+    const fired: NewEvent = { type: 'TimerFired', data: { timerId: escalationTimerId(G, 1, 3), purpose: 'escalation', dueAt: NOW, firedAt: NOW } };
+    /** Created at sequence 1, the chain ran to its end. */
+    const finished = () => run([...run([], reconcile('firing', 1)), fired], { type: 'FireTimer', timerId: escalationTimerId(G, 1, 3), now: NOW });
+    const types = (h: NewEvent[]) => h.map((e) => e.type);
+
+    it('finishes first', () => {
+      expect(finished().at(-1)).toMatchObject({ type: 'EscalationFinished' });
+    });
+
+    it('a replayed AlertGroupCreated (the group still firing, no newer change) does nothing', () => {
+      expect(events(decideEscalation(reconcile('firing', 1), fold(finished())))).toEqual([]);
+    });
+
+    it('a real unresolve after the finish restarts the chain', () => {
+      const h = run(run(finished(), reconcile('resolved', 7)), reconcile('firing', 9));
+      const tail = h.slice(finished().length);
+      expect(types(tail)[0]).toBe('EscalationResumed');
+      expect(tail[0]).toMatchObject({ data: { groupTransition: 9 } });
+      expect(tail.find((e) => e.type === 'NotificationRequested')).toMatchObject({ data: { notificationId: notificationId(G, 2, 1, 'alice') } });
+    });
+
+    it('an unacknowledge after the finish restarts the chain', () => {
+      const h = run(run(finished(), reconcile('acknowledged', 5)), reconcile('firing', 6));
+      expect(types(h.slice(finished().length))[0]).toBe('EscalationResumed');
+    });
+
+    it('a replayed unresolve it has already restarted for does nothing, even once the new run finished', () => {
+      const restarted = run(finished(), reconcile('firing', 9));
+      const fired2: NewEvent = { type: 'TimerFired', data: { timerId: escalationTimerId(G, 2, 3), purpose: 'escalation', dueAt: NOW, firedAt: NOW } };
+      const again = run([...restarted, fired2], { type: 'FireTimer', timerId: escalationTimerId(G, 2, 3), now: NOW });
+      expect(again.at(-1)).toMatchObject({ type: 'EscalationFinished' });
+      expect(events(decideEscalation(reconcile('firing', 9), fold(again)))).toEqual([]);
+      expect(events(decideEscalation(reconcile('firing', 9), fold(restarted)))).toEqual([]);
+    });
+
+    it('an escalation recorded without transitions restarts for any change, as before', () => {
+      const legacy = finished().map((e) => (e.type === 'EscalationStarted' ? { ...e, data: { ...e.data, groupTransition: undefined } } : e));
+      expect(types(events(decideEscalation(reconcile('firing', 1), fold(legacy), { primary: { users: [] } })))[0]).toBe('EscalationResumed');
+    });
   });
 
   it('notifies a person once per run of steps, unless a later step is more urgent', () => {

@@ -12,6 +12,12 @@ export interface ReconcileEscalation {
   type: 'Reconcile';
   alertGroupId: string;
   groupState: AlertGroupState;
+  /**
+   * Stream sequence of the group's last state change (AlertGroupCreated,
+   * Acknowledged, Unresolved, ...), read from the group's log with its state.
+   * A redelivered event leaves it as it was; only a new change raises it.
+   */
+  groupTransition: number;
   chain: ChainSnapshot | null;
   integrationId: string;
   aggregateKey: string;
@@ -55,8 +61,14 @@ export function decideEscalation(cmd: EscalationCommand, s: EscalationState, loo
   }
 }
 
+/**
+ * Firing starts an idle escalation and restarts a paused or finished one; any
+ * other state pauses an active one. A restart needs a state change the
+ * escalation has not seen: a replayed AlertGroupCreated after the chain
+ * finished finds the group firing, but no newer change, and does nothing.
+ */
 function reconcile(cmd: ReconcileEscalation, s: EscalationState, lookups: OnCallLookups): EscalationDecision {
-  const ref = { alertGroupId: cmd.alertGroupId };
+  const ref = { alertGroupId: cmd.alertGroupId, groupTransition: cmd.groupTransition };
   if (cmd.groupState === 'firing') {
     if (s.status === 'active') return { events: [] };
     if (s.status === 'idle') {
@@ -75,12 +87,14 @@ function reconcile(cmd: ReconcileEscalation, s: EscalationState, lookups: OnCall
         aggregateKey: cmd.aggregateKey,
         epoch: s.epoch + 1,
         timer: null,
+        groupTransition: Math.max(s.groupTransition, cmd.groupTransition),
       };
       return runFrom(next, 0, cmd.now, next.epoch, lookups, [started]);
     }
-    // Paused (ack, silence, resolve) or finished, and firing again: start the chain over, as Grafana OnCall does.
+    if (cmd.groupTransition <= s.groupTransition) return { events: [] };
+    // Paused (ack, silence, resolve) or finished, and firing again since: start the chain over, as Grafana OnCall does.
     const resumed: NewEvent = { type: 'EscalationResumed', data: ref };
-    const next: EscalationState = { ...s, status: 'active', epoch: s.epoch + 1, timer: null };
+    const next: EscalationState = { ...s, status: 'active', epoch: s.epoch + 1, timer: null, groupTransition: cmd.groupTransition };
     return runFrom(next, 0, cmd.now, next.epoch, lookups, [resumed]);
   }
   if (s.status === 'active') return { events: [{ type: 'EscalationPaused', data: { ...ref, reason: cmd.groupState } }] };

@@ -13,10 +13,16 @@ export interface EscalationState {
   epoch: number;
   /** The one timer this escalation waits on, if any. */
   timer: { timerId: string; stepIndex: number; dueAt: string } | null;
+  /**
+   * The group's last state change (its stream sequence) that a start, pause or
+   * restart reconciled; 0 when none was recorded. A finished escalation starts
+   * over only for a later change, never for a replay of one it has seen.
+   */
+  groupTransition: number;
 }
 
 export function initialEscalationState(): EscalationState {
-  return { alertGroupId: null, status: 'idle', chainId: null, steps: [], integrationId: null, aggregateKey: null, epoch: 0, timer: null };
+  return { alertGroupId: null, status: 'idle', chainId: null, steps: [], integrationId: null, aggregateKey: null, epoch: 0, timer: null, groupTransition: 0 };
 }
 
 /**
@@ -47,15 +53,16 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
         aggregateKey: e.data.aggregateKey,
         epoch: s.epoch + 1,
         timer: null,
+        groupTransition: seen(s, e.data.groupTransition),
       };
     case 'EscalationResumed':
-      return { ...s, status: 'active', epoch: s.epoch + 1, timer: null };
+      return { ...s, status: 'active', epoch: s.epoch + 1, timer: null, groupTransition: seen(s, e.data.groupTransition) };
     case 'EscalationStepScheduled':
       return { ...s, timer: { timerId: e.data.timerId, stepIndex: e.data.stepIndex, dueAt: e.data.dueAt } };
     case 'EscalationStepExecuted':
       return s.timer && e.data.stepIndex >= s.timer.stepIndex ? { ...s, timer: null } : s;
     case 'EscalationPaused':
-      return { ...s, status: 'paused', timer: null };
+      return { ...s, status: 'paused', timer: null, groupTransition: seen(s, e.data.groupTransition) };
     case 'EscalationFinished':
       return { ...s, status: 'finished', timer: null };
     default: {
@@ -63,4 +70,8 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
       return never;
     }
   }
+}
+
+function seen(s: EscalationState, groupTransition: number | undefined): number {
+  return Math.max(s.groupTransition, groupTransition ?? 0);
 }
