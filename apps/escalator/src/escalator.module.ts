@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
-import { EscalationHandler, EscalationRepository, GroupReader, escalatorConsumers } from './escalation/escalation.handler.js';
+import { EscalationHandler, EscalationRepository, GroupReader, RotationRepository, escalatorConsumers } from './escalation/escalation.handler.js';
+import { GroupResolver } from './escalation/group-resolver.js';
 import { OnCallClient } from './escalation/on-call.client.js';
 import { TimerStore } from './timers/timer-store.js';
 import { TimerTableProjection } from './timers/timer-table.projection.js';
@@ -8,7 +9,7 @@ import { TimerWorker } from './timers/timer-worker.js';
 
 @Module({
   controllers: [EscalationHandler],
-  providers: [EscalationRepository, GroupReader, OnCallClient, TimerStore, TimerWorker, TimerTableProjection],
+  providers: [EscalationRepository, GroupReader, RotationRepository, GroupResolver, OnCallClient, TimerStore, TimerWorker, TimerTableProjection],
 })
 export class EscalatorModule {}
 

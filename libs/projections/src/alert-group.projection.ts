@@ -161,6 +161,11 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':
+    case 'EscalationRepeated':
+    case 'EscalationHeld':
+    case 'ChatNotificationRequested':
+    case 'OutgoingWebhookRequested':
+    case 'EscalationRotationAdvanced':
     case 'NotificationFailed':
     case 'TelegramVerificationCodeIssued':
       return;

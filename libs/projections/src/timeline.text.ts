@@ -73,7 +73,15 @@ export function timelineText(e: DozorEvent): string | null {
     case 'EscalationPaused':
       return `Escalation paused: alert group ${e.data.reason}`;
     case 'EscalationResumed':
-      return 'Escalation resumed';
+      return e.data.steps ? `Escalation resumed from the first step: chain ${e.data.chainId}, as configured now` : 'Escalation resumed';
+    case 'EscalationRepeated':
+      return `Escalation repeated from step ${e.data.fromStepIndex + 1} (repeat ${e.data.repeat})`;
+    case 'EscalationHeld':
+      return e.data.summary;
+    case 'ChatNotificationRequested':
+      return `Posting in Telegram chat ${e.data.chatId}`;
+    case 'OutgoingWebhookRequested':
+      return `Outgoing webhook ${e.data.webhookId} requested`;
     case 'EscalationFinished':
       return e.data.reason === 'resolved' ? 'Escalation stopped: alert group resolved' : 'Escalation finished: no steps left';
     case 'NotificationSent':
@@ -83,6 +91,8 @@ export function timelineText(e: DozorEvent): string | null {
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
+    // The step's EscalationStepExecuted names who got the turn.
+    case 'EscalationRotationAdvanced':
     // Schedule events are not about an alert group: audit rows only (schedule.projection.ts).
     case 'ScheduleConfigured':
     case 'ScheduleRemoved':
