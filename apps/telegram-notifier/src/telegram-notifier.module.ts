@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
 import { NotificationHandler, NotifierGroupReader, notifierConsumers } from './delivery/notification.handler.js';
+import { ChatNotificationHandler, chatNotifierConsumers } from './delivery/chat-notification.handler.js';
 import { TelegramBot } from './telegram-bot.js';
 import { TelegramAccounts, UserTelegramReader } from './accounts/telegram-accounts.js';
 import { TelegramUpdates } from './updates/telegram-updates.service.js';
 import { TelegramWebhookController } from './updates/telegram-webhook.controller.js';
 
 @Module({
-  controllers: [NotificationHandler, TelegramWebhookController],
+  controllers: [NotificationHandler, ChatNotificationHandler, TelegramWebhookController],
   providers: [TelegramBot, NotifierGroupReader, TelegramUpdates, UserTelegramReader, TelegramAccounts],
 })
 export class TelegramNotifierModule {}
 
-export const telegramNotifierService: ServiceDefinition = { target: 'telegram-notifier', module: TelegramNotifierModule, consumers: notifierConsumers };
+export const telegramNotifierService: ServiceDefinition = {
+  target: 'telegram-notifier',
+  module: TelegramNotifierModule,
+  consumers: (t) => ({ ...notifierConsumers(t), ...chatNotifierConsumers(t) }),
+};
