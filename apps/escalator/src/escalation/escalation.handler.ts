@@ -113,8 +113,12 @@ export class EscalationHandler {
   @EventPattern(ESCALATOR_GROUPS)
   async onGroupCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const ids = new Set<string>();
+    const changed = new Set<string>();
     // A new alert matters to a run held for more alerts; the decider ignores it otherwise.
-    for (const e of commit.events) if (STATE_EVENTS.has(e.type) || e.type === 'AlertAdded') ids.add((e.data as { alertGroupId: string }).alertGroupId);
+    for (const e of commit.events) {
+      if (STATE_EVENTS.has(e.type)) changed.add((e.data as { alertGroupId: string }).alertGroupId);
+      if (STATE_EVENTS.has(e.type) || e.type === 'AlertAdded') ids.add((e.data as { alertGroupId: string }).alertGroupId);
+    }
     if (ids.size === 0) return Outcome.skipped('no state change');
     const {
       state: { agg, transition, alertTimes },
@@ -138,6 +142,7 @@ export class EscalationHandler {
           aggregateKey: agg.aggregateKey!,
           now: this.runtime.now(),
           alertTimes,
+          trigger: changed.has(alertGroupId) ? 'state_change' : 'new_alert',
         },
         { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId },
       );

@@ -39,6 +39,12 @@ export interface ReconcileEscalation {
   rotation?: RotationTurns;
   /** When the group's alerts arrived (ISO, oldest first), for `notify_if_num_alerts_in_window`. */
   alertTimes?: string[];
+  /**
+   * `new_alert`: only an alert was added (no state change). It matters to a
+   * run held for more alerts and to nothing else: a repeat never starts or
+   * restarts an escalation. Default `state_change`.
+   */
+  trigger?: 'state_change' | 'new_alert';
 }
 
 export interface FireEscalationTimer {
@@ -110,6 +116,8 @@ export function decideEscalation(cmd: EscalationCommand, s: EscalationState, loo
  */
 function reconcile(cmd: ReconcileEscalation, s: EscalationState, inputs: RunInputs): EscalationDecision {
   const ref = { alertGroupId: cmd.alertGroupId, groupTransition: cmd.groupTransition };
+  if (cmd.trigger === 'new_alert')
+    return cmd.groupState === 'firing' && s.status === 'active' && s.held !== null ? runFrom(s, s.held, inputs, []) : { events: [] };
   if (cmd.groupState === 'firing') {
     // A run held for more alerts looks again whenever the group changes (a new alert, mostly).
     if (s.status === 'active') return s.held === null ? { events: [] } : runFrom(s, s.held, inputs, []);

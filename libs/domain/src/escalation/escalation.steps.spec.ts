@@ -250,6 +250,15 @@ describe('notify_if_num_alerts_in_window', () => {
       });
   });
 
+  it('a new alert (no state change) looks again only at a held run: it never starts or restarts one', () => {
+    const newAlert = (h: NewEvent[], transition = 1) => decided(h, start(steps, { alertTimes: at(0, 1, 2), trigger: 'new_alert' }, transition));
+    expect(newAlert(run([], start(steps, { alertTimes: at(0) })))).not.toEqual([]);
+    expect(newAlert([])).toEqual([]);
+    const finished = run([], start(steps, { alertTimes: at(0, 1, 2) }));
+    expect(finished.at(-1)).toMatchObject({ type: 'EscalationFinished' });
+    expect(newAlert(finished, 5)).toEqual([]);
+  });
+
   it('an acknowledged group stops holding; firing again starts over', () => {
     const h = run(run([], start(steps, { alertTimes: at(0) })), { ...start(steps, {}, 2), groupState: 'acknowledged' } as EscalationCommand);
     expect(fold(h)).toMatchObject({ status: 'paused', held: null });
