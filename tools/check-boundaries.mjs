@@ -5,7 +5,10 @@
 // contracts), libs/contracts imports nothing, only specs import
 // @dozor/testing, and no app imports another app: what two services share
 // lives in a lib. The launcher (apps/dozor) is the exception, since composing
-// the services is its job.
+// the services is its job. It also keeps one file-naming style (see "Naming"
+// in docs/architecture.md): kebab-case words, a role as a dot suffix from
+// ROLES (`timer.store.ts`, never `timer-store.ts`), tests as `.spec.ts`,
+// `.int.spec.ts` or `.e2e.spec.ts`.
 //
 // Usage: node tools/check-boundaries.mjs [root]   (root defaults to the repository)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -48,12 +51,12 @@ const rules = [
   ...appRules,
 ];
 
-function* files(dir) {
+function* files(dir, ending = /\.ts$/) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist') continue;
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) yield* files(p);
-    else if (p.endsWith('.ts')) yield p;
+    if (statSync(p).isDirectory()) yield* files(p, ending);
+    else if (ending.test(p)) yield p;
   }
 }
 
@@ -75,8 +78,37 @@ for (const rule of rules) {
     }
   }
 }
+/** The roles a file's job may name, as a dot suffix: `alert-group.decider.ts`, `timer.store.ts`. */
+const ROLES = new Set(
+  (
+    'ast binding budget builtins client commands compiler config context controller decider decorator defaults engine entity filter filters format guard handler helpers interpreter loader lookup matcher middleware model ' +
+    'module names ops parser payloads projection read-model repository runtime selector serializer service state store sync templates test-functions text transformer transport types vm worker writer'
+  ).split(' '),
+);
+/** Roles that are also plain nouns: `date-text.ts` holds texts of dates, it is not the dates' text role. */
+const NOUNS = new Set(['text']);
+const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+for (const dir of ['apps', 'libs', 'test', 'bench', 'tools']) {
+  if (!existsSync(join(root, dir))) continue;
+  for (const file of files(join(root, dir), /\.(ts|mts|mjs|js)$/)) {
+    const rel = relative(root, file);
+    const [name, ...roles] = rel
+      .split('/')
+      .pop()
+      .replace(/(\.(int|e2e))?\.spec\.ts$|\.(ts|mts|mjs|js)$/, '')
+      .split('.');
+    const fail = (why) => problems.push(`${rel}: ${why} (file names are kebab-case, a role as a dot suffix from the list in tools/check-boundaries.mjs)`);
+    // A spec may name the aspect it covers: `config.integrations.spec.ts`.
+    const role = /\.spec\.ts$/.test(rel) ? undefined : roles.find((r) => !ROLES.has(r));
+    const dashRole = name.split('-').pop();
+    if (![name, ...roles].every((part) => kebab.test(part))) fail('not kebab-case');
+    else if (role !== undefined) fail(`.${role} is not a role`);
+    else if (roles.length === 0 && name.includes('-') && ROLES.has(dashRole) && !NOUNS.has(dashRole))
+      fail(`the role goes after a dot: ${name.slice(0, -dashRole.length - 1)}.${dashRole}`);
+  }
+}
 if (problems.length) {
-  console.error(`module boundaries violated:\n${problems.join('\n')}`);
+  console.error(`module boundaries or file names violated:\n${problems.join('\n')}`);
   process.exit(1);
 }
-console.log('module boundaries ok');
+console.log('module boundaries and file names ok');

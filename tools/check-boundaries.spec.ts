@@ -69,4 +69,25 @@ describe('tools/check-boundaries.mjs', () => {
     expect(r.stderr).toMatch(/apps\/api\/src\/api\.spec\.ts:1: imports @dozor\/scheduler/);
     expect(r.stderr).toMatch(/apps\/scheduler\/src\/start\.ts:1: imports @dozor\/dozor/);
   });
+
+  it('fails on a file name that breaks the naming rule, naming the path and the rule', () => {
+    const ok = `export const x = 1;\n`;
+    roots.push(
+      tree({
+        'apps/scheduler/src/rest/timer-store.ts': ok,
+        'apps/scheduler/src/rest/shiftSwaps.controller.ts': ok,
+        'apps/scheduler/src/rest/schedule.stuff.ts': ok,
+        'apps/scheduler/src/rest/schedule.store.ts': ok,
+        'apps/scheduler/src/rest/schedule.layers.spec.ts': ok,
+        'apps/scheduler/src/rest/date-text.ts': ok,
+        'test/e2e/alert-path.e2e.spec.ts': ok,
+      }),
+    );
+    const r = run(roots[0]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/apps\/scheduler\/src\/rest\/timer-store\.ts: the role goes after a dot: timer\.store \(file names are kebab-case/);
+    expect(r.stderr).toMatch(/apps\/scheduler\/src\/rest\/shiftSwaps\.controller\.ts: not kebab-case/);
+    expect(r.stderr).toMatch(/apps\/scheduler\/src\/rest\/schedule\.stuff\.ts: \.stuff is not a role/);
+    expect(r.stderr.split('\n').filter((l) => l.includes(': '))).toHaveLength(3);
+  });
 });

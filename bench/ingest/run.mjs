@@ -14,6 +14,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { bootstrap } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
+import { pool } from './pool.mjs';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '64' } } });
 const N = Number(values.requests);
@@ -26,25 +27,6 @@ const bodies = readdirSync(fixtures)
   .map((f) => JSON.parse(readFileSync(join(fixtures, f), 'utf8')));
 // Unique bodies (so dedup does not short-circuit): vary the receiver field.
 const body = (i) => JSON.stringify({ ...bodies[i % bodies.length], receiver: `bench-${i}` }) + '\n';
-
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-async function pool(n, c, fn) {
-  const lat = new Array(n);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const s = performance.now();
-        await fn(i);
-        lat[i] = performance.now() - s;
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  return { rate: n / secs, p50: pct(lat, 50), p99: pct(lat, 99) };
-}
 
 const prefix = `bench${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'dozor-bench-'));

@@ -16,7 +16,7 @@ import { EventStore, connectNats } from '@dozor/eventstore';
 import { openDatabase } from '@dozor/projections';
 import { TimerStore } from '@dozor/escalator';
 import { JsonLogger } from '@dozor/telemetry';
-import { TimerWorker } from '../../apps/escalator/dist/timers/timer-worker.js';
+import { TimerWorker } from '../../apps/escalator/dist/timers/timer.worker.js';
 
 const { values } = parseArgs({
   options: { timers: { type: 'string', default: '100000' }, spread: { type: 'string', default: '60' }, workers: { type: 'string', default: '2' } },

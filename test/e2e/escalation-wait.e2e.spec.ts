@@ -5,6 +5,7 @@ import {
   ALICE_TG,
   BOB_TG,
   BotApiTestServer,
+  childProcessEnv,
   DozorProcess,
   isolate,
   type Isolation,
@@ -39,19 +40,7 @@ describe('escalation: notify alice, wait 1h, notify bob', () => {
     nc = await connectNats(NATS_URL, 'escalation-wait-spec');
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
     const config = writeChainConfig(iso.dir, ['notify_persons: [alice]', 'wait: 1h', 'notify_persons: [bob]']);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NATS_URL,
-      ...TestClock.env,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: config,
-      DATABASE_URL: iso.databaseUrl,
-      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      OTEL_TRACES_EXPORTER: 'none',
-      LOG_LEVEL: 'warn',
-    };
+    const env = childProcessEnv(iso, telegram, { ...TestClock.env, DOZOR_CONFIG: config });
     // Separate processes, so the clock is shown to be shared, not per process. The api migrates the schema first.
     for (const t of ['api', 'ingest', 'router', 'escalator', 'telegram-notifier']) procs.push(new DozorProcess(t, env));
     await procs[0]!.start();

@@ -5,11 +5,11 @@ import {
   API_TOKEN,
   BOB_TG,
   BotApiTestServer,
+  childProcessEnv,
   DozorProcess,
   isolate,
   type Isolation,
   loadFixture,
-  NATS_URL,
   PG_URL,
   poll,
   TOKEN,
@@ -57,19 +57,7 @@ describe('schedule: the notification goes to whoever is on call at that moment',
         users: [bob]
 `,
     );
-    dozor = new DozorProcess('all', {
-      PATH: process.env.PATH,
-      NATS_URL,
-      DATABASE_URL: iso.databaseUrl,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: file,
-      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-      DOZOR_API_TOKEN: API_TOKEN,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      OTEL_TRACES_EXPORTER: 'none',
-      LOG_LEVEL: 'warn',
-    });
+    dozor = new DozorProcess('all', childProcessEnv(iso, telegram, { DOZOR_CONFIG: file }));
     await dozor.start();
   }, 120_000);
 

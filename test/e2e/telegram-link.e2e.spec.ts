@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ALICE_TG, API_TOKEN, BotApiTestServer, DozorProcess, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll, TOKEN } from '@dozor/testing';
+import {
+  ALICE_TG,
+  API_TOKEN,
+  BotApiTestServer,
+  childProcessEnv,
+  DozorProcess,
+  isolate,
+  type Isolation,
+  loadFixture,
+  PG_URL,
+  poll,
+  TOKEN,
+} from '@dozor/testing';
 
 /** Bob's Telegram account is not in dozor.yaml: he links it with a verification code. */
 const BOB_TG = 515151;
@@ -41,18 +53,7 @@ describe('linking a Telegram account with a verification code', () => {
   beforeAll(async () => {
     iso = isolate('elink');
     telegram = await BotApiTestServer.start();
-    dozor = new DozorProcess('all', {
-      PATH: process.env.PATH,
-      NATS_URL,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: writeLinkConfig(iso.dir),
-      DATABASE_URL: iso.databaseUrl,
-      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-      DOZOR_API_TOKEN: API_TOKEN,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      LOG_LEVEL: 'warn',
-    });
+    dozor = new DozorProcess('all', childProcessEnv(iso, telegram, { DOZOR_CONFIG: writeLinkConfig(iso.dir) }));
     await dozor.start();
   }, 120_000);
 

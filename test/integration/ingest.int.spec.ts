@@ -1,7 +1,8 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
-import { isolate, type Isolation, listFixtures, loadFixture, NATS_URL, TOKEN, writeConfig } from '@dozor/testing';
+import { inProcessEnv, isolate, type Isolation, listFixtures, loadFixture, TOKEN, writeConfig } from '@dozor/testing';
 
 /** Ingest on its own, in this process, against the real NATS. */
 describe('ingest', () => {
@@ -13,18 +14,7 @@ describe('ingest', () => {
 
   beforeAll(async () => {
     iso = isolate('ing');
-    dozor = await bootstrap([ingestService], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: iso.prefix,
-        DOZOR_CONFIG: writeConfig(iso.dir),
-        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
-    });
+    dozor = await bootstrap([ingestService], { env: inProcessEnv(iso, { DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN }) });
   });
   afterAll(async () => {
     await dozor?.close();
@@ -97,6 +87,71 @@ describe('ingest', () => {
     } finally {
       await dozor.store.ensureStream();
     }
+  });
+
+  describe('an over-limit body is answered 413, never with a reset (a reset is retried forever)', () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+
+    /**
+     * Writes headers, then the body in pieces as over a slower link, on a
+     * plain socket; reads the answer after the upload, as a client that does
+     * not read while it writes. Returns the status.
+     */
+    const rawPost = (body: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port, pathname } = new URL(url());
+        const socket = connect(Number(port), hostname);
+        let answer = '';
+        socket.on('data', (chunk) => {
+          answer += chunk.toString('latin1');
+          const head = answer.indexOf('\r\n\r\n');
+          if (head < 0) return;
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(answer.slice(0, head))?.[1] ?? 0);
+          if (answer.length - head - 4 < length) return;
+          socket.end();
+          resolve(Number(answer.split(' ')[1]));
+        });
+        socket.on('error', reject);
+        socket.on('close', () => reject(new Error(`closed before a whole answer: ${JSON.stringify(answer.slice(0, 80))}`)));
+        socket.write(`POST ${pathname} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+        socket.pause();
+        const piece = 256 * 1024;
+        const upload = async () => {
+          for (let at = 0; at < body.length && !socket.destroyed; at += piece) {
+            await new Promise<void>((done) => socket.write(body.subarray(at, at + piece), () => done()));
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          socket.resume();
+        };
+        void upload();
+      });
+
+    it('over raw sockets', async () => {
+      const before = await dozor.store.lastSeq();
+      const outcomes: string[] = [];
+      for (let i = 0; i < 30; i++) outcomes.push(await rawPost(big).then(String, (e: NodeJS.ErrnoException) => e.code ?? e.message));
+      expect(outcomes).toEqual(Array(30).fill('413'));
+      expect(await dozor.store.lastSeq()).toBe(before);
+    });
+
+    it('over fetch, with the reason in the answer', async () => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        outcomes.push(
+          await post(big).then(
+            async (r) => `${r.status} ${(await r.json()).detail}`,
+            (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message,
+          ),
+        );
+      }
+      expect(outcomes).toEqual(Array(30).fill(`413 request body is too large: ${big.length} bytes, the limit is 1048576 (DOZOR_INGEST_BODY_LIMIT)`));
+    });
+
+    it('refuses a body over twice the limit at once, and keeps the connection for one within it', async () => {
+      const huge = await rawPost(Buffer.alloc(3 * 1024 * 1024, 'x')).then(String, (e: NodeJS.ErrnoException) => e.code ?? 'closed');
+      expect(['413', 'ECONNRESET', 'EPIPE', 'closed']).toContain(huge);
+      expect((await post(valid.body)).status).toBe(200);
+    });
   });
 
   it('serves metrics, liveness and readiness', async () => {

@@ -6,7 +6,7 @@ import { evolve, initialState } from '@dozor/domain';
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { ALERTMANAGER_CONFORMANCE, eventsOn, isolate, type Isolation, listFixtures, loadFixture, NATS_URL, poll } from '@dozor/testing';
+import { ALERTMANAGER_CONFORMANCE, eventsOn, inProcessEnv, isolate, type Isolation, listFixtures, loadFixture, poll } from '@dozor/testing';
 
 /**
  * Conformance through the real ingest and router on NATS: for every captured
@@ -118,7 +118,7 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     const file = join(iso.dir, 'dozor.yaml');
     writeFileSync(file, CONFIG);
     dozor = await bootstrap([ingestService, routerService], {
-      env: { NATS_URL, PORT: '0', HOST: '127.0.0.1', DOZOR_SUBJECT_PREFIX: iso.prefix, DOZOR_CONFIG: file, LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none' },
+      env: inProcessEnv(iso, { DOZOR_CONFIG: file }),
     });
   });
   afterAll(async () => {
@@ -276,15 +276,7 @@ describe('integrations: conformance through ingest and router on NATS', () => {
     const file = join(iso.dir, 'grouping-fails.yaml');
     writeFileSync(file, `integrations:\n  - id: gf\n    type: webhook\n    token: grouping-fails-token\n    templates:\n      grouping_id: '${template}'\n`);
     return bootstrap([ingestService, routerService], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: `${iso.prefix}gf`,
-        DOZOR_CONFIG: file,
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
+      env: inProcessEnv(iso, { DOZOR_SUBJECT_PREFIX: `${iso.prefix}gf`, DOZOR_CONFIG: file }),
     }).then((d) => {
       const close = d.close.bind(d);
       return {

@@ -6,7 +6,7 @@ import { aggregateKeyOf, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf 
 import { evolve, initialState, maintenanceGroupingKey } from '@dozor/domain';
 import { start } from '@dozor/dozor';
 import type { RunningDozor } from '@dozor/platform';
-import { API_TOKEN, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, PG_URL, poll } from '@dozor/testing';
+import { API_TOKEN, eventsOn, inProcessEnv, isolate, type Isolation, loadFixture, PG_URL, poll } from '@dozor/testing';
 
 /**
  * Maintenance and debug mode (REST API and dozor.yaml), their expiry by a
@@ -71,17 +71,7 @@ describe('maintenance, debug mode and heartbeats, end to end', () => {
     // The api target reads its token from the process environment (ApiAuth.fromEnv).
     process.env.DOZOR_API_TOKEN = API_TOKEN;
     dozor = await start(['ingest', 'router', 'escalator', 'api'], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: iso.prefix,
-        DOZOR_CONFIG: file,
-        DATABASE_URL: iso.databaseUrl,
-        DOZOR_API_TOKEN: API_TOKEN,
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
+      env: inProcessEnv(iso, { DOZOR_CONFIG: file, DATABASE_URL: iso.databaseUrl, DOZOR_API_TOKEN: API_TOKEN }),
       clock: () => new Date(Date.now() + offsetMs),
     });
   }, 60_000);

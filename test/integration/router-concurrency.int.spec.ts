@@ -4,7 +4,7 @@ import { decide, evolve, initialState, type AlertGroupAggregate } from '@dozor/d
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
-import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
+import { eventsOn, inProcessEnv, isolate, type Isolation, loadFixture, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /**
  * Two routers act on one alert group at once. Every action event in the
@@ -17,16 +17,7 @@ describe('two routers, one alert group', () => {
 
   beforeAll(async () => {
     iso = isolate('conc');
-    const env = {
-      NATS_URL,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: writeConfig(iso.dir),
-      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-      LOG_LEVEL: 'error',
-      OTEL_TRACES_EXPORTER: 'none',
-    };
+    const env = inProcessEnv(iso, { DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN });
     nodes.push(await bootstrap([ingestService, routerService], { env }));
     nodes.push(await bootstrap([routerService], { env }));
   });

@@ -5,7 +5,7 @@ import { ingestService } from '@dozor/ingest';
 import { routerService } from '@dozor/router';
 import { escalatorService } from '@dozor/escalator';
 import { openDatabase } from '@dozor/projections';
-import { eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, TOKEN, writeConfig } from '@dozor/testing';
+import { eventsOn, inProcessEnv, isolate, type Isolation, loadFixture, poll, TOKEN, writeConfig } from '@dozor/testing';
 
 /** A timed silence ends by itself (a durable timer), and escalation starts over. */
 describe('silence expiry', () => {
@@ -15,17 +15,7 @@ describe('silence expiry', () => {
   beforeAll(async () => {
     iso = isolate('sil');
     dozor = await bootstrap([ingestService, routerService, escalatorService], {
-      env: {
-        NATS_URL,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DOZOR_SUBJECT_PREFIX: iso.prefix,
-        DOZOR_CONFIG: writeConfig(iso.dir),
-        ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-        DATABASE_URL: iso.databaseUrl,
-        LOG_LEVEL: 'error',
-        OTEL_TRACES_EXPORTER: 'none',
-      },
+      env: inProcessEnv(iso, { DOZOR_CONFIG: writeConfig(iso.dir), ALERTMANAGER_INTEGRATION_TOKEN: TOKEN, DATABASE_URL: iso.databaseUrl }),
       openDatabase: (env) => openDatabase(env),
     });
   });

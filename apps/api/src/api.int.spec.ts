@@ -176,8 +176,33 @@ describe('REST API /api/v1/alert_groups', () => {
         {
           events: [
             {
+              type: 'NotificationDispatching',
+              data: { alertGroupId: 'firingaaaa-1', notificationId: 'n1', userId: 'alice', chatId: '-1009876543210', attempt: 1, dispatchId: 'd1' },
+            },
+            {
+              type: 'NotificationRetrying',
+              data: {
+                alertGroupId: 'firingaaaa-1',
+                notificationId: 'n1',
+                userId: 'alice',
+                chatId: '-1009876543210',
+                reason: 'Bad Gateway',
+                errorCode: 502,
+                retryAfterMs: 500,
+                attempt: 1,
+              },
+            },
+            {
               type: 'NotificationSent',
-              data: { alertGroupId: 'firingaaaa-1', notificationId: 'n1', userId: 'alice', channel: 'telegram', chatId: '-1009876543210', messageId: 77 },
+              data: {
+                alertGroupId: 'firingaaaa-1',
+                notificationId: 'n1',
+                userId: 'alice',
+                channel: 'telegram',
+                chatId: '-1009876543210',
+                messageId: 77,
+                dispatchId: 'd1',
+              },
             },
           ],
           actor: SYSTEM_ACTORS.telegram,
@@ -343,6 +368,9 @@ describe('REST API /api/v1/alert_groups', () => {
           actor: SYSTEM_ACTORS.router,
           source: 'system',
           created_at: expect.any(String),
+          action: 'Alert group created on route route-b with no escalation chain',
+          realm: 'alert_group',
+          author: null,
         },
         {
           event: 'AlertAdded',
@@ -350,12 +378,32 @@ describe('REST API /api/v1/alert_groups', () => {
           actor: SYSTEM_ACTORS.router,
           source: 'system',
           created_at: expect.any(String),
+          action: 'Alert received: firing (1 firing, 0 resolved)',
+          realm: 'alert_group',
+          author: null,
         },
-        { event: 'AlertGroupAcknowledged', text: 'Acknowledged by alice (telegram)', actor: alice, source: 'telegram', created_at: expect.any(String) },
+        {
+          event: 'AlertGroupAcknowledged',
+          text: 'Acknowledged by alice (telegram)',
+          actor: alice,
+          source: 'telegram',
+          created_at: expect.any(String),
+          action: 'Acknowledged by alice (telegram)',
+          realm: 'alert_group',
+          author: 'alice',
+        },
       ]);
       expect(g.alerts).toEqual([
         { id: 'r-ackedaaaaa', alert_group_id: ids.acked, created_at: '2026-11-24T00:00:01.000Z', payload: expect.objectContaining({ receiver: 'r' }) },
       ]);
+    });
+
+    it('shows every attempt to page a person in the timeline', async () => {
+      const r = await get(`/api/v1/alert_groups/${ids.firing}`);
+      const tl = r.json().timeline as { event: string; text: string; realm: string }[];
+      const attempts = tl.filter((t) => t.realm === 'user_notification');
+      expect(attempts.map((t) => t.event)).toEqual(['NotificationDispatching', 'NotificationRetrying', 'NotificationSent']);
+      expect(attempts[1]!.text).toBe('Telegram error 502 sending to alice: Bad Gateway; retrying in 500 ms (request 1)');
     });
 
     it('answers 404 with a detail for an unknown or malformed id', async () => {

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AlertGroupsController } from './alert-groups/alert-groups.controller.js';
 import { AlertGroupsReadModel } from './alert-groups/alert-groups.read-model.js';
-import { AlertGroupCommands } from './alert-groups/alert-group-commands.js';
+import { AlertGroupCommands } from './alert-groups/alert-group.commands.js';
 import { ApiTokenGuard } from '@dozor/platform';
 import { IntegrationsController } from './integrations/integrations.controller.js';
-import { IntegrationCommands } from './integrations/integration-commands.js';
+import { IntegrationCommands } from './integrations/integration.commands.js';
 import { UsersController } from './users/users.controller.js';
-import { RouterRequests } from './router-requests.js';
+import { RouterRequests } from './router.client.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it

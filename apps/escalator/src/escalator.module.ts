@@ -3,9 +3,9 @@ import type { ServiceDefinition } from '@dozor/platform';
 import { EscalationHandler, EscalationRepository, GroupReader, RotationRepository, escalatorConsumers } from './escalation/escalation.handler.js';
 import { GroupResolver } from './escalation/group-resolver.js';
 import { OnCallClient } from './escalation/on-call.client.js';
-import { TimerStore } from './timers/timer-store.js';
+import { TimerStore } from './timers/timer.store.js';
 import { TimerTableProjection } from './timers/timer-table.projection.js';
-import { TimerWorker } from './timers/timer-worker.js';
+import { TimerWorker } from './timers/timer.worker.js';
 
 @Module({
   controllers: [EscalationHandler],

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
 import { AlertGroupHandler, routerConsumers, routerRequests } from './alert-group/alert-group.handler.js';
 import { AlertGroupRepository } from './alert-group/alert-group.repository.js';
-import { RouteSelector } from './alert-group/route-selector.js';
+import { RouteSelector } from './alert-group/route.selector.js';
 import { ReceiptRenderer } from './alert-group/receipt-renderer.js';
 import { IntegrationHandler, IntegrationRepository, integrationConsumers, integrationRequests } from './integration/integration.handler.js';
 import { HeartbeatAlerts } from './integration/heartbeat-alerts.js';

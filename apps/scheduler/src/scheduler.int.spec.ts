@@ -7,7 +7,7 @@ import { subjects, SYSTEM_ACTORS, type DozorEvent, type OnCallReply } from '@doz
 import { bootstrap, type RunningDozor } from '@dozor/platform';
 import { openDatabase, rebuildProjections } from '@dozor/projections';
 import { JsonLogger } from '@dozor/telemetry';
-import { eventsOn, isolate, NATS_URL, oneOfType, poll } from '@dozor/testing';
+import { eventsOn, inProcessEnv, isolate, type Isolation, oneOfType, poll } from '@dozor/testing';
 import { schedulerService, IcalFeeds, ScheduleConfigSync } from './index.js';
 
 const API_TOKEN = 'scheduler-spec-token';
@@ -51,18 +51,7 @@ function config(dir: string, schedules: string, name = 'dozor.yaml'): string {
   return file;
 }
 
-function envOf(prefix: string, configFile: string): NodeJS.ProcessEnv {
-  return {
-    NATS_URL,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DOZOR_SUBJECT_PREFIX: prefix,
-    DOZOR_CONFIG: configFile,
-    DOZOR_API_TOKEN: API_TOKEN,
-    LOG_LEVEL: 'error',
-    OTEL_TRACES_EXPORTER: 'none',
-  };
-}
+const envOf = (iso: Isolation, configFile: string) => inProcessEnv(iso, { DOZOR_CONFIG: configFile, DOZOR_API_TOKEN: API_TOKEN });
 
 async function scheduleEvents(node: RunningDozor, id: string): Promise<DozorEvent[]> {
   return await eventsOn(node.store, subjects.of(node.store.topology, 'schedule', id));
@@ -98,7 +87,7 @@ describe('schedule configuration events', () => {
   const iso = isolate('schcfg');
   const nodes: RunningDozor[] = [];
   const start = async (file: string) => {
-    const n = await bootstrap([schedulerService], { env: envOf(iso.prefix, file), clock: () => new Date(T0) });
+    const n = await bootstrap([schedulerService], { env: envOf(iso, file), clock: () => new Date(T0) });
     nodes.push(n);
     return n;
   };
@@ -222,7 +211,7 @@ describe('scheduler service', () => {
     ical_refresh_interval: 1s
 `,
     );
-    const opts = { env: envOf(iso.prefix, file), clock: () => new Date(now) };
+    const opts = { env: envOf(iso, file), clock: () => new Date(now) };
     [a, b] = await Promise.all([bootstrap([schedulerService], opts), bootstrap([schedulerService], opts)]);
   });
 

@@ -1,19 +1,23 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Kvm } from '@nats-io/kv';
 import { Telegraf } from 'telegraf';
 import { Runtime } from '@dozor/platform';
-import { metrics, SpanKind, withSpan } from '@dozor/telemetry';
-import { TelegramSender } from './telegram/index.js';
+import { JsonLogger, metrics, SpanKind, withSpan } from '@dozor/telemetry';
+import { KvSendLimits, LIMITS_MAX_AGE_MS, TelegramSender } from './telegram/index.js';
 
 /**
  * The Telegraf bot, its API root from TELEGRAM_API_ROOT. Every Bot API call
  * runs in an HTTP client span, so a notification's trace ends at Telegram.
+ * Its send limits are the bot's, shared by every replica through the
+ * `<prefix>-limits` KV bucket (one entry per bot, keyed by its numeric id).
  */
 @Injectable()
 export class TelegramBot implements OnApplicationShutdown {
   readonly bot: Telegraf | null;
   readonly sender: TelegramSender | null;
+  private readonly limits: KvSendLimits | null = null;
 
-  constructor(runtime: Runtime) {
+  constructor(runtime: Runtime, log: JsonLogger) {
     const { telegramBotToken: token, telegramApiRoot: apiRoot } = runtime.settings;
     if (!token) {
       this.bot = null;
@@ -52,10 +56,22 @@ export class TelegramBot implements OnApplicationShutdown {
           }
         },
       );
-    this.sender = new TelegramSender(telegram);
+    const bucket = `${runtime.settings.topology.prefix}-limits`;
+    this.limits = new KvSendLimits(() => new Kvm(runtime.nc).create(bucket, { history: 1, ttl: LIMITS_MAX_AGE_MS }), `bot.${token.split(':')[0]}`);
+    let warned = 0;
+    this.sender = new TelegramSender(telegram, {
+      limits: this.limits,
+      onLimitsUnavailable: (err) => {
+        // Sending goes on with this process's own limits; say so now and then, not on every send.
+        if (Date.now() - warned < 60_000) return;
+        warned = Date.now();
+        log.warn(`shared send limits unavailable, using this process's own: ${(err as Error).message}`, 'telegram');
+      },
+    });
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    await this.limits?.close();
     try {
       this.bot?.stop('shutdown');
     } catch {

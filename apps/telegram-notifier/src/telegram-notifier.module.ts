@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
-import { NotificationHandler, NotifierGroupReader, notifierConsumers } from './delivery/notification.handler.js';
+import { NotificationHandler, notifierConsumers } from './delivery/notification.handler.js';
+import { GroupViews, NotifierGroupReader } from './delivery/group-views.js';
+import { ChatOutbox } from './delivery/chat-outbox.js';
+import { NotifierLiveness } from './delivery/notifier-liveness.js';
+import { GroupOpener } from './delivery/group-opener.js';
 import { ChatNotificationHandler, chatNotifierConsumers } from './delivery/chat-notification.handler.js';
 import { TelegramBot } from './telegram-bot.js';
 import { TelegramAccounts, UserTelegramReader } from './accounts/telegram-accounts.js';
@@ -9,7 +13,7 @@ import { TelegramWebhookController } from './updates/telegram-webhook.controller
 
 @Module({
   controllers: [NotificationHandler, ChatNotificationHandler, TelegramWebhookController],
-  providers: [TelegramBot, NotifierGroupReader, TelegramUpdates, UserTelegramReader, TelegramAccounts],
+  providers: [TelegramBot, NotifierGroupReader, GroupViews, ChatOutbox, NotifierLiveness, GroupOpener, TelegramUpdates, UserTelegramReader, TelegramAccounts],
 })
 export class TelegramNotifierModule {}
 

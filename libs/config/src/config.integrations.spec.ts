@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALERTMANAGER_GROUPING_ID_TEMPLATE, FORMATTED_WEBHOOK_GROUPING_ID_TEMPLATE } from '@dozor/templates';
+import { thrown } from '@dozor/testing';
 import { ConfigError, DEFAULT_RATE_LIMIT, parseConfig } from './index.js';
 
 /** Integration kinds, templates, maintenance, heartbeat and rate limits in dozor.yaml. */
@@ -10,15 +11,7 @@ const one = (body: string, type = 'alertmanager') => `integrations:
     token: \${TOKEN}
 ${body}`;
 
-function error(text: string, env: NodeJS.ProcessEnv = ENV): ConfigError {
-  try {
-    parseConfig(text, 'dozor.yaml', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a config error');
-}
+const error = (text: string, env: NodeJS.ProcessEnv = ENV) => thrown(ConfigError, () => parseConfig(text, 'dozor.yaml', env));
 
 describe('config: integrations', () => {
   it.each(['alertmanager', 'grafana_alerting', 'webhook', 'formatted_webhook'])('accepts type %s with its defaults', (type) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { thrown } from '@dozor/testing';
 import { ConfigError, loadConfig, parseConfig } from './index.js';
 
 const seed = fileURLToPath(new URL('../../../examples/seed/dozor.yaml', import.meta.url));
@@ -21,15 +22,7 @@ escalation_chains:
       - wait: 5m
 `;
 
-function error(text: string, env: NodeJS.ProcessEnv = { AM_TOKEN: 'token-12345' }): ConfigError {
-  try {
-    parseConfig(text, 'dozor.yaml', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a config error');
-}
+const error = (text: string, env: NodeJS.ProcessEnv = { AM_TOKEN: 'token-12345' }) => thrown(ConfigError, () => parseConfig(text, 'dozor.yaml', env));
 
 describe('config loader', () => {
   it('loads the seed example with defaults for unset variables', () => {

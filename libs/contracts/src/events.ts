@@ -264,12 +264,51 @@ export interface EscalationFinishedData extends AlertGroupRef {
 
 /* ------------------------------------------------------------ notification */
 
+/**
+ * The claim on a page, appended with the notification subject's expected
+ * version before the Bot API call: a redelivery or another replica that sees
+ * it (with no outcome naming its dispatchId) does not send. A claim whose
+ * owner is no longer alive is taken over by a new claim (`recovers`).
+ */
+export interface NotificationDispatchingData extends AlertGroupRef {
+  notificationId: string;
+  userId: string;
+  chatId: string;
+  /** 1-based: each claim of the notificationId counts up. */
+  attempt: number;
+  /** Unique per claim; the outcome (Sent / Failed) names it. */
+  dispatchId: string;
+  /** The notifier process that holds the claim (its liveness key). Absent: unknown. */
+  owner?: string;
+  /** The orphaned claim this one takes over: its message may have reached the chat (the outcome is unknown). */
+  recovers?: string;
+}
+
 export interface NotificationSentData extends AlertGroupRef {
   notificationId: string;
   userId: string;
   channel: 'telegram';
   chatId: string;
   messageId: number;
+  /** The claim this send completes. Absent in older events. */
+  dispatchId?: string;
+  /** Sent by the recovery of a claim whose outcome was unknown. */
+  recovered?: boolean;
+  /** The message is the storm bundle `bundleId` (notification.<bundleId>), which lists this group among others. */
+  bundleId?: string;
+}
+
+/** A transient failure of one Bot API request for a page (429, 5xx, network): it is retried after `retryAfterMs`. */
+export interface NotificationRetryingData extends AlertGroupRef {
+  notificationId: string;
+  userId: string;
+  chatId: string;
+  reason: string;
+  /** 429, a 5xx status, or null for a network error. */
+  errorCode: number | null;
+  retryAfterMs: number;
+  /** The request that failed, 1-based, within the claim. */
+  attempt: number;
 }
 
 export interface NotificationFailedData extends AlertGroupRef {
@@ -278,6 +317,24 @@ export interface NotificationFailedData extends AlertGroupRef {
   channel: 'telegram';
   reason: string;
   permanent: boolean;
+  /** The claim this failure ends. Absent in older events or when nothing was claimed. */
+  dispatchId?: string;
+  /** What happens next, for humans (e.g. "retried in 30s", "not retried: the user blocked the bot"). */
+  next?: string;
+}
+
+/**
+ * One storm bundle (`notification.<bundleId>`, bundleId `bundle-…`): a single
+ * message listing several new alert groups for one chat. Appended each time it
+ * is sent or grows; the last one holds every member, so any replica can
+ * re-render it when a member changes state.
+ */
+export interface NotificationBundledData {
+  bundleId: string;
+  userId: string;
+  chatId: string;
+  messageId: number;
+  members: { alertGroupId: string; aggregateKey: string }[];
 }
 
 /* ---------------------------------------------------------------- schedule */
@@ -452,8 +509,11 @@ export interface EventCatalogue {
   ChatNotificationRequested: ChatNotificationRequestedData;
   OutgoingWebhookRequested: OutgoingWebhookRequestedData;
   EscalationRotationAdvanced: EscalationRotationAdvancedData;
+  NotificationDispatching: NotificationDispatchingData;
   NotificationSent: NotificationSentData;
+  NotificationRetrying: NotificationRetryingData;
   NotificationFailed: NotificationFailedData;
+  NotificationBundled: NotificationBundledData;
   ScheduleConfigured: ScheduleConfiguredData;
   ScheduleRemoved: ScheduleRemovedData;
   ScheduleIcalImported: ScheduleIcalImportedData;
@@ -497,8 +557,11 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   ChatNotificationRequested: 1,
   OutgoingWebhookRequested: 1,
   EscalationRotationAdvanced: 1,
+  NotificationDispatching: 1,
   NotificationSent: 1,
+  NotificationRetrying: 1,
   NotificationFailed: 1,
+  NotificationBundled: 1,
   ScheduleConfigured: 1,
   ScheduleRemoved: 1,
   ScheduleIcalImported: 1,

@@ -5,7 +5,8 @@
  *   <prefix>.evt.alert-group.<aggregateKey>     AlertReceived and every AlertGroup event
  *   <prefix>.evt.escalation.<alertGroupId>      escalation events, NotificationRequested, TimerFired
  *   <prefix>.evt.escalation-rr.<chainId>:<step>  a round-robin step's turns (EscalationRotationAdvanced), across groups
- *   <prefix>.evt.notification.<alertGroupId>    NotificationSent / NotificationFailed (message references)
+ *   <prefix>.evt.notification.<alertGroupId>    NotificationDispatching / Sent / Retrying / Failed (claims, message references)
+ *   <prefix>.evt.notification.bundle-<id>       NotificationBundled (a storm bundle message and its members)
  *   <prefix>.evt.schedule.<scheduleId>          schedule events (shift changes)
  *   <prefix>.evt.integration.<integrationId>    maintenance/debug mode, missed and restored heartbeats, their TimerFired
  *   <prefix>.evt.heartbeat.<integrationId>      HeartbeatReceived (one per heartbeat; only the last one is read)

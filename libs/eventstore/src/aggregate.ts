@@ -41,6 +41,11 @@ export class AggregateRepository<S> {
     return loaded;
   }
 
+  /** The cached state without reading the subject (the initial state at version 0 when it is not cached): possibly stale. */
+  cached(subject: string): Loaded<S> {
+    return this.cache.get(subject) ?? { state: this.evolver.initialState(), version: 0 };
+  }
+
   /** Folds a commit just appended at `seq` onto a loaded state (without reading it back) and caches the result. */
   applied(subject: string, loaded: Loaded<S>, events: DozorEvent[], seq: number): Loaded<S> {
     let state = loaded.state;

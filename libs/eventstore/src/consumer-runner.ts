@@ -1,15 +1,29 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { metrics, withSpan, SpanKind, JsonLogger } from '@dozor/telemetry';
-import type { EventStore, RecordedCommit } from './event-store.js';
-import { toCommit } from './event-store.js';
+import type { EventStore, RecordedCommit } from './event.store.js';
+import { toCommit } from './event.store.js';
 
-/** What a handler says happened. Thrown errors count as Retry. */
-export type HandlerOutcome = { kind: 'done' } | { kind: 'skipped'; reason: string } | { kind: 'retry'; reason: string; delayMs?: number };
+/**
+ * What a handler says happened. Thrown errors count as Retry. `pending`: the
+ * work goes on after the handler returns (e.g. queued behind a rate limit);
+ * the runner frees the handler's slot, keeps the message alive with
+ * `working()` so it is not redelivered while it waits, and acks or naks when
+ * `settled` gives the final outcome. A process that dies stops the
+ * keep-alive, so the message is redelivered one ack wait later.
+ */
+export type HandlerOutcome =
+  | { kind: 'done' }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'retry'; reason: string; delayMs?: number }
+  | { kind: 'pending'; reason: string; settled: Promise<FinalOutcome> };
+
+export type FinalOutcome = Exclude<HandlerOutcome, { kind: 'pending' }>;
 
 export const Outcome = {
   done: { kind: 'done' } as HandlerOutcome,
   skipped: (reason: string): HandlerOutcome => ({ kind: 'skipped', reason }),
   retry: (reason: string, delayMs?: number): HandlerOutcome => ({ kind: 'retry', reason, delayMs }),
+  pending: (reason: string, settled: Promise<FinalOutcome>): HandlerOutcome => ({ kind: 'pending', reason, settled }),
 };
 
 export interface ConsumerSpec {
@@ -44,11 +58,12 @@ export function retryDelay(deliveryCount: number): number {
  */
 export async function runConsumer(store: EventStore, spec: ConsumerSpec, handler: CommitHandler, log = new JsonLogger('eventstore')): Promise<RunningConsumer> {
   const concurrency = spec.concurrency ?? 8;
+  const ackWaitMs = spec.ackWaitMs ?? 30_000;
   const config: Partial<ConsumerConfig> & { durable_name: string } = {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
     filter_subject: spec.filter,
-    ack_wait: (spec.ackWaitMs ?? 30_000) * 1_000_000,
+    ack_wait: ackWaitMs * 1_000_000,
     max_ack_pending: spec.maxAckPending ?? 1000,
     max_deliver: -1,
     deliver_policy: spec.deliverNew ? DeliverPolicy.New : DeliverPolicy.All,
@@ -92,10 +107,28 @@ export async function runConsumer(store: EventStore, spec: ConsumerSpec, handler
       outcome = Outcome.retry((err as Error).message);
       log.warn(`handler failed on ${m.subject}#${m.seq} (delivery ${m.info.deliveryCount}): ${(err as Error).stack ?? err}`, spec.durable);
     }
-    metrics.handled.inc({ consumer: spec.durable, outcome: outcome.kind });
-    metrics.handlerLatency.observe({ consumer: spec.durable }, (performance.now() - started) / 1000);
-    if (outcome.kind === 'retry') m.nak(outcome.delayMs ?? retryDelay(m.info.deliveryCount));
-    else m.ack();
+    const settle = (final: FinalOutcome): void => {
+      metrics.handled.inc({ consumer: spec.durable, outcome: final.kind });
+      metrics.handlerLatency.observe({ consumer: spec.durable }, (performance.now() - started) / 1000);
+      if (final.kind === 'retry') m.nak(final.delayMs ?? retryDelay(m.info.deliveryCount));
+      else m.ack();
+    };
+    if (outcome.kind === 'pending') {
+      // The slot is free for the next message; this one is acked when its work ends.
+      void keepAlive(m, outcome.settled).then(settle, (err: unknown) => settle({ kind: 'retry', reason: (err as Error).message }));
+      return;
+    }
+    settle(outcome);
+  };
+
+  /** Tells the server the message is still being worked on, a few times per ack wait, until `settled` settles. */
+  const keepAlive = async <T>(m: JsMsg, settled: Promise<T>): Promise<T> => {
+    const timer = setInterval(() => m.working(), Math.max(100, Math.floor(ackWaitMs / 3)));
+    try {
+      return await settled;
+    } finally {
+      clearInterval(timer);
+    }
   };
 
   const loop = (async () => {

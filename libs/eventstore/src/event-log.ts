@@ -1,5 +1,5 @@
 import type { NewEvent, Topology } from '@dozor/contracts';
-import type { AppendOptions, AppendResult, RecordedCommit } from './event-store.js';
+import type { AppendOptions, AppendResult, RecordedCommit } from './event.store.js';
 
 /**
  * What aggregates need of the log: append one commit with an expected version

@@ -1,7 +1,7 @@
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { Subscription } from '@nats-io/transport-node';
 import { withSpan, SpanKind, JsonLogger } from '@dozor/telemetry';
-import type { EventStore, RecordedCommit } from './event-store.js';
+import type { EventStore, RecordedCommit } from './event.store.js';
 import { runConsumer, Outcome, type ConsumerSpec, type HandlerOutcome, type RunningConsumer } from './consumer-runner.js';
 
 /**
@@ -106,5 +106,5 @@ async function lastValue(v: unknown): Promise<unknown> {
 }
 
 function isOutcome(v: unknown): v is HandlerOutcome {
-  return !!v && typeof v === 'object' && ['done', 'skipped', 'retry'].includes((v as { kind?: string }).kind ?? '');
+  return !!v && typeof v === 'object' && ['done', 'skipped', 'retry', 'pending'].includes((v as { kind?: string }).kind ?? '');
 }

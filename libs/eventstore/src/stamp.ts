@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEMA_VERSIONS, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import type { AppendOptions } from './event-store.js';
+import type { AppendOptions } from './event.store.js';
 
 /** The envelope metadata an append puts on new events: ids, time, actor, causation, trace. Shared by every `EventLog`. */
 export function stampEvents(events: NewEvent[], opts: Omit<AppendOptions, 'expected'>, occurredAt: string, traceparent: string | null): DozorEvent[] {

@@ -6,3 +6,4 @@ export * from './observability.controller.js';
 export * from './api-auth.js';
 export * from './api-token.guard.js';
 export * from './api-exception.filter.js';
+export * from './api.decorator.js';

@@ -3,8 +3,8 @@ import type { Actor, DozorEvent } from '@dozor/contracts';
 import { ALERT_GROUP_STATE_PRECEDENCE } from '@dozor/domain';
 import type { RecordedCommit } from '@dozor/eventstore';
 import { timelineText } from './timeline.text.js';
-import { applyScheduleEvent } from './schedule.projection.js';
-import { applyIntegrationEvent } from './integration.projection.js';
+import { applyScheduleEvent, isScheduleEvent } from './schedule.projection.js';
+import { applyIntegrationEvent, isIntegrationAuditEvent } from './integration.projection.js';
 import { applyUserEvent } from './user.projection.js';
 import { pgJson, pgQuery, writeAuditRow } from './audit-log.writer.js';
 
@@ -38,6 +38,8 @@ export async function applyCommit(m: EntityManager, commit: RecordedCommit): Pro
 async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void> {
   const occurredAt = e.metadata.occurredAt;
   const actor = e.metadata.actor;
+  if (isScheduleEvent(e)) return applyScheduleEvent(m, e, at);
+  if (isIntegrationAuditEvent(e)) return applyIntegrationEvent(m, e, at);
   switch (e.type) {
     case 'AlertGroupCreated': {
       const d = e.data;
@@ -126,6 +128,8 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return audit(m, e, at, 'unsilence', e.data.alertGroupId, { by: e.data.by });
     case 'NotificationSent': {
       const d = e.data;
+      // A storm bundle is one message for many groups: its members' rows are their timeline entries, not a message row each.
+      if (d.bundleId) return;
       await q(
         m,
         `INSERT INTO telegram_messages (chat_id, message_id, alert_group_id, user_id, notification_id, sent_at, shown_state, seq)
@@ -134,18 +138,6 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       );
       return;
     }
-    case 'ScheduleConfigured':
-    case 'ScheduleRemoved':
-    case 'ScheduleIcalImported':
-    case 'ShiftSwapRequested':
-    case 'ShiftSwapTaken':
-    case 'ShiftSwapDeleted':
-      return applyScheduleEvent(m, e, at);
-    case 'IntegrationMaintenanceStarted':
-    case 'IntegrationMaintenanceEnded':
-    case 'HeartbeatMissed':
-    case 'HeartbeatRestored':
-      return applyIntegrationEvent(m, e, at);
     case 'TelegramAccountLinked':
       return applyUserEvent(m, e, at);
     // Timeline rows only (written by applyCommit), or nothing at all.
@@ -166,7 +158,10 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'ChatNotificationRequested':
     case 'OutgoingWebhookRequested':
     case 'EscalationRotationAdvanced':
+    case 'NotificationDispatching':
+    case 'NotificationRetrying':
     case 'NotificationFailed':
+    case 'NotificationBundled':
     case 'TelegramVerificationCodeIssued':
       return;
     default: {

@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { EventOf } from '@dozor/contracts';
+import { INTEGRATION_EVENTS, isOneOf, type EventOf } from '@dozor/contracts';
 import { writeAuditRow } from './audit-log.writer.js';
 
-/** The integration events that are audited. */
-export type IntegrationAuditEvent = EventOf<'IntegrationMaintenanceStarted' | 'IntegrationMaintenanceEnded' | 'HeartbeatMissed' | 'HeartbeatRestored'>;
+/** The integration events that are audited: every event on an integration subject but TimerFired. */
+export type IntegrationAuditEvent = EventOf<(typeof INTEGRATION_EVENTS)[number]>;
+export const isIntegrationAuditEvent = isOneOf(...INTEGRATION_EVENTS);
 
 /**
  * Maintenance and debug mode starting, stopping and expiring, and heartbeat

@@ -1,11 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { EventOf } from '@dozor/contracts';
+import { isOneOf, SCHEDULE_EVENTS, type EventOf } from '@dozor/contracts';
 import { writeAuditRow } from './audit-log.writer.js';
 
-/** The schedule events this projection handles. */
-export type ScheduleEvent = EventOf<
-  'ScheduleConfigured' | 'ScheduleRemoved' | 'ScheduleIcalImported' | 'ShiftSwapRequested' | 'ShiftSwapTaken' | 'ShiftSwapDeleted'
->;
+/** The schedule events this projection handles: every event on a schedule subject. */
+export type ScheduleEvent = EventOf<(typeof SCHEDULE_EVENTS)[number]>;
+export const isScheduleEvent = isOneOf(...SCHEDULE_EVENTS);
 
 /**
  * Schedule events are configuration changes and user actions on a schedule:

@@ -47,6 +47,60 @@ describe('timeline text', () => {
       ev('OutgoingWebhookRequested', { alertGroupId: 'g', webhookId: 'jira', trigger: 'escalation_step', stepIndex: 0, requestId: 'wh:g:1:0:jira' }),
       'Outgoing webhook jira requested',
     ],
+    [
+      ev('NotificationDispatching', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', chatId: '1', attempt: 1, dispatchId: 'd1' }),
+      'Sending to bob in Telegram (attempt 1)',
+    ],
+    [
+      ev('NotificationDispatching', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', chatId: '1', attempt: 2, dispatchId: 'd2', recovers: 'd1' }),
+      "Sending to bob in Telegram (attempt 2): the earlier attempt's notifier stopped before recording its outcome, so this may be a second copy",
+    ],
+    [
+      ev('NotificationSent', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', channel: 'telegram', chatId: '1', messageId: 5, bundleId: 'bundle-x' }),
+      'Sent to bob in Telegram (listed in a storm bundle message)',
+    ],
+    [
+      ev('NotificationSent', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', channel: 'telegram', chatId: '1', messageId: 5, recovered: true }),
+      'Sent to bob in Telegram (recovered after a notifier restart)',
+    ],
+    [
+      ev('NotificationRetrying', {
+        alertGroupId: 'g',
+        notificationId: 'n',
+        userId: 'bob',
+        chatId: '1',
+        reason: 'Too Many Requests: retry after 3',
+        errorCode: 429,
+        retryAfterMs: 3000,
+        attempt: 1,
+      }),
+      'Telegram rate limited (429) sending to bob: Too Many Requests: retry after 3; retrying in 3s (request 1)',
+    ],
+    [
+      ev('NotificationRetrying', {
+        alertGroupId: 'g',
+        notificationId: 'n',
+        userId: 'bob',
+        chatId: '1',
+        reason: 'Bad Gateway',
+        errorCode: 502,
+        retryAfterMs: 400,
+        attempt: 2,
+      }),
+      'Telegram error 502 sending to bob: Bad Gateway; retrying in 400 ms (request 2)',
+    ],
+    [
+      ev('NotificationFailed', {
+        alertGroupId: 'g',
+        notificationId: 'n',
+        userId: 'bob',
+        channel: 'telegram',
+        reason: 'server_error: Bad Gateway',
+        permanent: false,
+        next: 'Retried in 30s',
+      }),
+      'Telegram notification to bob failed: server_error: Bad Gateway. Retried in 30s',
+    ],
   ])('%#: %s', (e, text) => {
     expect(timelineText(e)).toBe(text);
   });
@@ -54,6 +108,7 @@ describe('timeline text', () => {
   it('shows nothing for bookkeeping events and for types this build does not know', () => {
     expect(timelineText(ev('AlertReceived', {}))).toBeNull();
     expect(timelineText(ev('TimerFired', {}))).toBeNull();
+    expect(timelineText(ev('NotificationBundled', {}))).toBeNull();
     expect(timelineText(ev('SomethingFromTheFuture', {}))).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-import type { Actor, DozorEvent } from '@dozor/contracts';
+import { HEARTBEAT_EVENTS, INTEGRATION_EVENTS, isOneOf, SCHEDULE_EVENTS, USER_EVENTS, type Actor, type DozorEvent } from '@dozor/contracts';
 
 /** The name a timeline shows for an actor: its name, else its id. */
 export function actorName(a: Actor): string {
@@ -22,12 +22,25 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ');
 }
 
+/** 250 → "250 ms", 90000 → "1m 30s". */
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : formatDuration(ms / 1000);
+}
+
+/**
+ * Schedule, integration, heartbeat and user events are not about one alert
+ * group: audit rows only (schedule.projection.ts, integration.projection.ts,
+ * user.projection.ts), no timeline line.
+ */
+const notAboutOneGroup = isOneOf(...SCHEDULE_EVENTS, ...INTEGRATION_EVENTS, ...HEARTBEAT_EVENTS, ...USER_EVENTS);
+
 /**
  * The line a human reads in an alert group's timeline, or null for events
  * that the timeline does not show (AlertReceived, TimerFired, scheduling,
  * message edits, and types this build does not know).
  */
 export function timelineText(e: DozorEvent): string | null {
+  if (notAboutOneGroup(e)) return null;
   const by = `${actorName(e.metadata.actor)} (${e.metadata.source})`;
   switch (e.type) {
     case 'AlertGroupCreated': {
@@ -84,31 +97,29 @@ export function timelineText(e: DozorEvent): string | null {
       return `Outgoing webhook ${e.data.webhookId} requested`;
     case 'EscalationFinished':
       return e.data.reason === 'resolved' ? 'Escalation stopped: alert group resolved' : 'Escalation finished: no steps left';
-    case 'NotificationSent':
-      return `Sent to ${e.data.userId} in Telegram`;
+    case 'NotificationDispatching': {
+      const recovers = e.data.recovers ? ": the earlier attempt's notifier stopped before recording its outcome, so this may be a second copy" : '';
+      return `Sending to ${e.data.userId} in Telegram (attempt ${e.data.attempt})${recovers}`;
+    }
+    case 'NotificationSent': {
+      const notes = [e.data.bundleId ? 'listed in a storm bundle message' : null, e.data.recovered ? 'recovered after a notifier restart' : null].filter(
+        Boolean,
+      );
+      return `Sent to ${e.data.userId} in Telegram${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    }
+    case 'NotificationRetrying': {
+      const code = e.data.errorCode === 429 ? 'rate limited (429)' : e.data.errorCode === null ? 'network error' : `error ${e.data.errorCode}`;
+      return `Telegram ${code} sending to ${e.data.userId}: ${e.data.reason}; retrying in ${formatWait(e.data.retryAfterMs)} (request ${e.data.attempt})`;
+    }
     case 'NotificationFailed':
-      return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}`;
+      return `Telegram notification to ${e.data.userId} failed${e.data.permanent ? ' permanently' : ''}: ${e.data.reason}${e.data.next ? `. ${e.data.next}` : ''}`;
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
     // The step's EscalationStepExecuted names who got the turn.
     case 'EscalationRotationAdvanced':
-    // Schedule events are not about an alert group: audit rows only (schedule.projection.ts).
-    case 'ScheduleConfigured':
-    case 'ScheduleRemoved':
-    case 'ScheduleIcalImported':
-    case 'ShiftSwapRequested':
-    case 'ShiftSwapTaken':
-    case 'ShiftSwapDeleted':
-    // Integration events are not about one alert group: audit rows only (integration.projection.ts).
-    case 'IntegrationMaintenanceStarted':
-    case 'IntegrationMaintenanceEnded':
-    case 'HeartbeatReceived':
-    case 'HeartbeatMissed':
-    case 'HeartbeatRestored':
-    // User events (Telegram linking) are not about an alert group: audit rows only (user.projection.ts).
-    case 'TelegramVerificationCodeIssued':
-    case 'TelegramAccountLinked':
+    // A bundle is about many groups; each member's NotificationSent is its timeline row.
+    case 'NotificationBundled':
       return null;
     default: {
       // Compile-time: every known type is decided above. Run time: a newer type is not shown.

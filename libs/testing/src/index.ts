@@ -19,7 +19,7 @@ export type {
   WaitOptions,
 } from './bot-api/types.js';
 export { findRepoRoot, fixturesDir, goJsonMarshal, listFixtures, loadFixture, type Fixture } from './fixtures.js';
-export { deciderSpec, specEvents, type DeciderLike } from './decider-spec.js';
+export { deciderSpec, specEvents, type DeciderLike } from './decider-specification.js';
 export { InMemoryEventLog } from './in-memory-event-log.js';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { DozorProcess, freePort } from './dozor-process.js';
@@ -31,3 +31,5 @@ export { ALICE_TG, API_TOKEN, BOB_TG, TOKEN, writeChainConfig, writeConfig } fro
 export { TestClock } from './test-clock.js';
 export { eventsOn, stateOf, type SubjectReader } from './subject.js';
 export { expectEvents, ofType, oneOfType } from './expect-events.js';
+export { rejection, thrown } from './thrown.js';
+export { childProcessEnv, inProcessEnv } from './dozor-env.js';

@@ -42,7 +42,8 @@ export function isolate(tag: string): Isolation {
     async cleanup() {
       const nc = await connect({ servers: NATS_URL });
       const jsm = await jetstreamManager(nc);
-      for (const s of [`${prefix.toUpperCase()}_EVENTS`, `KV_${prefix}-locks`, `KV_${prefix}-test-clock`]) await jsm.streams.delete(s).catch(() => undefined);
+      for (const s of [`${prefix.toUpperCase()}_EVENTS`, `KV_${prefix}-locks`, `KV_${prefix}-limits`, `KV_${prefix}-test-clock`])
+        await jsm.streams.delete(s).catch(() => undefined);
       await nc.close();
       await dropSchemas([schema]);
       rmSync(dir, { recursive: true, force: true });

@@ -79,16 +79,33 @@ export function serializeGroup(g: AlertGroupEntity, extra: { telegramLink: strin
   };
 }
 
+/**
+ * One timeline entry: Dozor's fields, plus those of Grafana OnCall's log
+ * records (`action`, `realm`, `author`): `realm` is `user_notification` for
+ * the attempts to page a person (requested, sending, sent, retrying, failed).
+ */
 export interface TimelineJson {
   event: string;
   text: string;
   actor: Actor;
   source: string;
   created_at: string;
+  action: string;
+  realm: 'alert_group' | 'user_notification';
+  author: string | null;
 }
 
 export function serializeTimeline(t: TimelineEntryEntity): TimelineJson {
-  return { event: t.eventType, text: t.text, actor: t.actor, source: t.source, created_at: t.occurredAt.toISOString() };
+  return {
+    event: t.eventType,
+    text: t.text,
+    actor: t.actor,
+    source: t.source,
+    created_at: t.occurredAt.toISOString(),
+    action: t.text,
+    realm: t.eventType.startsWith('Notification') ? 'user_notification' : 'alert_group',
+    author: userId(t.actor),
+  };
 }
 
 /**

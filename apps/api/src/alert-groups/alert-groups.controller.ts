@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AlertGroupAction } from '@dozor/contracts';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
+import { ApiController } from '@dozor/platform';
 import { AlertGroupsReadModel, type AlertGroupFilter } from './alert-groups.read-model.js';
-import { AlertGroupCommands } from './alert-group-commands.js';
+import { AlertGroupCommands } from './alert-group.commands.js';
 import { fromOnCallState, toOnCallState } from './alert-group.serializer.js';
 
 export const PAGE_SIZE = 50;
@@ -20,9 +20,7 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
  * filters and page-number pagination, detail (with timeline and alerts), and
  * the actions, which go to the router as commands.
  */
-@Controller('api/v1/alert_groups')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/alert_groups')
 export class AlertGroupsController {
   constructor(
     @Inject(AlertGroupsReadModel) private readonly read: AlertGroupsReadModel,

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { MAINTENANCE_DURATIONS, maintenanceSeconds, type IntegrationStatus, type MaintenanceDuration } from '@dozor/contracts';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
-import { IntegrationCommands } from './integration-commands.js';
+import { ApiController } from '@dozor/platform';
+import { IntegrationCommands } from './integration.commands.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Grafana OnCall's maintenance durations in seconds (its API takes seconds). */
@@ -16,9 +16,7 @@ const SECONDS = new Map(MAINTENANCE_DURATIONS.filter((d) => d !== 'forever').map
  * OnCall's seconds (3600, 10800, 21600, 43200, 86400) or null (until stopped).
  * The router decides (`<prefix>.cmd.integration`); the change is an event with an audit row.
  */
-@Controller('api/v1/integrations')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/integrations')
 export class IntegrationsController {
   constructor(@Inject(IntegrationCommands) private readonly commands: IntegrationCommands) {}
 

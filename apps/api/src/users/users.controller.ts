@@ -1,8 +1,8 @@
-import { Controller, HttpCode, HttpException, HttpStatus, Inject, Optional, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { HttpCode, HttpException, HttpStatus, Inject, Optional, Param, Post } from '@nestjs/common';
 import { VERIFICATION_CODE_TTL_MS, hashVerificationCode, newVerificationCode, subjects } from '@dozor/contracts';
 import { EventStore, ExpectedVersion } from '@dozor/eventstore';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
-import { API_ACTOR } from '../alert-groups/alert-group-commands.js';
+import { ApiController } from '@dozor/platform';
+import { API_ACTOR } from '../alert-groups/alert-group.commands.js';
 import { UserDirectory } from './user-directory.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -14,9 +14,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * `https://t.me/<bot>?start=<code>`). The code is single use and valid for 1 hour; the log keeps only its sha256
  * (`TelegramVerificationCodeIssued` on `user.<id>` and on the index subject `user.code-<hash>`).
  */
-@Controller('api/v1/users')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/users')
 export class UsersController {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,

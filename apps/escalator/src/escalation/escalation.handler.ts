@@ -38,7 +38,9 @@ const STATE_EVENTS = new Set<DozorEvent['type']>([
 @Injectable()
 export class EscalationRepository extends CommandHandler<EscalationCommand, EscalationState, EscalationRejection> {
   constructor(@Inject(EventStore) store: EventLog) {
-    super(store, escalationDecider);
+    // Optimistic: this service writes the escalation subjects (its own timers' TimerFired aside), so its cache is
+    // usually current and a new group's first step appends without reading its empty subject first.
+    super(store, escalationDecider, { optimistic: true });
   }
 }
 

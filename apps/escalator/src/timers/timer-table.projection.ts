@@ -4,8 +4,8 @@ import { maintenanceTimerId, silenceTimerId, subjects, type Topology } from '@do
 import { EventStore, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { TimerStore, type TimerRow } from './timer-store.js';
-import { TimerWorker } from './timer-worker.js';
+import { TimerStore, type TimerRow } from './timer.store.js';
+import { TimerWorker } from './timer.worker.js';
 
 export const TIMER_CHECKPOINT = 'escalator-timers';
 

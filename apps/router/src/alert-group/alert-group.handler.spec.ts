@@ -10,7 +10,7 @@ import { fixturesDir, InMemoryEventLog } from '@dozor/testing';
 import { AlertGroupHandler } from './alert-group.handler.js';
 import { AlertGroupRepository } from './alert-group.repository.js';
 import { ReceiptRenderer } from './receipt-renderer.js';
-import { RouteSelector } from './route-selector.js';
+import { RouteSelector } from './route.selector.js';
 
 const KEY = 'aaaaaaaaaaaaaaaaaaaa';
 const fixture = (name: string) => JSON.parse(readFileSync(`${fixturesDir()}/${name}`, 'utf8'));
@@ -37,9 +37,9 @@ function newTestService() {
   );
   const subject = subjects.alertGroup(settings.topology, KEY);
   let n = 0;
-  /** Appends an AlertReceived as ingest would, then hands its commit to the handler. */
-  async function receive(payload: unknown) {
-    const data: AlertReceivedData = {
+  /** Appends an AlertReceived without handing it to the handler (its delivery still to come). */
+  async function appendOnly(payload: unknown) {
+    const data = {
       receiptId: `r${++n}`,
       integrationId: 'am',
       integrationKind: 'alertmanager',
@@ -47,15 +47,17 @@ function newTestService() {
       aggregateKey: KEY,
       bodySha256: `sha-${n}`,
       payload,
-    } as AlertReceivedData;
-    await log.append(subject, [{ type: 'AlertReceived', data }], {
+    };
+    await log.append(subject, [{ type: 'AlertReceived', data: data as AlertReceivedData }], {
       expected: ExpectedVersion.any,
       actor: { kind: 'integration', id: 'am' },
       source: 'alertmanager',
     });
-    return handler.onAlertGroupCommit(log.all(subject).at(-1)!);
+    return log.all(subject).at(-1)!;
   }
-  return { log, subject, handler, receive };
+  /** Appends an AlertReceived as ingest would, then hands its commit to the handler. */
+  const receive = async (payload: unknown) => handler.onAlertGroupCommit(await appendOnly(payload));
+  return { log, subject, handler, receive, appendOnly };
 }
 
 describe('AlertGroupHandler', () => {
@@ -86,6 +88,20 @@ describe('AlertGroupHandler', () => {
       .flatMap((c) => c.events)
       .find((e) => e.type === 'AlertGroupResolved');
     expect(resolved?.data).toMatchObject({ by: 'source' });
+  });
+
+  it('one delivery decides every receipt pending on the subject, oldest first, and a later one on its own delivery', async () => {
+    const { log, subject, handler, appendOnly } = newTestService();
+    const first = await appendOnly(fixture('firing-single.json'));
+    await appendOnly(fixture('firing-repeat.json'));
+    expect(await handler.onAlertGroupCommit(first)).toEqual({ kind: 'done' });
+    expect(log.eventTypes(subject).filter((t) => t === 'AlertAdded')).toHaveLength(2);
+    // The second receipt's own delivery finds nothing left to decide.
+    expect(await handler.onAlertGroupCommit(log.all(subject)[1]!)).toEqual({ kind: 'done' });
+    expect(log.eventTypes(subject).filter((t) => t === 'AlertAdded')).toHaveLength(2);
+    const third = await appendOnly(fixture('resolved.json'));
+    expect(await handler.onAlertGroupCommit(third)).toEqual({ kind: 'done' });
+    expect(log.eventTypes(subject)).toContain('AlertGroupResolved');
   });
 
   it('a commit with no receipt and no timer is skipped', async () => {

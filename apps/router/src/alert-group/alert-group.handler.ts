@@ -75,6 +75,11 @@ export class AlertGroupHandler {
         case 'unchanged':
           return null;
         case 'appended':
+          // Appended at exactly the version it was decided on, so the subject holds just what the state folded: with nothing
+          // pending there, the subject is idle as of this append, and a receipt appended after it comes with its own
+          // delivery. Not reading the subject once more saves a round trip on every new alert's path. A duplicate may
+          // sit anywhere on the subject: look again.
+          if (!r.duplicate && r.state.pending.length === 0) return null;
           continue;
         case 'rejected':
           this.log.error(`${subject}: the oldest pending receipt was refused (${r.rejection.code}: ${r.rejection.message})`, 'router');

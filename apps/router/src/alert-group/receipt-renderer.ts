@@ -3,7 +3,7 @@ import { alertmanagerPayloadOf, type AlertReceivedData, type TemplateErrorRecord
 import { alertmanagerTitle, renderCondition, renderIntegrationTemplate, templateLabels, type AlertGroupAggregate, type ProcessReceipt } from '@dozor/domain';
 import { capRendered, MAX_TITLE_CHARS } from '@dozor/templates';
 import { Runtime } from '@dozor/platform';
-import { RouteSelector } from './route-selector.js';
+import { RouteSelector } from './route.selector.js';
 
 /**
  * Renders an integration's templates for one receipt, so that the decider

@@ -100,7 +100,7 @@ export class IcalFeeds implements OnApplicationBootstrap, OnApplicationShutdown 
     try {
       ics = spec.url ? await fetchCalendar(spec.url) : await readFile(spec.file!, 'utf8');
       if (Buffer.byteLength(ics, 'utf8') > MAX_ICS_BYTES) throw new Error(`larger than ${MAX_ICS_BYTES} bytes`);
-      const now = this.schedules.runtime.clock().getTime();
+      const now = this.schedules.now();
       const check = importIcal(ics, { users: this.schedules.icalUsers(), from: now, to: now + 86_400_000, overrides: spec.feed === 'overrides' });
       for (const w of check.warnings) this.log.warn(`${what}: ${w}`, 'scheduler');
       for (const u of check.unmatched)

@@ -18,7 +18,7 @@ export class OnCallHandler {
   @MessagePattern(SCHEDULER_ON_CALL)
   async onCall(@Payload() q: OnCallQuery): Promise<OnCallReply> {
     if (!q || typeof q.schedule !== 'string' || q.schedule === '') return { ok: false, code: 'error', message: 'schedule is required' };
-    const at = q.at ? Date.parse(q.at) : this.schedules.runtime.clock().getTime();
+    const at = q.at ? Date.parse(q.at) : this.schedules.now();
     if (!Number.isFinite(at)) return { ok: false, code: 'error', message: `at must be an ISO instant, got ${JSON.stringify(q.at)}` };
     const schedule = await this.schedules.find(q.schedule);
     if (!schedule) return { ok: false, code: 'not_found', message: `no schedule with id ${JSON.stringify(q.schedule)}` };

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Get, Inject, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
+import { ApiController } from '@dozor/platform';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { notFound, one, paginate, type Q } from './query.js';
 import { onCallShiftsOf, type OnCallShiftJson } from './schedule.serializer.js';
@@ -11,9 +11,7 @@ import { onCallShiftsOf, type OnCallShiftJson } from './schedule.serializer.js';
  * there), plus the overrides that taken shift swaps created. Filters:
  * `schedule_id`, `name`.
  */
-@Controller('api/v1/on_call_shifts')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/on_call_shifts')
 export class OnCallShiftsController {
   constructor(@Inject(ScheduleRepository) private readonly schedules: ScheduleRepository) {}
 

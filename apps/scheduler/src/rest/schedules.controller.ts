@@ -1,6 +1,6 @@
-import { Controller, Get, HttpException, HttpStatus, Inject, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
+import { ApiController, ApiExceptionFilter } from '@dozor/platform';
 import { exportIcal, findGaps, finalSchedule, onCallAt } from '@dozor/domain';
 import { ScheduleRepository, type LoadedSchedule } from '../schedule/schedule.repository.js';
 import { IcalExportTokens, type ExportTarget } from '../ical/export-tokens.js';
@@ -19,18 +19,12 @@ export const EXPORT_FUTURE_DAYS = 90;
  * Every value is computed from the effective schedule: configuration, taken
  * shift swaps and imported iCal feeds, as the on-call RPC sees it.
  */
-@Controller('api/v1/schedules')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/schedules')
 export class SchedulesController {
   constructor(
     @Inject(ScheduleRepository) private readonly schedules: ScheduleRepository,
     @Inject(IcalExportTokens) private readonly tokens: IcalExportTokens,
   ) {}
-
-  private now(): number {
-    return this.schedules.runtime.clock().getTime();
-  }
 
   private async require(id: string): Promise<LoadedSchedule> {
     const s = await this.schedules.find(id);
@@ -39,7 +33,7 @@ export class SchedulesController {
   }
 
   private onCallNow(s: LoadedSchedule): string[] {
-    const now = this.now();
+    const now = this.schedules.now();
     return onCallAt(this.schedules.effective(s, now, now + 1), now);
   }
 
@@ -76,7 +70,7 @@ export class SchedulesController {
     const raw = one(q.days);
     const days = raw === undefined || raw === '' ? GAP_HORIZON_DAYS : Number(raw);
     if (!Number.isInteger(days) || days < 1 || days > 365) throw badRequest('days must be a whole number from 1 to 365');
-    const from = this.now();
+    const from = this.schedules.now();
     const to = from + days * DAY_MS;
     const holes = findGaps(this.schedules.effective(s, from, to), from, to);
     return {
@@ -99,9 +93,7 @@ export class SchedulesController {
 }
 
 /** `/api/v1/users/<id>/schedule_export_token`: the secret URL of a user's iCal feed (every schedule, that user's shifts). */
-@Controller('api/v1/users')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/users')
 export class UserExportTokenController {
   constructor(
     @Inject(ScheduleRepository) private readonly schedules: ScheduleRepository,
@@ -142,7 +134,7 @@ export class IcalExportController {
   }
 
   private window(q: Q): { from: number; to: number; now: number } {
-    const now = this.schedules.runtime.clock().getTime();
+    const now = this.schedules.now();
     return {
       ...dateWindow(q, { required: false, defaultFrom: now - EXPORT_PAST_DAYS * DAY_MS, defaultTo: now + EXPORT_FUTURE_DAYS * DAY_MS, maxDays: 366 }),
       now,

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpException, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, HttpException, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiTokenGuard } from '@dozor/platform';
+import { ApiController } from '@dozor/platform';
 import { finalSchedule, swapStatus } from '@dozor/domain';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { ShiftSwapsService, type SwapOutcome } from '../shift-swaps/shift-swaps.service.js';
@@ -28,31 +28,25 @@ const str = (b: Body, k: string, required: boolean): string | null => {
  * call instead. Every step is an event on the schedule's subject, and so an
  * audit entry.
  */
-@Controller('api/v1/shift_swaps')
-@UseGuards(ApiTokenGuard)
-@UseFilters(ApiExceptionFilter)
+@ApiController('api/v1/shift_swaps')
 export class ShiftSwapsController {
   constructor(
     @Inject(ShiftSwapsService) private readonly swaps: ShiftSwapsService,
     @Inject(ScheduleRepository) private readonly schedules: ScheduleRepository,
   ) {}
 
-  private now(): number {
-    return this.schedules.runtime.clock().getTime();
-  }
-
   private detail(o: SwapOutcome) {
     if (!o.ok) throw rejected(o.rejection);
     const start = Date.parse(o.swap.swapStart);
     const end = Date.parse(o.swap.swapEnd);
     const shifts = finalSchedule(this.schedules.effective(o.schedule, start, end), start, end);
-    return serializeSwap(o.swap, this.now(), shifts, this.schedules.runtime.config.users);
+    return serializeSwap(o.swap, this.schedules.now(), shifts, this.schedules.runtime.config.users);
   }
 
   /** Filters as OnCall's: `schedule_id`, `beneficiary`, `benefactor`, `open_only=true`, `starting_after`. */
   @Get()
   async list(@Query() q: Q, @Req() req: FastifyRequest) {
-    const now = this.now();
+    const now = this.schedules.now();
     const schedule = one(q.schedule_id);
     const beneficiary = one(q.beneficiary);
     const benefactor = one(q.benefactor);

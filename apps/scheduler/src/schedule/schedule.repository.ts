@@ -50,6 +50,11 @@ export class ScheduleRepository {
     this.repo = new CommandHandler(store, scheduleDecider, { maxCached: 1000 });
   }
 
+  /** The scheduler's clock (the shared test clock under DOZOR_TEST_CLOCK), in epoch milliseconds. */
+  now(): number {
+    return this.runtime.clock().getTime();
+  }
+
   /** Schedules in this process's config, in file order. */
   configuredSchedules(): ScheduleDef[] {
     return this.runtime.config.schedules;

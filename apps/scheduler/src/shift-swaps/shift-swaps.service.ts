@@ -34,10 +34,6 @@ const NOT_FOUND = fail('swap_not_found', 'Not found.');
 export class ShiftSwapsService {
   constructor(@Inject(ScheduleRepository) private readonly schedules: ScheduleRepository) {}
 
-  private now(): number {
-    return this.schedules.runtime.clock().getTime();
-  }
-
   private user(id: string): { id: string; name: string } | null {
     const u = this.schedules.runtime.config.users.find((x) => x.id === id);
     return u ? { id: u.id, name: u.name } : null;
@@ -53,7 +49,7 @@ export class ShiftSwapsService {
     if (!found) return fail('invalid_request', `schedule ${JSON.stringify(input.scheduleId)} does not exist`);
     if (!this.user(input.beneficiary)) return fail('invalid_request', `beneficiary ${JSON.stringify(input.beneficiary)} is not a user`);
     if (!(input.swapStart < input.swapEnd)) return fail('invalid_request', 'swap_end must be after swap_start');
-    if (input.swapStart <= this.now()) return fail('invalid_request', 'swap_start must be in the future');
+    if (input.swapStart <= this.schedules.now()) return fail('invalid_request', 'swap_start must be in the future');
     const swapId = `SSR${base32(randomBytes(8)).toUpperCase()}`;
     return this.run(
       found,
@@ -76,7 +72,7 @@ export class ShiftSwapsService {
     const found = await this.locate(swapId);
     if (!found) return NOT_FOUND;
     if (!this.user(benefactor)) return fail('invalid_request', `benefactor ${JSON.stringify(benefactor)} is not a user`);
-    const now = this.now();
+    const now = this.schedules.now();
     return this.run(
       found,
       swapId,

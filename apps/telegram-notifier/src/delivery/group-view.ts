@@ -1,7 +1,7 @@
 import { groupState, type AlertGroupAggregate } from '@dozor/domain';
 import type { DozorConfig } from '@dozor/config';
 import type { GroupView } from '../telegram/index.js';
-import type { RenderedTelegram } from './telegram-templates.js';
+import type { RenderedTelegram } from './telegram.templates.js';
 
 /** The Telegram view of the current generation, or null when the id is not the current one. */
 export function viewOf(

@@ -1,15 +1,26 @@
-import { Controller, Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
 import { subjects, SYSTEM_ACTORS, type DozorEvent, type NotificationRequestedData, type Topology } from '@dozor/contracts';
-import { alertGroupDecider, type AlertGroupAggregate } from '@dozor/domain';
-import { renderTelegramTemplates, type RenderedTelegram } from './telegram-templates.js';
-import { AggregateRepository, EventStore, ExpectedVersion, Outcome, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
+import {
+  EventStore,
+  ExpectedVersion,
+  Outcome,
+  WrongExpectedVersionError,
+  type FinalOutcome,
+  type HandlerOutcome,
+  type RecordedCommit,
+} from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
 import { renderGroupMessage } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
-import { viewOf } from './group-view.js';
 import { TelegramAccounts } from '../accounts/telegram-accounts.js';
+import { ChatOutbox, type EditResult } from './chat-outbox.js';
+import { decidePage, foldDispatches, type DispatchLog } from './dispatch-log.js';
+import { GroupViews, NotifierGroupReader } from './group-views.js';
+import { NotifierLiveness } from './notifier-liveness.js';
+import { renderBundle } from './bundle-message.js';
 
 export const NOTIFIER_REQUESTS = 'notifier.requests';
 export const NOTIFIER_STATE = 'notifier.state';
@@ -24,40 +35,26 @@ const EDIT_ON = new Set<DozorEvent['type']>([
   'AlertGroupUnsilenced',
 ]);
 
-/** The alert-group aggregate plus the current group's telegram_title/telegram_message, rendered once from its first alert. */
-export interface NotifierGroupState {
-  agg: AlertGroupAggregate;
-  telegram: { alertGroupId: string; rendered: RenderedTelegram } | null;
-}
+export { evolveNotifierGroup, NotifierGroupReader, type NotifierGroupState } from './group-views.js';
 
-export function evolveNotifierGroup(s: NotifierGroupState, e: DozorEvent, runtime: Pick<Runtime, 'config' | 'settings'>): NotifierGroupState {
-  const agg = alertGroupDecider.evolve(s.agg, e);
-  const g = s.agg.current;
-  if (e.type !== 'AlertAdded' || !g || g.alertGroupId !== e.data.alertGroupId || g.alertsCount !== 0) return agg === s.agg ? s : { ...s, agg };
-  const integration = runtime.config.integrations.find((i) => i.id === g.integrationId);
-  const rendered = integration
-    ? renderTelegramTemplates(integration, g, e.data.payload, { publicUrl: runtime.settings.publicUrl, now: Date.parse(e.metadata.occurredAt) })
-    : null;
-  return { agg, telegram: rendered ? { alertGroupId: g.alertGroupId, rendered } : null };
-}
-
-@Injectable()
-export class NotifierGroupReader extends AggregateRepository<NotifierGroupState> {
-  constructor(store: EventStore, runtime: Runtime) {
-    super(store, { initialState: () => ({ agg: alertGroupDecider.initialState(), telegram: null }), evolve: (s, e) => evolveNotifierGroup(s, e, runtime) });
-  }
-}
-
-interface MessageRef {
-  notificationId: string;
-  chatId: string;
-  messageId: number;
-}
+/** Claims lost to another replica's append in a row before the delivery is offered again. */
+const MAX_CLAIM_CONFLICTS = 8;
+/** How soon to look again at a page another live notifier holds. */
+const HELD_ELSEWHERE_RETRY_MS = 5000;
 
 /**
  * Delivers NotificationRequested as Telegram DMs and keeps every message of a
- * group showing its current state. Message references live in the log
- * (`notification.<alertGroupId>`), so any replica can edit any message.
+ * group showing its current state. Claims, outcomes and message references
+ * live in the log (`notification.<alertGroupId>`), so any replica can edit
+ * any message and no two replicas send the same page.
+ *
+ * A page is claimed (`NotificationDispatching`, with the subject's expected
+ * version) before anything is sent, then queued in this process's
+ * ChatOutbox; the consumer message stays unacked, kept alive, until the
+ * outcome is in the log. A redelivery finds the claim: held here, it waits
+ * for it; held by a live notifier, it looks again later; held by a notifier
+ * that is gone, it claims again and sends (see docs/architecture.md,
+ * "Exactly one page").
  */
 @Controller()
 export class NotificationHandler {
@@ -68,49 +65,64 @@ export class NotificationHandler {
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
     private readonly accounts: TelegramAccounts,
+    private readonly outbox: ChatOutbox,
+    private readonly liveness: NotifierLiveness,
+    private readonly views: GroupViews,
   ) {}
+
+  /** Pages being claimed in this process: a redelivery arriving meanwhile joins the first delivery instead of racing it. */
+  private readonly claiming = new Map<string, Promise<HandlerOutcome>>();
 
   private get topology(): Topology {
     return this.runtime.settings.topology;
   }
 
-  private async deliveries(alertGroupId: string): Promise<{ done: Set<string>; refs: MessageRef[] }> {
-    const done = new Set<string>();
-    const refs: MessageRef[] = [];
-    for (const c of await this.store.readSubject(subjects.notification(this.topology, alertGroupId))) {
-      for (const e of c.events) {
-        if (e.type === 'NotificationSent') {
-          done.add(e.data.notificationId);
-          refs.push({ notificationId: e.data.notificationId, chatId: e.data.chatId, messageId: e.data.messageId });
-        } else if (e.type === 'NotificationFailed' && e.data.permanent) done.add(e.data.notificationId);
-      }
-    }
-    return { done, refs };
+  private async dispatchLog(alertGroupId: string): Promise<DispatchLog & { version: number }> {
+    const commits = await this.store.readSubject(subjects.notification(this.topology, alertGroupId));
+    return { ...foldDispatches(commits.flatMap((c) => c.events)), version: commits.at(-1)?.seq ?? 0 };
   }
 
   @EventPattern(NOTIFIER_REQUESTS)
   async onEscalationCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const requests = commit.events.filter((e): e is Extract<DozorEvent, { type: 'NotificationRequested' }> => e.type === 'NotificationRequested');
     if (requests.length === 0) return Outcome.skipped('no notification requested');
-    for (const r of requests) {
-      const outcome = await this.deliver(r.data, r.metadata);
-      if (outcome.kind === 'retry') return outcome;
-    }
-    return Outcome.done;
+    const outcomes: HandlerOutcome[] = [];
+    for (const r of requests) outcomes.push(await this.deliver(r.data, r.metadata));
+    const pending = outcomes.filter((o) => o.kind === 'pending');
+    if (pending.length === 0) return outcomes.find((o) => o.kind === 'retry') ?? Outcome.done;
+    const settled = Promise.all(outcomes.map((o) => (o.kind === 'pending' ? o.settled : (o as FinalOutcome))));
+    return Outcome.pending(
+      'queued for Telegram',
+      settled.then((all) => all.find((o) => o.kind === 'retry') ?? (Outcome.done as FinalOutcome)),
+    );
   }
 
-  private async deliver(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
+  private deliver(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
+    const running = this.claiming.get(req.notificationId);
+    if (running) return running;
+    const delivery = this.claimAndQueue(req, meta).finally(() => this.claiming.delete(req.notificationId));
+    this.claiming.set(req.notificationId, delivery);
+    return delivery;
+  }
+
+  private async claimAndQueue(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
     const subject = subjects.notification(this.topology, req.alertGroupId);
-    const { done } = await this.deliveries(req.alertGroupId);
-    if (done.has(req.notificationId)) return Outcome.skipped('already delivered');
     const causation = { eventId: meta.eventId, correlationId: meta.correlationId };
-    const fail = async (reason: string, permanent: boolean) => {
+    const fail = async (reason: string, next: string) => {
       await this.store.append(
         subject,
         [
           {
             type: 'NotificationFailed',
-            data: { alertGroupId: req.alertGroupId, notificationId: req.notificationId, userId: req.userId, channel: 'telegram', reason, permanent },
+            data: {
+              alertGroupId: req.alertGroupId,
+              notificationId: req.notificationId,
+              userId: req.userId,
+              channel: 'telegram',
+              reason,
+              permanent: true,
+              next,
+            },
           },
         ],
         {
@@ -118,84 +130,146 @@ export class NotificationHandler {
           actor: SYSTEM_ACTORS.telegram,
           source: 'system',
           causation,
-          msgId: `${req.notificationId}:failed:${permanent}`,
+          msgId: `${req.notificationId}:failed:true`,
         },
       );
     };
     const user = this.runtime.config.users.find((u) => u.id === req.userId);
-    const account = user ? await this.accounts.accountOf(user) : null;
-    if (!account) {
-      await fail(`user ${req.userId} has no Telegram account (link one with a verification code, or set telegram_user_id in the config)`, true);
-      return Outcome.done;
+    for (let conflicts = 0; conflicts < MAX_CLAIM_CONFLICTS; conflicts++) {
+      // Three independent reads, at once: one round trip on the page's path instead of three. Only the dispatch log
+      // guards the claim (its version is the claim's expected version); the account and the view only say whether to
+      // claim at all, and a change to either after this read is no different from one just after the claim.
+      const [log, account, view] = await Promise.all([
+        this.dispatchLog(req.alertGroupId),
+        user ? this.accounts.accountOf(user) : null,
+        this.views.current(req.aggregateKey, req.alertGroupId),
+      ]);
+      const status = log.pages.get(req.notificationId);
+      // A claim of this process that it no longer holds (its work ended without an outcome) counts as orphaned.
+      const open = status?.open ?? null;
+      const held = (d: string) => this.outbox.outcomeOf(d) !== undefined;
+      const alive = open?.owner && !held(open.dispatchId) && open.owner !== this.liveness.owner ? await this.liveness.alive(open.owner) : false;
+      const decision = decidePage(status, held, () => alive);
+      switch (decision.kind) {
+        case 'skip':
+          return Outcome.skipped('already delivered');
+        case 'attach':
+          return Outcome.pending('queued for Telegram in this process', this.outbox.outcomeOf(decision.dispatchId)!);
+        case 'wait':
+          return Outcome.retry(`claimed by notifier ${decision.owner}, which is alive`, HELD_ELSEWHERE_RETRY_MS);
+        case 'claim':
+        case 'recover':
+          break;
+        default: {
+          const never: never = decision;
+          throw new Error(`unhandled ${JSON.stringify(never)}`);
+        }
+      }
+      if (!account) {
+        await fail(`user ${req.userId} has no Telegram account (link one with a verification code, or set telegram_user_id in the config)`, 'Not retried');
+        return Outcome.done;
+      }
+      if (!this.telegram.sender) {
+        await fail('Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)', 'Not retried');
+        return Outcome.done;
+      }
+      if (!view) return Outcome.skipped('alert group is no longer current');
+      await this.liveness.start();
+      const dispatchId = randomUUID();
+      try {
+        await this.store.append(
+          subject,
+          [
+            {
+              type: 'NotificationDispatching',
+              data: {
+                alertGroupId: req.alertGroupId,
+                notificationId: req.notificationId,
+                userId: req.userId,
+                chatId: account.chatId,
+                attempt: decision.attempt,
+                dispatchId,
+                owner: this.liveness.owner,
+                ...(decision.kind === 'recover' ? { recovers: decision.recovers } : {}),
+              },
+            },
+          ],
+          { expected: ExpectedVersion.exact(log.version), actor: SYSTEM_ACTORS.telegram, source: 'system', causation, msgId: dispatchId },
+        );
+      } catch (err) {
+        // Someone else wrote to the subject first (a claim, an outcome, a retry): decide again from what is there now.
+        if (err instanceof WrongExpectedVersionError) continue;
+        throw err;
+      }
+      if (decision.kind === 'recover')
+        this.log.warn(`recovering page ${req.notificationId}: claim ${decision.recovers} has no outcome and its notifier is gone`, 'telegram');
+      return Outcome.pending(
+        'queued for Telegram',
+        this.outbox.enqueue({ req, causation, chatId: account.chatId, dispatchId, recovered: decision.kind === 'recover' }),
+      );
     }
-    const sender = this.telegram.sender;
-    if (!sender) {
-      await fail('Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)', true);
-      return Outcome.done;
-    }
-    const { state } = await this.groups.load(subjects.alertGroup(this.topology, req.aggregateKey));
-    const view = viewOf(state.agg, req.alertGroupId, this.runtime.config, state.telegram);
-    if (!view) return Outcome.skipped('alert group is no longer current');
-    const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
-    const sent = await sender.send(account.chatId, { text: msg.text, parse_mode: msg.parse_mode, reply_markup: msg.reply_markup, disableNotification: false });
-    if (!sent.ok) {
-      if (!sent.permanent) return Outcome.retry(`telegram: ${sent.description}`, sent.retryAfterMs);
-      await fail(`${sent.reason}: ${sent.description}`, true);
-      return Outcome.done;
-    }
-    await this.store.append(
-      subject,
-      [
-        {
-          type: 'NotificationSent',
-          data: {
-            alertGroupId: req.alertGroupId,
-            notificationId: req.notificationId,
-            userId: req.userId,
-            channel: 'telegram',
-            chatId: account.chatId,
-            messageId: sent.messageId,
-          },
-        },
-      ],
-      { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', causation, msgId: `${req.notificationId}:sent` },
-    );
-    // The group may have changed while the message was on its way, before its reference was in the log.
-    const { state: after } = await this.groups.load(subjects.alertGroup(this.topology, req.aggregateKey));
-    const now = viewOf(after.agg, req.alertGroupId, this.runtime.config, after.telegram);
-    if (now && JSON.stringify(now) !== JSON.stringify(view)) {
-      const m2 = renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret });
-      await sender.edit(account.chatId, sent.messageId, { text: m2.text, parse_mode: m2.parse_mode, reply_markup: m2.reply_markup });
-    }
-    return Outcome.done;
+    return Outcome.retry('the notification subject kept changing while claiming');
   }
 
+  /**
+   * Edits every message Dozor sent for the groups a commit changed: each
+   * group's own messages (recovered ones included) show its state, and each
+   * storm bundle that lists it is re-rendered from its members.
+   */
   @EventPattern(NOTIFIER_STATE)
   async onGroupCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const ids = new Set<string>();
     for (const e of commit.events) if (EDIT_ON.has(e.type)) ids.add((e.data as { alertGroupId: string }).alertGroupId);
     if (ids.size === 0 || !this.telegram.sender) return Outcome.skipped('nothing to edit');
     const { state } = await this.groups.load(commit.subject);
+    const edits = new Map<string, Promise<EditResult>>();
     for (const id of ids) {
-      const view = viewOf(state.agg, id, this.runtime.config, state.telegram);
-      if (!view) continue;
-      const { refs } = await this.deliveries(id);
-      const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
+      const aggregateKey = state.agg.current?.alertGroupId === id ? state.agg.aggregateKey : null;
+      if (!aggregateKey) continue;
+      const { refs } = await this.dispatchLog(id);
       for (const ref of refs) {
-        const r = await this.telegram.sender.edit(ref.chatId, ref.messageId, { text: msg.text, parse_mode: msg.parse_mode, reply_markup: msg.reply_markup });
-        if (!r.ok) {
-          if (!r.permanent) return Outcome.retry(`telegram edit: ${r.description}`, r.retryAfterMs);
-          this.log.warn(`cannot edit message ${ref.chatId}/${ref.messageId}: ${r.description}`, 'telegram');
-        }
+        const key = `${ref.chatId}:${ref.messageId}`;
+        if (edits.has(key)) continue;
+        const render = ref.bundleId ? () => this.bundleMessage(ref.bundleId!) : () => this.ownMessage(aggregateKey, id);
+        edits.set(key, this.outbox.edit(ref.chatId, ref.messageId, render));
       }
     }
-    return Outcome.done;
+    if (edits.size === 0) return Outcome.done;
+    // The edits wait their turn in each chat's lane (behind new pages during a storm); the message is kept alive meanwhile.
+    const settled = Promise.all(
+      [...edits].map(async ([key, p]): Promise<FinalOutcome> => {
+        const r = await p;
+        if (r.ok) return Outcome.done as FinalOutcome;
+        if (!r.permanent) return Outcome.retry(`telegram edit: ${r.description}`, r.retryAfterMs) as FinalOutcome;
+        this.log.warn(`cannot edit message ${key}: ${r.description}`, 'telegram');
+        return Outcome.done as FinalOutcome;
+      }),
+    ).then((all) => all.find((o) => o.kind === 'retry') ?? (Outcome.done as FinalOutcome));
+    return Outcome.pending('edits queued for Telegram', settled);
+  }
+
+  private async ownMessage(aggregateKey: string, alertGroupId: string) {
+    const view = await this.views.current(aggregateKey, alertGroupId);
+    return view ? renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
+  }
+
+  /** A bundle as its last NotificationBundled lists it, with every member's current state. */
+  private async bundleMessage(bundleId: string) {
+    const commits = await this.store.readSubject(subjects.notification(this.topology, bundleId));
+    const last = commits
+      .flatMap((c) => c.events)
+      .filter((e): e is Extract<DozorEvent, { type: 'NotificationBundled' }> => e.type === 'NotificationBundled')
+      .at(-1);
+    if (!last) return null;
+    return renderBundle(await this.views.members(last.data.members), { callbackSecret: this.runtime.settings.callbackSecret });
   }
 }
 
 export function notifierConsumers(t: Topology) {
   return {
-    [NOTIFIER_REQUESTS]: { durable: 'notifier-requests', filter: subjects.allOf(t, 'escalation'), concurrency: 16 },
+    // Pages wait in the ChatOutbox with their messages kept alive (Outcome.pending), so the ack wait is only
+    // how long a dead notifier's pages wait to be recovered, not a bound on the queue.
+    [NOTIFIER_REQUESTS]: { durable: 'notifier-requests', filter: subjects.allOf(t, 'escalation'), concurrency: 16, ackWaitMs: 10_000 },
     [NOTIFIER_STATE]: { durable: 'notifier-state', filter: subjects.allOf(t, 'alert-group'), concurrency: 8 },
   };
 }

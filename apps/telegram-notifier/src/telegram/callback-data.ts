@@ -8,8 +8,9 @@ import { ALERT_GROUP_ACTIONS, parseAlertGroupId, SILENCE_DURATIONS, type AlertGr
  *
  * - version `1` lets a later format coexist during a rolling upgrade.
  * - action is one letter (`a` acknowledge, `A` unacknowledge, `r` resolve,
- *   `R` unresolve, `s<duration>` silence, `S` unsilence); silence carries its
- *   duration (`s1h`, `s30m`, `sf` for forever).
+ *   `R` unresolve, `s<duration>` silence, `S` unsilence, `o` open: send the
+ *   group's own message, from a storm bundle); silence carries its duration
+ *   (`s1h`, `s30m`, `sf` for forever).
  * - mac is HMAC-SHA256(secret, "dozor.cb|1|<action>|<id>") truncated to 72 bits
  *   (12 base64url chars), so data cannot be edited into another action or
  *   another group without the secret.
@@ -21,8 +22,11 @@ import { ALERT_GROUP_ACTIONS, parseAlertGroupId, SILENCE_DURATIONS, type AlertGr
  */
 export type CallbackSilence = SilenceDuration;
 
+/** The router's actions, plus `open`, which the bot answers itself (the group's own message, with its buttons). */
+export type CallbackAction = AlertGroupAction | 'open';
+
 export interface CallbackPayload {
-  action: AlertGroupAction;
+  action: CallbackAction;
   alertGroupId: string;
   /** Required for `silence`, absent otherwise. */
   silence?: CallbackSilence;
@@ -34,21 +38,22 @@ const VERSION = '1';
 const MAC_CHARS = 12;
 export const CALLBACK_DATA_MAX_BYTES = 64;
 
-const ACTION_CODE: Record<Exclude<AlertGroupAction, 'silence'>, string> = {
+const ACTION_CODE: Record<Exclude<CallbackAction, 'silence'>, string> = {
   acknowledge: 'a',
   unacknowledge: 'A',
   resolve: 'r',
   unresolve: 'R',
   unsilence: 'S',
+  open: 'o',
 };
-const CODE_ACTION = new Map<string, AlertGroupAction>(Object.entries(ACTION_CODE).map(([action, code]) => [code, action as AlertGroupAction]));
+const CODE_ACTION = new Map<string, CallbackAction>(Object.entries(ACTION_CODE).map(([action, code]) => [code, action as CallbackAction]));
 
 function actionToken(p: CallbackPayload): string {
   if (p.action === 'silence') {
     if (!p.silence || !SILENCE_DURATIONS.includes(p.silence)) throw new RangeError(`silence needs a duration, got ${String(p.silence)}`);
     return `s${p.silence === 'forever' ? 'f' : p.silence}`;
   }
-  if (!ALERT_GROUP_ACTIONS.includes(p.action)) throw new RangeError(`unknown action ${String(p.action)}`);
+  if (p.action !== 'open' && !ALERT_GROUP_ACTIONS.includes(p.action)) throw new RangeError(`unknown action ${String(p.action)}`);
   if (p.silence !== undefined) throw new RangeError(`only silence takes a duration, got ${p.action} with ${p.silence}`);
   return ACTION_CODE[p.action];
 }

@@ -30,6 +30,12 @@ export const TELEGRAM_RATE_LIMITS: RateLimits = {
   global: { limit: 30, windowMs: 1000 },
 };
 
+/** A limiter's bookings as plain data; times are epoch ms, sorted. */
+export interface LimiterSnapshot {
+  global: number[];
+  chats: Record<string, { times: number[]; notBefore?: number }>;
+}
+
 interface ChatBookings {
   times: number[];
   /** Nothing for this chat before this instant (after a 429 with retry_after). */
@@ -37,7 +43,7 @@ interface ChatBookings {
 }
 
 export class RateLimiter {
-  private readonly limits: RateLimits;
+  readonly limits: RateLimits;
   private readonly chats = new Map<string, ChatBookings>();
   private readonly global: number[] = [];
   private reservations = 0;
@@ -51,24 +57,58 @@ export class RateLimiter {
 
   /** Books a slot for one message to `chatId`; returns the delay in ms (0 = send now). */
   reserve(chatId: number | string, nowMs: number): number {
-    const key = String(chatId);
+    const at = this.nextSlot(chatId, nowMs);
+    this.book(chatId, at);
+    return at - nowMs;
+  }
+
+  /** The earliest instant at or after `nowMs` when one more message to `chatId` may go out, without booking it. */
+  nextSlot(chatId: number | string, nowMs: number): number {
     const group = isGroupChat(chatId);
     if (++this.reservations % 1024 === 0) this.prune(nowMs);
     dropBefore(this.global, nowMs - this.limits.global.windowMs);
-    const chat = this.chats.get(key) ?? { times: [], notBefore: -Infinity };
-    dropBefore(chat.times, nowMs - this.chatWindowMs());
-    let t = Math.max(nowMs, chat.notBefore);
+    const chat = this.chats.get(String(chatId));
+    if (chat) dropBefore(chat.times, nowMs - this.chatWindowMs(chatId));
+    const times = chat?.times ?? [];
+    let t = Math.max(nowMs, chat?.notBefore ?? -Infinity);
     for (;;) {
-      let next = earliestSlot(chat.times, this.limits.perChat, t);
-      if (group) next = earliestSlot(chat.times, this.limits.perGroup, next);
+      let next = earliestSlot(times, this.limits.perChat, t);
+      if (group) next = earliestSlot(times, this.limits.perGroup, next);
       next = earliestSlot(this.global, this.limits.global, next);
-      if (next === t) break;
+      if (next === t) return t;
       t = next;
     }
-    insertSorted(chat.times, t);
-    insertSorted(this.global, t);
+  }
+
+  /** Books the instant `atMs` (one that nextSlot returned) for a message to `chatId`. */
+  book(chatId: number | string, atMs: number): void {
+    const key = String(chatId);
+    const chat = this.chats.get(key) ?? { times: [], notBefore: -Infinity };
+    insertSorted(chat.times, atMs);
+    insertSorted(this.global, atMs);
     this.chats.set(key, chat);
-    return t - nowMs;
+  }
+
+  /** Nothing for this chat before this instant; -Infinity when no 429 holds it. */
+  notBefore(chatId: number | string): number {
+    return this.chats.get(String(chatId))?.notBefore ?? -Infinity;
+  }
+
+  /** The bookings and deferrals still in force at `nowMs`, as plain data (for shared storage). */
+  snapshot(nowMs: number): LimiterSnapshot {
+    this.prune(nowMs);
+    const chats: LimiterSnapshot['chats'] = {};
+    for (const [key, chat] of this.chats)
+      chats[key] = chat.notBefore > nowMs ? { times: [...chat.times], notBefore: chat.notBefore } : { times: [...chat.times] };
+    return { global: [...this.global], chats };
+  }
+
+  /** A limiter holding what `snapshot` took. */
+  static restore(snapshot: LimiterSnapshot, limits: Partial<RateLimits> = {}): RateLimiter {
+    const limiter = new RateLimiter(limits);
+    limiter.global.push(...snapshot.global);
+    for (const [key, chat] of Object.entries(snapshot.chats)) limiter.chats.set(key, { times: [...chat.times], notBefore: chat.notBefore ?? -Infinity });
+    return limiter;
   }
 
   /** Telegram answered 429 with retry_after: nothing more for this chat before `untilMs`. */
@@ -93,13 +133,14 @@ export class RateLimiter {
   prune(nowMs: number): void {
     dropBefore(this.global, nowMs - this.limits.global.windowMs);
     for (const [key, chat] of this.chats) {
-      dropBefore(chat.times, nowMs - this.chatWindowMs());
+      dropBefore(chat.times, nowMs - this.chatWindowMs(key));
       if (chat.times.length === 0 && chat.notBefore <= nowMs) this.chats.delete(key);
     }
   }
 
-  private chatWindowMs(): number {
-    return Math.max(this.limits.perChat.windowMs, this.limits.perGroup.windowMs);
+  /** How long a chat's bookings matter: a group's for its per-minute limit too. */
+  private chatWindowMs(chatId: number | string): number {
+    return isGroupChat(chatId) ? Math.max(this.limits.perChat.windowMs, this.limits.perGroup.windowMs) : this.limits.perChat.windowMs;
   }
 }
 

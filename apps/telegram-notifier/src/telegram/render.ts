@@ -156,7 +156,7 @@ export function renderGroupMessage(view: GroupView, options: RenderOptions): Ren
   lines.push(source ? `Integration: ${integration} · <a href="${escapeHtml(source)}">source</a>` : `Integration: ${integration}`);
   for (const e of view.templateErrors ?? []) lines.push(`<i>Template ${escapeHtml(cap(e, CAP.summary))}</i>`);
   if (templated) {
-    // Already valid Telegram HTML (see delivery/telegram-templates.ts); truncateHtml below keeps it valid when cut.
+    // Already valid Telegram HTML (see delivery/telegram.templates.ts); truncateHtml below keeps it valid when cut.
     lines.push('', view.telegramMessageHtml!);
   } else {
     if (view.summary) lines.push('', `<b>Summary:</b> ${escapeHtml(cap(view.summary, CAP.summary))}`);

@@ -3,6 +3,7 @@ import { Telegraf } from 'telegraf';
 import { BotApiTestServer } from '@dozor/testing';
 import { RateLimiter } from './rate-limiter.js';
 import { renderGroupMessage, type GroupView } from './render.js';
+import { LocalSendLimits, pauseChat } from './send-limits.js';
 import { classifyTelegramError, TelegramSender, type TelegramSenderOptions } from './telegram-sender.js';
 
 const view: GroupView = {
@@ -94,6 +95,18 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(telegram.calls('sendMessage').map((c) => c.status)).toEqual([502, 502, 200]);
   });
 
+  it('reports each retry it is about to wait for', async () => {
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 2 });
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    const retries: unknown[] = [];
+    const outcome = await sender({ baseBackoffMs: 400 }).send(42, firing, { onRetry: (r) => retries.push(r) });
+    expect(outcome).toMatchObject({ ok: true, attempts: 3 });
+    expect(retries).toEqual([
+      { reason: 'rate_limited', description: 'Too Many Requests: retry after 2', errorCode: 429, retryAfterMs: 2000, attempt: 1 },
+      { reason: 'server_error', description: 'Bad Gateway', errorCode: 502, retryAfterMs: 600, attempt: 2 },
+    ]);
+  });
+
   it('retries network errors', async () => {
     telegram.failNext('sendMessage', { network: true });
     const outcome = await sender().send(42, firing);
@@ -162,6 +175,71 @@ describe('TelegramSender against the Bot API test server', () => {
     expect(await s.answerCallback(queryId, 'Acknowledged')).toEqual({ ok: true, attempts: 2 });
     await expect(answered).resolves.toBe('Acknowledged');
     expect(await s.answerCallback(queryId, 'again')).toMatchObject({ ok: false, permanent: true, reason: 'bad_request' });
+  });
+
+  it('opens the circuit in a 5xx storm: nothing goes out until it half-opens, then one probe closes it', async () => {
+    const breaker = { threshold: 3, baseOpenMs: 4000, maxOpenMs: 30_000, probeTimeoutMs: 10_000 };
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 3);
+    const s = sender({ breaker, maxAttempts: 3, baseBackoffMs: 100 });
+    expect(await s.send(42, firing)).toMatchObject({ ok: false, reason: 'server_error', attempts: 3 });
+    const openedAt = clock;
+    // The next send, to another chat, waits out the open breaker and goes as its probe.
+    expect(await s.send(43, firing)).toMatchObject({ ok: true, attempts: 1 });
+    expect(telegram.calls('sendMessage')).toHaveLength(4);
+    expect(clock - openedAt).toBe(4000);
+    sleeps = [];
+    expect(await s.send(44, firing)).toMatchObject({ ok: true, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('returns a transient failure without a request while the circuit stays open longer than it waits', async () => {
+    const breaker = { threshold: 1, baseOpenMs: 60_000, maxOpenMs: 60_000, probeTimeoutMs: 10_000 };
+    telegram.failNext('sendMessage', { error_code: 503, description: 'Service Unavailable' });
+    const s = sender({ breaker, maxAttempts: 1, maxWaitMs: 20_000 });
+    expect(await s.send(42, firing)).toMatchObject({ ok: false, reason: 'server_error', errorCode: 503 });
+    expect(await s.send(43, firing)).toEqual({
+      ok: false,
+      permanent: false,
+      reason: 'server_error',
+      description: 'the Bot API circuit is open after repeated 5xx answers',
+      errorCode: null,
+      attempts: 0,
+      retryAfterMs: 60_000,
+    });
+    expect(telegram.calls('sendMessage')).toHaveLength(1);
+  });
+
+  it('does not hold a send longer than maxWaitMs behind a chat backlog', async () => {
+    const s = sender({ limiter: new RateLimiter(), maxWaitMs: 1500 });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(s.send(42, { text: `m${i}` }));
+    const [a, b, c] = await Promise.all(outcomes);
+    expect([a, b]).toMatchObject([{ ok: true }, { ok: true }]);
+    expect(c).toMatchObject({ ok: false, permanent: false, reason: 'rate_limited', attempts: 0, retryAfterMs: 2000 });
+  });
+
+  it('a slot booked ahead is the slot of the send it is passed to: one booking, not two', async () => {
+    const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
+    expect(await s.send(42, { text: 'm0' }, { booked: s.book(42) })).toMatchObject({ ok: true, attempts: 1 });
+    expect(await s.send(42, { text: 'm1' })).toMatchObject({ ok: true });
+    // The chat's pace counts one message before m1, so m1 waits one second, not two.
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('a slot booked ahead is checked again before the request: a pause recorded since it was booked is waited out', async () => {
+    const limits = new LocalSendLimits(new RateLimiter());
+    const s = sender({ limits });
+    const booked = s.book(43);
+    await booked;
+    await limits.update(clock, (l) => pauseChat(l, 43, clock + 5000));
+    expect(await s.send(43, { text: 'after the pause' }, { booked })).toMatchObject({ ok: true, attempts: 1 });
+    expect(sleeps).toEqual([5000]);
+  });
+
+  it('a slot booked ahead is for one chat only', async () => {
+    const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
+    await expect(s.send(44, { text: 'x' }, { booked: s.book(45) })).rejects.toThrow(/booked for chat 45/);
+    expect(telegram.calls('sendMessage')).toHaveLength(0);
   });
 
   it('applies the rate limiter before each request, retries included', async () => {

@@ -1,12 +1,30 @@
 import type { Telegram } from 'telegraf';
+import { BREAKER_DEFAULTS, type BreakerParams } from './circuit-breaker.js';
 import { RateLimiter } from './rate-limiter.js';
+import {
+  bookSend,
+  clearToSend,
+  LocalSendLimits,
+  pauseChat,
+  recordAnswer,
+  recordServerError,
+  type Change,
+  type SendLimits,
+  type SendLimitsStore,
+} from './send-limits.js';
 
 /**
  * Sends, edits and answers through a Telegraf `Telegram` client with the
- * delivery policy Telegraf lacks: the rate limiter before every request,
- * `retry_after` honoured on 429, bounded backoff with jitter on 5xx and
- * network errors, and permanent failures (403, 400) returned as values.
+ * delivery policy Telegraf lacks: a slot from the bot's send limits before
+ * every request, `retry_after` honoured on 429, bounded backoff with jitter on
+ * 5xx and network errors, a circuit breaker that stops every replica's sends
+ * during a 5xx storm, and permanent failures (403, 400) returned as values.
  * "message is not modified" counts as a successful edit.
+ *
+ * The limits live in a SendLimitsStore: shared through NATS KV when several
+ * replicas send for one bot, so a 429 pauses the chat for all of them, sends
+ * already waiting included (they check the newest state just before going
+ * out).
  *
  * Expected failures never throw; only an error that is neither a Bot API
  * answer nor a network failure (a bug) does.
@@ -62,12 +80,50 @@ export interface DeliveryFailure {
   migrateToChatId?: number;
 }
 
+/** A transient failure the sender is about to retry by itself (reported so the timeline shows every attempt). */
+export interface RetryInfo {
+  reason: 'rate_limited' | 'server_error' | 'network_error';
+  description: string;
+  /** 429, a 5xx status, or null for a network error. */
+  errorCode: number | null;
+  /** How long the sender waits before the next request. */
+  retryAfterMs: number;
+  /** The request that failed, 1-based. */
+  attempt: number;
+}
+
+export interface DeliveryHooks {
+  /** Called before each wait for a retry; it must not throw (errors are ignored). */
+  onRetry?: (info: RetryInfo) => void;
+  /** A slot booked ahead for this chat with `TelegramSender.book`: the first request takes it instead of booking one. */
+  booked?: Promise<BookedSlot>;
+}
+
+/** A send slot booked ahead of the request (`TelegramSender.book`), for one chat. */
+export interface BookedSlot {
+  readonly chatId: string;
+  readonly slot: SendSlot;
+}
+
 export type SendOutcome = { ok: true; messageId: number; attempts: number } | DeliveryFailure;
 export type EditOutcome = { ok: true; notModified: boolean; attempts: number } | DeliveryFailure;
 export type AnswerOutcome = { ok: true; attempts: number } | DeliveryFailure;
 
 export interface TelegramSenderOptions {
+  /** The bot's send limits, shared by every replica. Default: in this process, from `limiter`. */
+  limits?: SendLimitsStore;
+  /** Only without `limits`: the limiter kept in this process. */
   limiter?: RateLimiter;
+  /** Circuit breaker on 5xx answers. Default BREAKER_DEFAULTS. */
+  breaker?: BreakerParams;
+  /**
+   * The longest wait for a slot (a chat's backlog, a 429 pause, an open
+   * breaker) before the call returns a transient failure with retryAfterMs
+   * instead of holding its caller. Default 20 s, under the consumers' ack wait.
+   */
+  maxWaitMs?: number;
+  /** Told when the shared limits cannot be reached; the call then uses this process's own limits. */
+  onLimitsUnavailable?: (error: unknown) => void;
   /** Default: a setTimeout promise. Tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
   /** Clock for the limiter. Default Date.now. */
@@ -139,8 +195,15 @@ export function classifyTelegramError(e: unknown): ClassifiedError {
 
 type Attempted<T> = { ok: true; value: T | null; notModified: boolean; attempts: number } | DeliveryFailure;
 
+/** What booking a send slot came to: go (the breaker's probe, perhaps), or why not and for how long. */
+export type SendSlot = { ok: true; probe: boolean } | { ok: false; waitMs: number; reason: 'rate_limited' | 'server_error'; description: string };
+
 export class TelegramSender {
-  private readonly limiter: RateLimiter;
+  private readonly limits: SendLimitsStore;
+  private readonly local: SendLimitsStore;
+  private readonly breaker: BreakerParams;
+  private readonly maxWaitMs: number;
+  private readonly onLimitsUnavailable: (error: unknown) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -153,7 +216,11 @@ export class TelegramSender {
     private readonly telegram: Telegram,
     options: TelegramSenderOptions = {},
   ) {
-    this.limiter = options.limiter ?? new RateLimiter();
+    this.local = new LocalSendLimits(options.limiter ?? new RateLimiter());
+    this.limits = options.limits ?? this.local;
+    this.breaker = options.breaker ?? BREAKER_DEFAULTS;
+    this.maxWaitMs = options.maxWaitMs ?? 20_000;
+    this.onLimitsUnavailable = options.onLimitsUnavailable ?? (() => undefined);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -163,8 +230,19 @@ export class TelegramSender {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   }
 
-  async send(chatId: number | string, message: OutgoingMessage): Promise<SendOutcome> {
-    const r = await this.attempt(chatId, () =>
+  /**
+   * Books (and waits for) the first slot of a send to the chat before the
+   * message is known, so that the booking, one NATS round trip with shared
+   * limits, overlaps the caller's own reads; pass it to `send` as
+   * `hooks.booked`. A booking never used leaves its slot empty, which only
+   * ever slows the chat down, never lets more through.
+   */
+  async book(chatId: number | string): Promise<BookedSlot> {
+    return { chatId: String(chatId), slot: await this.slot(chatId) };
+  }
+
+  async send(chatId: number | string, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<SendOutcome> {
+    const r = await this.attempt(chatId, hooks, () =>
       this.telegram.sendMessage(chatId, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -186,8 +264,8 @@ export class TelegramSender {
     return { ok: true, messageId: r.value.message_id, attempts: r.attempts };
   }
 
-  async edit(chatId: number | string, messageId: number, message: OutgoingMessage): Promise<EditOutcome> {
-    const r = await this.attempt(chatId, () =>
+  async edit(chatId: number | string, messageId: number, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<EditOutcome> {
+    const r = await this.attempt(chatId, hooks, () =>
       this.telegram.editMessageText(chatId, messageId, undefined, message.text, {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
@@ -200,7 +278,7 @@ export class TelegramSender {
 
   /** Answers a callback query (not rate limited: it is not a chat message). */
   async answerCallback(callbackQueryId: string, text?: string, options: { showAlert?: boolean } = {}): Promise<AnswerOutcome> {
-    const r = await this.attempt(null, () => this.telegram.answerCbQuery(callbackQueryId, text, options.showAlert ? { show_alert: true } : undefined));
+    const r = await this.attempt(null, {}, () => this.telegram.answerCbQuery(callbackQueryId, text, options.showAlert ? { show_alert: true } : undefined));
     if (!r.ok) return r;
     return { ok: true, attempts: r.attempts };
   }
@@ -211,18 +289,104 @@ export class TelegramSender {
     return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
   }
 
-  private async attempt<T>(chatId: number | string | null, call: () => Promise<T>): Promise<Attempted<T>> {
+  /** Applies a change to the shared limits; when they cannot be reached, to this process's own. */
+  private async limit<R>(change: (s: SendLimits) => Change<R>): Promise<R> {
+    const now = this.now();
+    if (this.limits === this.local) return this.local.update(now, change);
+    try {
+      return await this.limits.update(now, change);
+    } catch (err) {
+      this.onLimitsUnavailable(err);
+      return this.local.update(now, change);
+    }
+  }
+
+  private latest(): SendLimits {
+    return this.limits.latest();
+  }
+
+  /**
+   * Books a slot for the chat and waits for it. Just before it is due, the
+   * newest state decides: a 429 or a breaker trip recorded meanwhile (by any
+   * replica) sends it back to book again.
+   */
+  private async slot(chatId: number | string): Promise<SendSlot> {
+    for (;;) {
+      const now = this.now();
+      const b = await this.limit((s) => bookSend(s, chatId, now, this.maxWaitMs, this.breaker));
+      switch (b.kind) {
+        case 'too_far':
+          return { ok: false, waitMs: b.at - now, reason: 'rate_limited', description: `no send slot for chat ${chatId} within ${this.maxWaitMs} ms` };
+        case 'wait':
+          if (b.until - now > this.maxWaitMs) {
+            return { ok: false, waitMs: b.until - now, reason: 'server_error', description: 'the Bot API circuit is open after repeated 5xx answers' };
+          }
+          await this.sleep(b.until - now);
+          break;
+        case 'slot':
+          if (b.at > now) await this.sleep(b.at - now);
+          if (clearToSend(this.latest(), chatId, this.now(), b.probe)) return { ok: true, probe: b.probe };
+          break;
+        default: {
+          const never: never = b;
+          throw new Error(`unhandled ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  }
+
+  /**
+   * A slot booked ahead, checked again against the newest state (a 429 or a
+   * breaker trip recorded since it came due): if it is no longer clear, book
+   * another, as `slot` does.
+   */
+  private async bookedSlot(chatId: number | string, booked: Promise<BookedSlot>): Promise<SendSlot> {
+    const b = await booked;
+    if (b.chatId !== String(chatId)) throw new Error(`a slot booked for chat ${b.chatId} cannot send to chat ${chatId}`);
+    if (!b.slot.ok || clearToSend(this.latest(), chatId, this.now(), b.slot.probe)) return b.slot;
+    return this.slot(chatId);
+  }
+
+  /** An answer that is not a 5xx: the breaker closes (one round trip only when it was not already clean). */
+  private async answered(): Promise<void> {
+    const b = this.latest().breaker;
+    if (b.mode !== 'closed' || b.failures > 0) await this.limit(recordAnswer);
+  }
+
+  private retrying(info: RetryInfo, hooks: DeliveryHooks): void {
+    try {
+      hooks.onRetry?.(info);
+    } catch {
+      /* reporting must not change delivery */
+    }
+  }
+
+  private async attempt<T>(chatId: number | string | null, hooks: DeliveryHooks, call: () => Promise<T>): Promise<Attempted<T>> {
     for (let attempt = 1; ; attempt++) {
       if (chatId !== null) {
-        const wait = this.limiter.reserve(chatId, this.now());
-        if (wait > 0) await this.sleep(wait);
+        const slot = attempt === 1 && hooks.booked ? await this.bookedSlot(chatId, hooks.booked) : await this.slot(chatId);
+        if (!slot.ok) {
+          return {
+            ok: false,
+            permanent: false,
+            reason: slot.reason,
+            description: slot.description,
+            errorCode: null,
+            attempts: attempt - 1,
+            retryAfterMs: slot.waitMs,
+          };
+        }
       }
       let c: ClassifiedError;
       try {
-        return { ok: true, value: await call(), notModified: false, attempts: attempt };
+        const value = await call();
+        await this.answered();
+        return { ok: true, value, notModified: false, attempts: attempt };
       } catch (e) {
         c = classifyTelegramError(e);
       }
+      if (c.kind === 'transient' && c.reason === 'server_error') await this.limit((s) => recordServerError(s, this.now(), this.breaker));
+      else if (c.kind !== 'unknown' && c.kind !== 'transient') await this.answered();
       switch (c.kind) {
         case 'not_modified':
           return { ok: true, value: null, notModified: true, attempts: attempt };
@@ -231,7 +395,10 @@ export class TelegramSender {
           if (c.migrateToChatId !== undefined) f.migrateToChatId = c.migrateToChatId;
           return f;
         }
-        case 'retry_after':
+        case 'retry_after': {
+          // Every replica holds this chat until then, sends already waiting included: the next slot() waits it out.
+          const until = this.now() + c.ms;
+          if (chatId !== null) await this.limit((s) => pauseChat(s, chatId, until));
           if (c.ms > this.maxRetryAfterMs || attempt >= this.maxAttempts) {
             return {
               ok: false,
@@ -243,19 +410,19 @@ export class TelegramSender {
               retryAfterMs: c.ms,
             };
           }
-          if (chatId !== null) {
-            // The limiter holds this chat until then, so the next reserve() waits it out (and so do other sends to the chat).
-            this.limiter.deferChat(chatId, this.now() + c.ms);
-          } else {
-            await this.sleep(c.ms);
-          }
+          this.retrying({ reason: 'rate_limited', description: c.description, errorCode: c.errorCode, retryAfterMs: c.ms, attempt }, hooks);
+          if (chatId === null) await this.sleep(c.ms);
           break;
-        case 'transient':
+        }
+        case 'transient': {
           if (attempt >= this.maxAttempts) {
             return { ok: false, permanent: false, reason: c.reason, description: c.description, errorCode: c.errorCode, attempts: attempt };
           }
-          await this.sleep(this.backoffMs(attempt));
+          const backoff = this.backoffMs(attempt);
+          this.retrying({ reason: c.reason, description: c.description, errorCode: c.errorCode, retryAfterMs: backoff, attempt }, hooks);
+          await this.sleep(backoff);
           break;
+        }
         case 'unknown':
           throw c.error;
         default: {

@@ -9,9 +9,17 @@ import { JsonLogger, SpanKind, withSpan } from '@dozor/telemetry';
 import { verifyCallback } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { TelegramAccounts } from '../accounts/telegram-accounts.js';
+import { GroupOpener } from '../delivery/group-opener.js';
 import { codeRefusal } from '@dozor/domain';
 
 const LOCK_KEY = 'telegram-poller';
+
+interface CallbackQuery {
+  id: string;
+  from: { id: number };
+  data?: string;
+  message?: { message_id?: number; chat?: { id: number } };
+}
 const LOCK_TTL_MS = 15_000;
 
 const DONE_TEXT: Record<string, string> = {
@@ -41,6 +49,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
     private readonly accounts: TelegramAccounts,
+    private readonly opener: GroupOpener,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,7 +108,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
 
   /** One update, from polling or the webhook. */
   async handle(u: Update): Promise<void> {
-    if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as { id: string; from: { id: number }; data?: string });
+    if ('callback_query' in u && u.callback_query) return this.onCallback(u.callback_query as CallbackQuery);
     if ('message' in u && u.message && 'text' in u.message)
       return this.onText(u.message.chat.id, u.message.chat.type === 'private', u.message.from?.id, u.message.text);
   }
@@ -136,7 +145,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Every callback query is answered, even when handling it fails, so the button never spins. */
-  private async onCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
+  private async onCallback(q: CallbackQuery): Promise<void> {
     try {
       await this.actOnCallback(q);
     } catch (err) {
@@ -145,13 +154,20 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async actOnCallback(q: { id: string; from: { id: number }; data?: string }): Promise<void> {
+  private async actOnCallback(q: CallbackQuery): Promise<void> {
     await withSpan('telegram callback_query', { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'telegram' } }, async () => {
       const answer = (text: string) => this.telegram.sender!.answerCallback(q.id, text, { showAlert: false });
       const parsed = verifyCallback(this.runtime.settings.callbackSecret, q.data);
       if (!parsed) return void (await answer('This button is not valid (unknown or tampered data).'));
       const user = await this.accounts.userOf(q.from.id);
       if (!user) return void (await answer(`Your Telegram account (id ${q.from.id}) is not linked to a Dozor user; nothing was changed.`));
+      const chatId = String(q.message?.chat?.id ?? q.from.id);
+      if (parsed.action === 'open') return void (await answer(await this.opener.open(parsed.alertGroupId, chatId, user.id)));
+      if (q.message?.message_id !== undefined) {
+        await this.opener
+          .adopt(parsed.alertGroupId, chatId, q.message.message_id, user.id)
+          .catch((err: unknown) => this.log.warn(`cannot adopt message ${chatId}/${q.message?.message_id}: ${(err as Error).message}`, 'telegram'));
+      }
       const req: AlertGroupCommandRequest = {
         action: parsed.action,
         alertGroupId: parsed.alertGroupId,

@@ -51,13 +51,15 @@ function opened(): NewEvent[] {
     .then([{ type: 'AlertGroupCreated' }, { type: 'RouteAssigned' }, { type: 'AlertAdded' }]);
   return [...h, ...created];
 }
-const withAction = (h: NewEvent[], a: ActOnAlertGroup['action'], extra: Partial<ActOnAlertGroup> = {}) => [
+/** `h` and what `command` decided on it. */
+const after = (h: NewEvent[], command: AlertGroupCommand) => [
   ...h,
   ...spec
     .given(h)
-    .when(act(a, extra))
+    .when(command)
     .then(() => {}),
 ];
+const withAction = (h: NewEvent[], a: ActOnAlertGroup['action'], extra: Partial<ActOnAlertGroup> = {}) => after(h, act(a, extra));
 const stateOf = (h: NewEvent[]) => {
   const s = h.map(toEvent).reduce(evolve, initialState());
   return s.current ? groupState(s.current) : null;
@@ -99,14 +101,7 @@ describe('AlertGroup decider: grouping', () => {
 
   it('opens the next group when firing arrives after a resolve', () => {
     const h1 = [...opened(), received('r2', 'resolved.json')];
-    const h2 = [
-      ...h1,
-      ...spec
-        .given(h1)
-        .when(process('r2'))
-        .then(() => {}),
-      received('r3', 'firing-flapping-refire.json'),
-    ];
+    const h2 = [...after(h1, process('r2')), received('r3', 'firing-flapping-refire.json')];
     spec
       .given(h2)
       .when(process('r3'))
@@ -119,14 +114,7 @@ describe('AlertGroup decider: grouping', () => {
 
   it('attaches a resolve for a closed group to the latest resolved group and never opens one', () => {
     const h1 = [...opened(), received('r2', 'resolved.json')];
-    const h2 = [
-      ...h1,
-      ...spec
-        .given(h1)
-        .when(process('r2'))
-        .then(() => {}),
-      received('r3', 'resolved.json'),
-    ];
+    const h2 = [...after(h1, process('r2')), received('r3', 'resolved.json')];
     spec
       .given(h2)
       .when(process('r3'))
@@ -243,13 +231,7 @@ describe('AlertGroup decider: actions (Grafana OnCall transitions)', () => {
   it('a group with no history is not found', () => spec.given([]).when(act('acknowledge')).thenRejected('not_found'));
   it('an older generation is closed', () => {
     const h1 = [...withAction(opened(), 'resolve'), received('r2', 'firing-flapping-refire.json')];
-    const h2 = [
-      ...h1,
-      ...spec
-        .given(h1)
-        .when(process('r2'))
-        .then(() => {}),
-    ];
+    const h2 = after(h1, process('r2'));
     spec
       .given(h2)
       .when(act('unresolve'))

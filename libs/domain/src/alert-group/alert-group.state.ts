@@ -1,6 +1,7 @@
 import {
   ALERT_GROUP_EVENTS,
   isOneOf,
+  type AlertGroupCreatedData,
   type AlertGroupState,
   type AlertReceivedData,
   type DozorEvent,
@@ -8,19 +9,22 @@ import {
   type IntegrationMode,
 } from '@dozor/contracts';
 
+/** What a group keeps of its AlertGroupCreated as it was. */
+type CreatedFacts =
+  | 'alertGroupId'
+  | 'integrationId'
+  | 'routeId'
+  | 'escalationChainId'
+  | 'title'
+  | 'severity'
+  | 'groupLabels'
+  | 'commonLabels'
+  | 'commonAnnotations'
+  | 'sourceLink';
+
 /** One alert group: one generation of a grouping key. */
-export interface GroupGeneration {
-  alertGroupId: string;
+export interface GroupGeneration extends Pick<AlertGroupCreatedData, CreatedFacts> {
   generation: number;
-  integrationId: string;
-  routeId: string;
-  escalationChainId: string | null;
-  title: string;
-  severity: string | null;
-  groupLabels: Record<string, string>;
-  commonLabels: Record<string, string>;
-  commonAnnotations: Record<string, string>;
-  sourceLink: string | null;
   integrationKind: IntegrationKind;
   /** Opened in maintenance or debug mode: never escalated. */
   mode: IntegrationMode | null;

@@ -1,14 +1,7 @@
-import { INTEGRATION_EVENTS, isOneOf, type DozorEvent, type IntegrationMode } from '@dozor/contracts';
+import { INTEGRATION_EVENTS, isOneOf, type DozorEvent, type IntegrationMaintenanceStartedData, type IntegrationMode } from '@dozor/contracts';
 
-export interface ActiveMaintenance {
-  maintenanceId: string;
-  mode: IntegrationMode;
-  startedAt: string;
-  /** null: until stopped. */
-  until: string | null;
-  durationSeconds: number | null;
-  origin: 'api' | 'config';
-}
+/** The maintenance under way: what its IntegrationMaintenanceStarted said (the integration is the aggregate's). */
+export type ActiveMaintenance = Omit<IntegrationMaintenanceStartedData, 'integrationId'>;
 
 export interface ConfiguredMaintenance {
   mode: IntegrationMode;

@@ -32,46 +32,32 @@ export type IntegrationTemplateKey = (typeof INTEGRATION_TEMPLATE_KEYS)[number];
 
 export type IntegrationTemplateSources = Record<IntegrationTemplateKey, string | null>;
 
+/** What a kind's defaults in @dozor/templates hold (besides the web title of the webhook kinds, which is its own constant). */
+type OnCallDefaults = Record<'groupingId' | 'resolveCondition' | 'acknowledgeCondition' | 'sourceLink' | 'telegramTitle' | 'telegramMessage', string | null>;
+
+/** OnCall's defaults under dozor.yaml's keys. */
+function sourcesOf(t: OnCallDefaults, title: string | null): IntegrationTemplateSources {
+  return {
+    grouping_id: t.groupingId,
+    resolve_condition: t.resolveCondition,
+    acknowledge_condition: t.acknowledgeCondition,
+    source_link: t.sourceLink,
+    title,
+    telegram_title: t.telegramTitle,
+    telegram_message: t.telegramMessage,
+  };
+}
+
 /** Grafana OnCall's default templates of a kind (`grafana_alerting` uses the Alertmanager ones: same payload). */
 export function defaultIntegrationTemplates(kind: IntegrationKind): IntegrationTemplateSources {
   switch (kind) {
     case 'alertmanager':
-    case 'grafana_alerting': {
-      const t = ALERTMANAGER_DEFAULT_TEMPLATES;
-      return {
-        grouping_id: t.groupingId,
-        resolve_condition: t.resolveCondition,
-        acknowledge_condition: t.acknowledgeCondition,
-        source_link: t.sourceLink,
-        title: t.webTitle,
-        telegram_title: t.telegramTitle,
-        telegram_message: t.telegramMessage,
-      };
-    }
-    case 'webhook': {
-      const t = WEBHOOK_DEFAULT_TEMPLATES;
-      return {
-        grouping_id: t.groupingId,
-        resolve_condition: t.resolveCondition,
-        acknowledge_condition: t.acknowledgeCondition,
-        source_link: t.sourceLink,
-        title: WEBHOOK_WEB_TITLE_TEMPLATE,
-        telegram_title: t.telegramTitle,
-        telegram_message: t.telegramMessage,
-      };
-    }
-    case 'formatted_webhook': {
-      const t = FORMATTED_WEBHOOK_DEFAULT_TEMPLATES;
-      return {
-        grouping_id: t.groupingId,
-        resolve_condition: t.resolveCondition,
-        acknowledge_condition: t.acknowledgeCondition,
-        source_link: t.sourceLink,
-        title: FORMATTED_WEBHOOK_WEB_TITLE_TEMPLATE,
-        telegram_title: t.telegramTitle,
-        telegram_message: t.telegramMessage,
-      };
-    }
+    case 'grafana_alerting':
+      return sourcesOf(ALERTMANAGER_DEFAULT_TEMPLATES, ALERTMANAGER_DEFAULT_TEMPLATES.webTitle);
+    case 'webhook':
+      return sourcesOf(WEBHOOK_DEFAULT_TEMPLATES, WEBHOOK_WEB_TITLE_TEMPLATE);
+    case 'formatted_webhook':
+      return sourcesOf(FORMATTED_WEBHOOK_DEFAULT_TEMPLATES, FORMATTED_WEBHOOK_WEB_TITLE_TEMPLATE);
     default: {
       const never: never = kind;
       throw new ConfigFieldError(['type'], `unknown integration kind ${JSON.stringify(never)}`);

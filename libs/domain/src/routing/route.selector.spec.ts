@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigFieldError } from '@dozor/contracts';
+import { thrown } from '@dozor/testing';
 import { compileRoutes, selectRoute, MAX_ROUTE_REGEX_CHARS } from './route.selector.js';
 import type { RouteDef, RouteFilter } from './route.types.js';
 
@@ -13,15 +14,7 @@ const payload = {
   groupKey: '{}:{alertname="X"}',
 };
 
-function configError(routes: RouteDef[]): ConfigFieldError {
-  try {
-    compileRoutes(routes);
-  } catch (e) {
-    if (e instanceof ConfigFieldError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigFieldError');
-}
+const configError = (routes: RouteDef[]) => thrown(ConfigFieldError, () => compileRoutes(routes));
 
 describe('compileRoutes', () => {
   it.each([

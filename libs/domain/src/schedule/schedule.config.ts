@@ -52,6 +52,9 @@ const ROTATION_KEYS = [
   'time_zone',
   'level',
 ] as const;
+/** What a single_event takes; the rest of ROTATION_KEYS describe a recurrence, in the same order. */
+const SINGLE_EVENT_KEYS: readonly string[] = ['id', 'name', 'type', 'start', 'duration', 'users', 'time_zone', 'level'];
+const RECURRENCE_KEYS = ROTATION_KEYS.filter((k) => !SINGLE_EVENT_KEYS.includes(k));
 const OVERRIDE_KEYS = ['id', 'start', 'end', 'duration', 'users', 'time_zone', 'level'] as const;
 const ROTATION_TYPES = ['rolling_users', 'recurrent_event', 'single_event'] as const;
 type RotationType = (typeof ROTATION_TYPES)[number];
@@ -152,18 +155,7 @@ function parseRotationItem(v: unknown, path: ConfigPath, index: number, ctx: Ctx
 
   switch (type) {
     case 'single_event': {
-      for (const k of [
-        'frequency',
-        'interval',
-        'rotation_start',
-        'until',
-        'by_day',
-        'by_month',
-        'by_monthday',
-        'week_start',
-        'rolling_users',
-        'start_rotation_from_user_index',
-      ]) {
+      for (const k of RECURRENCE_KEYS) {
         if (o[k] !== undefined) failAt([...path, k], `'${k}' does not apply to a single_event`);
       }
       if (o.users === undefined) failAt(path, "a single_event needs 'users'");

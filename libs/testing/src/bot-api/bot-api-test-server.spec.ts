@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Telegraf, TelegramError } from 'telegraf';
 import { BotApiTestServer } from './bot-api-test-server.js';
+import { rejection } from '../thrown.js';
 
 const keyboard = {
   inline_keyboard: [
@@ -15,15 +16,7 @@ const keyboard = {
   ],
 };
 
-async function telegramError(p: Promise<unknown>): Promise<TelegramError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TelegramError) return e;
-    throw e;
-  }
-  throw new Error('expected a TelegramError');
-}
+const telegramError = (p: Promise<unknown>) => rejection(TelegramError, p);
 
 describe('BotApiTestServer', () => {
   let telegram: BotApiTestServer;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { subjects, type Actor, type AlertGroupAction, type AlertGroupCommandRequest, type CommandReply } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
-import { RouterRequests } from '../router-requests.js';
+import { RouterRequests } from '../router.client.js';
 
 /** Who acts through the REST API until API tokens are tied to users. */
 export const API_ACTOR: Actor = { kind: 'user', id: 'api', name: 'api' };

@@ -3,7 +3,7 @@ import { EventStore, ExpectedVersion } from '@dozor/eventstore';
 import { SYSTEM_ACTORS } from '@dozor/contracts';
 import { JsonLogger, metrics, SpanKind, withSpan } from '@dozor/telemetry';
 import { Runtime } from '@dozor/platform';
-import { TimerStore, type TimerRow } from './timer-store.js';
+import { TimerStore, type TimerRow } from './timer.store.js';
 
 const MAX_SLEEP_MS = 1000;
 const RELAY_AFTER_MS = 5000;

@@ -1,7 +1,7 @@
 import type { DozorEvent } from '@dozor/contracts';
 import type { Decider } from '@dozor/domain';
 import { AggregateRepository, type Loaded } from './aggregate.js';
-import type { AppendOptions } from './event-store.js';
+import type { AppendOptions } from './event.store.js';
 import type { EventLog } from './event-log.js';
 import { ExpectedVersion, WrongExpectedVersionError } from './expected-version.js';
 
@@ -23,6 +23,12 @@ export interface CommandHandlerOptions {
   maxCached?: number;
   /** Decisions tried before giving up on a subject that keeps changing. */
   maxAttempts?: number;
+  /**
+   * Decide first on the cached state (the initial state for a subject not in
+   * the cache) without reading the subject, for aggregates this process
+   * usually writes last. See `CommandHandler.handle`.
+   */
+  optimistic?: boolean;
 }
 
 /** A command, or how to build it from the loaded state (decided again on every attempt). null: nothing to do. */
@@ -37,6 +43,7 @@ export type CommandInput<C, S> = C | ((loaded: Loaded<S>) => C | null);
 export class CommandHandler<C, S, R> {
   readonly repository: AggregateRepository<S>;
   private readonly maxAttempts: number;
+  private readonly optimistic: boolean;
 
   constructor(
     private readonly store: EventLog,
@@ -45,6 +52,7 @@ export class CommandHandler<C, S, R> {
   ) {
     this.repository = new AggregateRepository(store, decider, options.maxCached);
     this.maxAttempts = options.maxAttempts ?? 8;
+    this.optimistic = options.optimistic ?? false;
   }
 
   load(subject: string): Promise<Loaded<S>> {
@@ -56,11 +64,21 @@ export class CommandHandler<C, S, R> {
     command: CommandInput<C, S>,
     options: CommitOptions | ((command: C, loaded: Loaded<S>) => CommitOptions),
   ): Promise<CommandResult<S, R>> {
+    // Optimistic: the first decision is made on the cached state, unread. Only an append is checked against the log
+    // (its expected version is the cached one, so it goes through only when the cache held the subject's whole
+    // history, and a stale cache ends in a conflict like any lost race); a decision to append nothing, or a
+    // rejection, is taken again on what the log holds. A round trip fewer when the cache is current.
+    let unread = this.optimistic;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.repository.load(subject);
+      const loaded = unread ? this.repository.cached(subject) : await this.repository.load(subject);
       const cmd = typeof command === 'function' ? (command as (l: Loaded<S>) => C | null)(loaded) : command;
-      if (cmd === null) return { kind: 'unchanged', ...loaded };
-      const decision = this.decider.decide(cmd, loaded.state);
+      const decision = cmd === null ? null : this.decider.decide(cmd, loaded.state);
+      if (unread && (decision === null || 'rejected' in decision || decision.events.length === 0)) {
+        unread = false;
+        attempt--;
+        continue;
+      }
+      if (cmd === null || decision === null) return { kind: 'unchanged', ...loaded };
       if ('rejected' in decision) return { kind: 'rejected', ...loaded, rejection: decision.rejected };
       if (decision.events.length === 0) return { kind: 'unchanged', ...loaded };
       const opts = typeof options === 'function' ? options(cmd, loaded) : options;
@@ -72,6 +90,11 @@ export class CommandHandler<C, S, R> {
         return { kind: 'appended', ...next, events: appended.events, duplicate: appended.duplicate };
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError)) throw err;
+        if (unread) {
+          // The cache was behind (the usual reason, rather than a race): read the subject and decide again, without a pause.
+          unread = false;
+          continue;
+        }
         if (attempt >= this.maxAttempts) return { kind: 'conflict', ...loaded, attempts: attempt };
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from '@dozor/config';
 import { parseTelegramHtml, fixturesDir } from '@dozor/testing';
 import { renderGroupMessage } from '../telegram/render.js';
-import { renderTelegramTemplates } from './telegram-templates.js';
+import { renderTelegramTemplates } from './telegram.templates.js';
 import { viewOf } from './group-view.js';
 import { evolveNotifierGroup, type NotifierGroupState } from './notification.handler.js';
 import { initialState, type AlertGroupAggregate } from '@dozor/domain';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { subjects, type IntegrationCommandReply, type IntegrationCommandRequest, type IntegrationStatus } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
-import { API_ACTOR } from '../alert-groups/alert-group-commands.js';
-import { RouterRequests } from '../router-requests.js';
+import { API_ACTOR } from '../alert-groups/alert-group.commands.js';
+import { RouterRequests } from '../router.client.js';
 
 type Action =
   { action: 'start_maintenance'; mode: 'maintenance' | 'debug'; durationSeconds: number | null } | { action: 'stop_maintenance' } | { action: 'status' };

@@ -23,7 +23,7 @@ import { decodeCommit, encodeCommit, HDR_ENCODING, HDR_TYPES } from './codec.js'
 import { EventStoreUnavailableError, WrongExpectedVersionError, type ExpectedVersion } from './expected-version.js';
 import type { EventLog } from './event-log.js';
 import { stampEvents } from './stamp.js';
-import { RequestClient } from './request-client.js';
+import { RequestClient } from './request.client.js';
 
 /** "stream name already in use" (another replica created it first); not in the library's JetStreamApiCodes. */
 const STREAM_NAME_IN_USE = 10058;
@@ -221,32 +221,60 @@ export class EventStore implements EventLog {
     for (const run of batch) run();
   }
 
-  /** Every commit on one subject after `afterSeq`, in order, via direct get (no consumer is created). */
+  /**
+   * Every commit on one subject after `afterSeq`, in order, via direct get (no
+   * consumer is created). The subject's last commit is read beside the first
+   * one, and the walk stops on reaching it: without it, the walk ends only on
+   * a read that finds nothing, one more round trip in series. The last
+   * commit also names the one before it when it was appended with an expected
+   * version (the server keeps the Nats-Expected-Last-Subject-Sequence header
+   * it checked): once the walk is there, or starts there, nothing lies
+   * between, so a reload that finds two new commits (a receipt and the
+   * router's decision on it) takes one round trip instead of three.
+   * What it returns is the subject as it was at that moment or later: every
+   * commit up to the last one then.
+   */
   async readSubject(subject: string, afterSeq = 0): Promise<RecordedCommit[]> {
+    const lastRead = this.lastOn(subject);
+    const firstRead = this.nextOn(subject, afterSeq + 1);
+    // Both are awaited below, unless the other one settles the read.
+    lastRead.catch(() => undefined);
+    firstRead.catch(() => undefined);
+    const last = await lastRead;
+    if (last && last.seq > afterSeq && previousOf(last) === afterSeq) return [toCommit(last.subject, last.seq, last.data, last.header)];
     const out: RecordedCommit[] = [];
-    let cursor = afterSeq + 1;
-    for (;;) {
-      let m: StoredMsg | null;
-      try {
-        m = await this.jsm.direct.getMessage(this.topology.stream, { seq: cursor, next_by_subj: subject });
-      } catch (err) {
-        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) break; // no message found
-        throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
-      }
-      if (!m) break;
+    for (let m = await firstRead; m; m = await this.nextOn(subject, m.seq + 1)) {
       out.push(toCommit(m.subject, m.seq, m.data, m.header));
-      cursor = m.seq + 1;
+      if (!last || m.seq >= last.seq) break;
+      if (previousOf(last) === m.seq) {
+        out.push(toCommit(last.subject, last.seq, last.data, last.header));
+        break;
+      }
     }
     return out;
   }
 
+  /** The first commit on a subject at or after `seq`, null when there is none. */
+  private async nextOn(subject: string, seq: number): Promise<StoredMsg | null> {
+    try {
+      return await this.jsm.direct.getMessage(this.topology.stream, { seq, next_by_subj: subject });
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return null;
+      throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
   /** Stream sequence of the last commit on a subject, 0 when there is none. */
   async lastSeqOf(subject: string): Promise<number> {
+    return (await this.lastOn(subject))?.seq ?? 0;
+  }
+
+  /** The last commit on a subject, null when there is none. */
+  private async lastOn(subject: string): Promise<StoredMsg | null> {
     try {
-      const m = await this.jsm.direct.getMessage(this.topology.stream, { last_by_subj: subject });
-      return m?.seq ?? 0;
+      return await this.jsm.direct.getMessage(this.topology.stream, { last_by_subj: subject });
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return 0;
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return null;
       throw new EventStoreUnavailableError(`read of ${subject} failed: ${(err as Error).message}`, { cause: err });
     }
   }
@@ -339,6 +367,12 @@ export class EventStore implements EventLog {
   async deleteStream(): Promise<void> {
     await this.jsm.streams.delete(this.topology.stream).catch(() => undefined);
   }
+}
+
+/** The sequence the subject's last commit had when this one was appended on it (its checked expected version), null when it was appended without one. */
+function previousOf(m: StoredMsg): number | null {
+  const v = m.header?.get('Nats-Expected-Last-Subject-Sequence');
+  return v ? Number(v) : null;
 }
 
 export function toCommit(subject: string, seq: number, data: Uint8Array, hdrs: MsgHdrs | undefined): RecordedCommit {

@@ -43,6 +43,40 @@ describe('EventStore on real JetStream', () => {
     expect(await store.readSubject(subj, first.seq)).toHaveLength(1);
   });
 
+  it('reads a subject between commits on other subjects, from any point, up to its last commit', async () => {
+    const s = subjects.alertGroup(topo, 'ffffffffffffffffffff');
+    const other = subjects.alertGroup(topo, 'gggggggggggggggggggg');
+    const seqs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      seqs.push((await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any })).seq);
+      await store.append(other, [ev(100 + i)], { ...opts, expected: ExpectedVersion.any });
+    }
+    expect((await store.readSubject(s)).map((c) => c.seq)).toEqual(seqs);
+    expect((await store.readSubject(s, seqs[1])).map((c) => c.seq)).toEqual(seqs.slice(2));
+    expect(await store.readSubject(s, seqs[3])).toEqual([]);
+    expect(await store.readSubject(subjects.alertGroup(topo, 'hhhhhhhhhhhhhhhhhhhh'))).toEqual([]);
+    // One appended after a read is found by the next one.
+    const more = await store.append(s, [ev(9)], { ...opts, expected: ExpectedVersion.exact(seqs[3]!) });
+    expect((await store.readSubject(s, seqs[3])).map((c) => c.seq)).toEqual([more.seq]);
+  });
+
+  it('reads the same from every point whether the commits were appended with an expected version or without', async () => {
+    const s = subjects.alertGroup(topo, 'iiiiiiiiiiiiiiiiiiii');
+    const other = subjects.alertGroup(topo, 'jjjjjjjjjjjjjjjjjjjj');
+    const seqs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Unchecked (as ingest appends), then checked at the last version, two of each in turn.
+      const expected = i % 4 < 2 ? ExpectedVersion.any : ExpectedVersion.exact(seqs.at(-1) ?? 0);
+      seqs.push((await store.append(s, [ev(i)], { ...opts, expected })).seq);
+      if (i % 3 === 0) await store.append(other, [ev(100 + i)], { ...opts, expected: ExpectedVersion.any });
+    }
+    for (const [i, after] of [0, ...seqs].entries()) {
+      const read = await store.readSubject(s, after);
+      expect(read.map((c) => c.seq)).toEqual(seqs.slice(i));
+      expect(read.map((c) => (c.events[0]!.data as { alertGroupId: string }).alertGroupId)).toEqual(seqs.slice(i).map((_, j) => `g-${i + j}`));
+    }
+  });
+
   it('deduplicates by message id', async () => {
     const s = subjects.alertGroup(topo, 'bbbbbbbbbbbbbbbbbbbb');
     const a = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any, msgId: 'same-body' });
@@ -105,6 +139,36 @@ describe('EventStore on real JetStream', () => {
     expect(new Set(seen).size).toBe(3);
     const info = await store.consumerInfo('spec-consumer');
     expect(info.num_redelivered).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps pending work alive past the ack wait without holding the handler slot', async () => {
+    const s = subjects.escalation(topo, 'g-pending');
+    const calls = new Map<number, number>();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let secondHandled!: () => void;
+    const second = new Promise<void>((r) => (secondHandled = r));
+    const running = await runConsumer(store, { durable: 'spec-pending', filter: s, concurrency: 1, ackWaitMs: 1000 }, async (c) => {
+      calls.set(c.seq, (calls.get(c.seq) ?? 0) + 1);
+      if (calls.size === 1)
+        return Outcome.pending(
+          'held',
+          released.then(() => ({ kind: 'done' as const })),
+        );
+      secondHandled();
+      return Outcome.done;
+    });
+    for (let i = 0; i < 2; i++) await store.append(s, [ev(i)], { ...opts, expected: ExpectedVersion.any });
+    // The one slot is free while the first waits: the second is handled meanwhile.
+    await second;
+    // Three ack waits pass while the first is pending; working() keeps it from being redelivered.
+    await new Promise((r) => setTimeout(r, 3500));
+    release();
+    await new Promise((r) => setTimeout(r, 300));
+    await running.stop();
+    expect([...calls.values()]).toEqual([1, 1]);
+    const info = await store.consumerInfo('spec-pending');
+    expect(info.num_ack_pending).toBe(0);
   });
 
   it('commandHandler retries a decision that lost the race', async () => {

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { Telegraf } from 'telegraf';
+import { BotApiTestServer, NATS_URL } from '@dozor/testing';
+import { KvSendLimits, LIMITS_MAX_AGE_MS } from './kv-send-limits.js';
+import { TelegramSender } from './telegram-sender.js';
+
+/**
+ * Two senders, as two replicas: each with its own NATS connection and its own
+ * view of the shared limits, sending through the real clock to the Bot API
+ * test server. What they did is read from the server's request log.
+ */
+describe('send limits shared through NATS KV by two replicas', () => {
+  let telegram: BotApiTestServer;
+  let bucket: string;
+  const connections: NatsConnection[] = [];
+  const stores: KvSendLimits[] = [];
+
+  beforeAll(async () => {
+    telegram = await BotApiTestServer.start();
+  });
+  afterAll(async () => {
+    await telegram.stop();
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    const nc = connections[0];
+    if (nc) await (await jetstreamManager(nc)).streams.delete(`KV_${bucket}`).catch(() => undefined);
+    for (const c of connections.splice(0)) await c.close();
+    telegram.reset();
+  });
+
+  async function replica(): Promise<TelegramSender> {
+    const nc = await connect({ servers: NATS_URL });
+    connections.push(nc);
+    const limits = new KvSendLimits(() => new Kvm(nc).create(bucket, { history: 1, ttl: LIMITS_MAX_AGE_MS }), 'bot.123456789');
+    stores.push(limits);
+    const client = new Telegraf(telegram.token, { telegram: { apiRoot: telegram.apiRoot } }).telegram;
+    return new TelegramSender(client, { limits, onLimitsUnavailable: (err) => expect.fail(`shared limits unavailable: ${err}`) });
+  }
+
+  const until = async (what: string, ok: () => boolean, timeoutMs = 10_000) => {
+    for (const end = Date.now() + timeoutMs; !ok(); await new Promise((r) => setTimeout(r, 10))) if (Date.now() > end) throw new Error(`timed out: ${what}`);
+  };
+
+  const newBucket = () => (bucket = `lim${randomBytes(4).toString('hex')}-limits`);
+
+  /** Arrival times at the Bot API of sendMessage calls to a chat, with their status. */
+  const log = (chatId: number) =>
+    telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.params.chat_id) === String(chatId))
+      .map((c) => ({ at: c.atMs, status: c.status, text: String(c.params.text) }));
+
+  /**
+   * Slots are one second apart on the senders' clock; a request's arrival
+   * adds its own transit time, which varies (by hundreds of milliseconds on a
+   * loaded machine), so one gap may look short when the request before it was
+   * late. Two replicas booking the same slot show as two arrivals well inside
+   * half a second of each other; and over the whole run the calls are spread
+   * one second apart on average.
+   */
+  const TRANSIT_MARGIN_MS = 500;
+  const expectPerSecond = (calls: { at: number }[]) => {
+    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at, `gap before call ${i}`).toBeGreaterThanOrEqual(1000 - TRANSIT_MARGIN_MS);
+    if (calls.length > 1) expect(calls.at(-1)!.at - calls[0]!.at, 'span of all calls').toBeGreaterThanOrEqual((calls.length - 1) * 1000 - TRANSIT_MARGIN_MS);
+  };
+
+  it('a 429 with retry_after 3 to one replica holds the chat for both, sends already waiting included', async () => {
+    newBucket();
+    const [a, b] = [await replica(), await replica()];
+    expect(await b.send(42, { text: 'b0' })).toMatchObject({ ok: true });
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 3 });
+    // a1 gets the next slot (a second after b0) and the 429; b1 and b2 are already booked behind it in the other replica.
+    const sends = [a.send(42, { text: 'a1' })];
+    await until('replica b sees a1 booked', () => (stores[1]!.latest().limiter.snapshot(Date.now()).chats['42']?.times.length ?? 0) >= 2);
+    sends.push(b.send(42, { text: 'b1' }), b.send(42, { text: 'b2' }));
+    const outcomes = await Promise.all(sends);
+    expect(outcomes).toMatchObject([{ ok: true, attempts: 2 }, { ok: true }, { ok: true }]);
+
+    const calls = log(42);
+    expect(calls.map((c) => c.status)).toEqual([200, 429, 200, 200, 200]);
+    const limited = calls[1]!;
+    expect(limited.text).toBe('a1');
+    for (const c of calls.slice(2)) expect(c.at - limited.at, `${c.text} after the 429`).toBeGreaterThanOrEqual(3000);
+    expect(new Set(calls.slice(2).map((c) => c.text))).toEqual(new Set(['a1', 'b1', 'b2']));
+    expectPerSecond(calls);
+  });
+
+  it('one message per second to a chat across both replicas', async () => {
+    newBucket();
+    const [a, b] = [await replica(), await replica()];
+    const outcomes = await Promise.all([0, 1, 2].flatMap((i) => [a.send(7, { text: `a${i}` }), b.send(7, { text: `b${i}` })]));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const calls = log(7);
+    expect(calls).toHaveLength(6);
+    expectPerSecond(calls);
+  });
+});

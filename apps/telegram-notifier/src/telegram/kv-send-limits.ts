@@ -1,0 +1,119 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import type { KV, KvEntry } from '@nats-io/kv';
+import {
+  emptySendLimits,
+  restoreSendLimits,
+  snapshotSendLimits,
+  type Change,
+  type SendLimits,
+  type SendLimitsPolicy,
+  type SendLimitsSnapshot,
+  type SendLimitsStore,
+} from './send-limits.js';
+
+/** Entries of the limits bucket outlive their use by far; the bucket's max_age drops an idle bot's entry (nats-server 2.9 has no per-message TTL). */
+export const LIMITS_MAX_AGE_MS = 60 * 60_000;
+
+const MAX_CONFLICTS = 32;
+
+/**
+ * One bot's SendLimits in one NATS KV entry, shared by every replica.
+ *
+ * Every change is a compare-and-set: put with the revision it was computed
+ * from (Nats-Expected-Last-Subject-Sequence), run again on the newer value
+ * after a conflict. Each process watches the entry and keeps the newest value
+ * it has seen, so a change usually costs one round trip (the put), and the
+ * check before a send costs none: a 429 or a breaker trip recorded by one
+ * replica reaches the others' waiting sends within a watch delivery.
+ *
+ * One entry for the whole bot rather than one per chat: the global limit
+ * (30 per second) needs a shared count anyway, one entry makes a booking
+ * one round trip instead of two, and at 30 sends per second contention on
+ * it is low. Times in it are epoch milliseconds, so the value carries its own
+ * expiry; the snapshot drops what no longer matters on every write.
+ */
+export class KvSendLimits implements SendLimitsStore {
+  private kv: KV | null = null;
+  private opening: Promise<KV> | null = null;
+  private mirror: { revision: number; snapshot: SendLimitsSnapshot | null } = { revision: 0, snapshot: null };
+  private watching: { stop(): void } | null = null;
+
+  constructor(
+    private readonly open: () => Promise<KV>,
+    private readonly key: string,
+    private readonly policy: SendLimitsPolicy = {},
+  ) {}
+
+  async update<R>(now: number, change: (s: SendLimits) => Change<R>): Promise<R> {
+    const kv = await this.ready();
+    for (let conflicts = 0; ;) {
+      const { revision, snapshot } = this.mirror;
+      const state = snapshot ? restoreSendLimits(snapshot, this.policy) : emptySendLimits(this.policy);
+      const { result, changed } = change(state);
+      if (!changed) return result;
+      const next = snapshotSendLimits(state, now);
+      try {
+        this.remember(await kv.put(this.key, JSON.stringify(next), { previousSeq: revision }), next);
+        return result;
+      } catch (err) {
+        if (!isConflict(err) || ++conflicts >= MAX_CONFLICTS) throw err;
+        // Replicas that keep colliding take turns: a short random pause, longer as collisions repeat.
+        if (conflicts > 1) await new Promise((r) => setTimeout(r, Math.random() * Math.min(20, conflicts * 2)));
+        await this.refresh(kv);
+      }
+    }
+  }
+
+  latest(): SendLimits {
+    const { snapshot } = this.mirror;
+    return snapshot ? restoreSendLimits(snapshot, this.policy) : emptySendLimits(this.policy);
+  }
+
+  async close(): Promise<void> {
+    this.watching?.stop();
+    this.watching = null;
+  }
+
+  private ready(): Promise<KV> {
+    if (this.kv) return Promise.resolve(this.kv);
+    this.opening ??= (async () => {
+      try {
+        const kv = await this.open();
+        await this.refresh(kv);
+        const watch = await kv.watch({ key: this.key });
+        this.watching = watch;
+        void (async () => {
+          for await (const e of watch) this.take(e);
+        })().catch(() => undefined);
+        this.kv = kv;
+        return kv;
+      } catch (err) {
+        this.opening = null;
+        throw err;
+      }
+    })();
+    return this.opening;
+  }
+
+  private async refresh(kv: KV): Promise<void> {
+    const e = await kv.get(this.key);
+    if (e) this.take(e);
+    else this.mirror = { revision: 0, snapshot: null };
+  }
+
+  private take(e: KvEntry): void {
+    if (e.revision <= this.mirror.revision && this.mirror.revision !== 0) return;
+    this.remember(e.revision, e.operation === 'PUT' && e.value.length > 0 ? (e.json() as SendLimitsSnapshot) : null);
+  }
+
+  private remember(revision: number, snapshot: SendLimitsSnapshot | null): void {
+    if (revision >= this.mirror.revision) this.mirror = { revision, snapshot };
+  }
+}
+
+function isConflict(err: unknown): boolean {
+  return (
+    err instanceof JetStreamApiError &&
+    (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
+}

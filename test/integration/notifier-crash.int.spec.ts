@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf } from '@dozor/contracts';
+import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ALICE_TG, BotApiTestServer, DozorProcess, loadFixture, NATS_URL, isolate, poll, writeConfig, type Isolation } from '@dozor/testing';
+
+/**
+ * The crash bound of "exactly one page": the notifier dies after the Bot API
+ * accepted a DM and before its NotificationSent is in the log. The next
+ * notifier finds the claim without an outcome and its owner gone, sends once
+ * more (the one duplicate the bound allows), and records the outcome. The
+ * unrecorded first copy is adopted when a button on it is pressed.
+ */
+describe('notifier killed between send and record', () => {
+  let iso: Isolation;
+  let nc: NatsConnection;
+  let store: EventStore;
+  let telegram: BotApiTestServer;
+  let env: NodeJS.ProcessEnv;
+  const procs: DozorProcess[] = [];
+  let second: DozorProcess;
+
+  beforeAll(async () => {
+    iso = isolate('ncrash');
+    nc = await connectNats(NATS_URL, 'notifier-crash-spec');
+    store = await EventStore.open(nc, { topology: topology(iso.prefix) });
+    telegram = await BotApiTestServer.start();
+    env = {
+      PATH: process.env.PATH,
+      NATS_URL,
+      DOZOR_SUBJECT_PREFIX: iso.prefix,
+      DOZOR_CONFIG: writeConfig(iso.dir),
+      ALERTMANAGER_INTEGRATION_TOKEN: 'crash-test-token',
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      LOG_LEVEL: 'warn',
+      OTEL_TRACES_EXPORTER: 'none',
+    };
+  });
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    await telegram?.stop();
+    await nc?.close();
+    await iso?.cleanup();
+  });
+
+  const notificationEvents = async (groupId: string): Promise<DozorEvent[]> =>
+    (await store.readSubject(subjects.notification(store.topology, groupId))).flatMap((c) => c.events);
+
+  /** An alert group as the router opens it, and a page for alice as the escalator requests it. */
+  const page = async (name: string, notificationId: string): Promise<{ key: string; groupId: string }> => {
+    const key = aggregateKeyOf('notifier-crash', name);
+    const groupId = `${key}-1`;
+    const payload = loadFixture('firing-flapping.json').json;
+    await store.append(
+      subjects.alertGroup(store.topology, key),
+      [
+        {
+          type: 'AlertGroupCreated',
+          data: {
+            alertGroupId: groupId,
+            aggregateKey: key,
+            integrationId: 'alertmanager-main-integration',
+            groupingKey: payload.groupKey,
+            routeId: 'default',
+            escalationChainId: 'demo-critical-escalation-chain',
+            title: `${name} (warning)`,
+            severity: 'warning',
+            groupLabels: payload.groupLabels,
+            commonLabels: payload.commonLabels,
+            commonAnnotations: payload.commonAnnotations,
+            sourceLink: null,
+          },
+        },
+        {
+          type: 'AlertAdded',
+          data: {
+            alertGroupId: groupId,
+            receiptId: 'r1',
+            alert: { alertId: 'r1', status: 'firing', firing: [], resolved: [], title: 'CrashTest', receivedAt: new Date().toISOString() },
+            payload,
+          },
+        },
+      ],
+      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' },
+    );
+    await store.append(
+      subjects.escalation(store.topology, groupId),
+      [
+        {
+          type: 'NotificationRequested',
+          data: { alertGroupId: groupId, notificationId, userId: 'alice', important: false, stepIndex: 0, aggregateKey: key },
+        },
+      ],
+      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.escalator, source: 'system' },
+    );
+
+    return { key, groupId };
+  };
+
+  it('recovers the page with at most one duplicate and records the outcome', async () => {
+    const first = new DozorProcess('telegram-notifier', { ...env, DOZOR_TEST_EXIT_AFTER_SEND: '1' }, 'notifier#1');
+    procs.push(first);
+    await first.start();
+
+    const { key, groupId } = await page('notifier-crash', 'crash-n1');
+
+    await poll('the first notifier to exit after its send', async () => first.output.some((l) => l.includes('DOZOR_TEST_EXIT_AFTER_SEND')));
+    expect(await first.stop()).toBe(70);
+    expect(telegram.chat(ALICE_TG).messages()).toHaveLength(1);
+    const claimed = await notificationEvents(groupId);
+    expect(claimed.map((e) => e.type)).toEqual(['NotificationDispatching']);
+
+    second = new DozorProcess('telegram-notifier', env, 'notifier#2');
+    procs.push(second);
+    await second.start();
+    const events = await poll(
+      'the recovered outcome',
+      async () => {
+        const evs = await notificationEvents(groupId);
+        return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+      },
+      90_000,
+    ).catch((e) => {
+      throw new Error(`${e}\n${second.tail()}`);
+    });
+    const claims = events.filter((e): e is EventOf<'NotificationDispatching'> => e.type === 'NotificationDispatching');
+    const sent = events.filter((e): e is EventOf<'NotificationSent'> => e.type === 'NotificationSent');
+    expect(claims.map((c) => c.data.attempt)).toEqual([1, 2]);
+    expect(claims[1]!.data.recovers).toBe(claims[0]!.data.dispatchId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.data).toMatchObject({ dispatchId: claims[1]!.data.dispatchId, recovered: true });
+
+    // Let anything else have its chance to show up: still one duplicate at most, and nothing more recorded.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(telegram.chat(ALICE_TG).messages()).toHaveLength(2);
+    expect(await notificationEvents(groupId)).toHaveLength(events.length);
+
+    // The first copy's reference died with its process. A press on it adopts it, so it follows the group from then on.
+    const chat = telegram.chat(ALICE_TG);
+    const [orphan, recovered] = chat.messages();
+    await telegram.pressButton(ALICE_TG, orphan!.message_id, 'Acknowledge', ALICE_TG, { timeoutMs: 20_000 });
+    await poll('the adopted reference', async () =>
+      (await notificationEvents(groupId)).some((e) => e.type === 'NotificationSent' && e.data.messageId === orphan!.message_id),
+    );
+    await store.append(subjects.alertGroup(store.topology, key), [{ type: 'AlertGroupAcknowledged', data: { alertGroupId: groupId, by: 'action' } }], {
+      expected: ExpectedVersion.any,
+      actor: { kind: 'user', id: 'alice', name: 'alice' },
+      source: 'telegram',
+    });
+    await chat.expectEdit(orphan!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
+    await chat.expectEdit(recovered!.message_id, /Acknowledged by alice/, { timeoutMs: 30_000 });
+  }, 150_000);
+
+  it('records every retry of a page and its outcome, and a wait longer than the ack wait is not redelivered', async () => {
+    const redelivered = async () => (await store.consumerInfo('notifier-requests')).num_redelivered;
+    const before = await redelivered();
+    telegram.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    // Longer than the consumer's 10 s ack wait: the page waits in the notifier, its message kept alive.
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 12 });
+    const { groupId } = await page('notifier-retries', 'retry-n1');
+    const events = await poll('the outcome after the retries', async () => {
+      const evs = await notificationEvents(groupId);
+      return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+    }).catch((e) => {
+      throw new Error(`${e}\n${second.tail()}`);
+    });
+    const retries = events.filter((e): e is EventOf<'NotificationRetrying'> => e.type === 'NotificationRetrying');
+    expect(retries.map((r) => [r.data.errorCode, r.data.attempt]).sort()).toEqual([
+      [429, 2],
+      [502, 1],
+    ]);
+    expect(retries.find((r) => r.data.errorCode === 429)!.data.retryAfterMs).toBe(12_000);
+    expect(events.filter((e) => e.type === 'NotificationDispatching')).toHaveLength(1);
+    expect(telegram.calls('sendMessage').filter((c) => c.status === 200)).toHaveLength(3);
+    expect(await redelivered()).toBe(before);
+  }, 60_000);
+});
