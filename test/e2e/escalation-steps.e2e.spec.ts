@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects, topology, type DozorEvent } from '@dozor/contracts';
 import { EventStore, connectNats } from '@dozor/eventstore';
-import { ALICE_TG, BOB_TG, BotApiTestServer, DozorProcess, isolate, type Isolation, NATS_URL, poll, TestClock, TOKEN } from '@dozor/testing';
+import { ALICE_TG, BOB_TG, BotApiTestServer, childProcessEnv, DozorProcess, isolate, type Isolation, NATS_URL, poll, TestClock, TOKEN } from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 const CAROL_TG = 616161;
@@ -116,19 +116,7 @@ describe('escalation steps at Grafana OnCall parity, end to end', () => {
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
     const config = join(iso.dir, 'dozor.yaml');
     writeFileSync(config, CONFIG);
-    env = {
-      PATH: process.env.PATH,
-      NATS_URL,
-      ...TestClock.env,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: config,
-      DATABASE_URL: iso.databaseUrl,
-      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      OTEL_TRACES_EXPORTER: 'none',
-      LOG_LEVEL: 'warn',
-    };
+    env = childProcessEnv(iso, telegram, { ...TestClock.env, DOZOR_CONFIG: config });
     // The api migrates the schema first; the router answers the escalator's resolve.
     for (const t of ['api', 'ingest', 'router', 'escalator', 'telegram-notifier']) procs.set(t, new DozorProcess(t, env));
     await procs.get('api')!.start();
