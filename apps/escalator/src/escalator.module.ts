@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
-import { EscalationHandler, EscalationRepository, GroupReader, escalatorConsumers } from './escalation/escalation.handler.js';
+import { EscalationHandler, EscalationRepository, GroupReader, RotationRepository, escalatorConsumers } from './escalation/escalation.handler.js';
+import { GroupResolver } from './escalation/group-resolver.js';
 import { OnCallClient } from './escalation/on-call.client.js';
 import { TimerStore } from './timers/timer.store.js';
 import { TimerTableProjection } from './timers/timer-table.projection.js';
@@ -12,6 +13,8 @@ import { WebhookDeliveries, WebhookGroupReader, WebhookHandler, WebhookSender, w
   providers: [
     EscalationRepository,
     GroupReader,
+    RotationRepository,
+    GroupResolver,
     OnCallClient,
     TimerStore,
     TimerWorker,

@@ -13,7 +13,6 @@ import {
   objectAt,
   listAt,
   type ConfigPath,
-  type EscalationStep,
   type MaintenanceDuration,
   type RawObject,
 } from '@dozor/contracts';
@@ -29,7 +28,8 @@ import {
   type RouteDef,
   type RouteFilter,
 } from '@dozor/domain';
-import type { DozorConfig, EscalationChainConfig, IntegrationConfig, UserConfig } from './config.types.js';
+import type { DozorConfig, EscalationChainConfig, IntegrationConfig, MemberListConfig, UserConfig } from './config.types.js';
+import { parseStep, type StepRefs } from './escalation-steps.js';
 
 /** A config error that names the file, line, column and field. */
 export class ConfigError extends Error {
@@ -143,7 +143,7 @@ export const DEFAULT_RATE_LIMIT = { requests: 3000, perSeconds: 300 } as const;
 export const HEARTBEAT_TIMEOUT_SECONDS = { min: 60, max: 86_400 } as const;
 
 function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConfig {
-  const root = objectAt(raw, [], ['users', 'integrations', 'escalation_chains', 'schedules', 'webhooks']);
+  const root = objectAt(raw, [], ['users', 'user_groups', 'teams', 'integrations', 'escalation_chains', 'schedules', 'webhooks']);
   const users = list(root.users, ['users']).map((u, i): UserConfig => {
     const p = ['users', i];
     const o = objectAt(u, p, ['id', 'name', 'username', 'email', 'telegram_user_id']);
@@ -155,11 +155,18 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
   unique(users, 'users');
   const userIds = new Set(users.map((u) => u.id));
   const schedules = parseSchedules(root.schedules, { userIds: [...userIds] });
+  const userGroups = memberLists(root.user_groups, 'user_groups', 'users', userIds);
+  const teams = memberLists(root.teams, 'teams', 'members', userIds);
+  const refs: StepRefs = {
+    users: userIds,
+    userGroups: new Map(userGroups.map((g) => [g.id, g.users])),
+    teams: new Map(teams.map((t) => [t.id, t.users])),
+  };
 
   const chains = list(root.escalation_chains, ['escalation_chains']).map((c, i): EscalationChainConfig => {
     const p = ['escalation_chains', i];
     const o = objectAt(c, p, ['id', 'name', 'steps']);
-    const steps = list(o.steps, [...p, 'steps'], false).map((s, j) => step(s, [...p, 'steps', j], userIds));
+    const steps = list(o.steps, [...p, 'steps'], false).map((s, j) => parseStep(s, [...p, 'steps', j], j, refs));
     const cid = id(o, p);
     return { id: cid, name: str(o, 'name', p, true) ?? cid, steps };
   });
@@ -233,7 +240,31 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
   for (const x of integrations) {
     if (x.alertmanagerSilences) webhooks.push(alertmanagerSilencesWebhook(x.id, x.alertmanagerSilences.url, x.alertmanagerSilences.authorizationHeader));
   }
-  return { file, users, integrations, escalationChains: chains, schedules, webhooks };
+  // A trigger_webhook step names a webhook of this file (read after the chains, since webhooks may filter on integrations).
+  const webhookIds = new Set(webhooks.map((w) => w.id));
+  chains.forEach((c, i) =>
+    c.steps.forEach((step, j) => {
+      if (step.kind === 'trigger_webhook' && !webhookIds.has(step.webhookId))
+        failAt(['escalation_chains', i, 'steps', j], `no webhook with id ${JSON.stringify(step.webhookId)} (declare it under webhooks:)`);
+    }),
+  );
+  return { file, users, userGroups, teams, integrations, escalationChains: chains, schedules, webhooks };
+}
+
+/** `user_groups:` (users) and `teams:` (members): named lists of users that steps notify. */
+function memberLists(v: unknown, section: 'user_groups' | 'teams', key: 'users' | 'members', userIds: Set<string>): MemberListConfig[] {
+  const lists = list(v, [section]).map((x, i): MemberListConfig => {
+    const p = [section, i];
+    const o = objectAt(x, p, ['id', 'name', key]);
+    const users = list(o[key], [...p, key], false).map((u, k) => {
+      if (typeof u !== 'string' || !userIds.has(u)) failAt([...p, key, k], `no user with id ${JSON.stringify(u)}`);
+      return u as string;
+    });
+    const gid = id(o, p);
+    return { id: gid, name: str(o, 'name', p, true) ?? gid, users: [...new Set(users)] };
+  });
+  unique(lists, section);
+  return lists;
 }
 
 function integrationTemplates(v: unknown, kind: IntegrationConfig['type'], p: ConfigPath): Pick<IntegrationConfig, 'templateOverrides' | 'templates'> {
@@ -313,31 +344,4 @@ function route(r: unknown, p: ConfigPath, chains: Set<string>, isDefault: boolea
       ),
     };
   return { id: rid, filter, escalationChainId: chain };
-}
-
-function step(s: unknown, p: ConfigPath, users: Set<string>): EscalationStep {
-  const o = objectAt(s, p);
-  const keys = Object.keys(o).filter((k) => k !== 'important');
-  if (keys.length !== 1) failAt(p, 'a step is one of wait, notify_persons, notify_on_call_from_schedule (plus optional important: true)');
-  const important = o.important === true;
-  const kind = keys[0]!;
-  switch (kind) {
-    case 'wait':
-      return { kind: 'wait', seconds: duration(o.wait, [...p, 'wait']) };
-    case 'notify_persons': {
-      const who = list(o.notify_persons, [...p, 'notify_persons'], false).map((u, k) => {
-        if (typeof u !== 'string' || !users.has(u)) failAt([...p, 'notify_persons', k], `no user with id ${JSON.stringify(u)}`);
-        return u as string;
-      });
-      return { kind: 'notify_persons', users: who, important };
-    }
-    case 'notify_on_call_from_schedule': {
-      const sch = o.notify_on_call_from_schedule;
-      if (typeof sch !== 'string' || !ID.test(sch)) failAt([...p, 'notify_on_call_from_schedule'], 'must be a schedule id');
-      // A schedule not declared here is allowed (it may come from another source); the step then records that nobody is on call.
-      return { kind: 'notify_on_call_from_schedule', schedule: sch as string, important };
-    }
-    default:
-      return failAt([...p, kind], `unknown step kind; expected wait, notify_persons or notify_on_call_from_schedule`);
-  }
 }

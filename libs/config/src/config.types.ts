@@ -38,10 +38,19 @@ export interface EscalationChainConfig {
   steps: EscalationStep[];
 }
 
+/** A user group (`user_groups:`, OnCall's user group) or a team (`teams:`, its `members`). */
+export interface MemberListConfig {
+  id: string;
+  name: string;
+  users: string[];
+}
+
 export interface DozorConfig {
   /** Path of the file, for messages. */
   file: string;
   users: UserConfig[];
+  userGroups: MemberListConfig[];
+  teams: MemberListConfig[];
   integrations: IntegrationConfig[];
   escalationChains: EscalationChainConfig[];
   schedules: ScheduleDef[];

@@ -121,10 +121,31 @@ export interface AlertGroupUnsilencedData extends AlertGroupRef {
 
 /* -------------------------------------------------------------- escalation */
 
+/**
+ * One step of an escalation chain, as frozen in EscalationStarted. Kinds are
+ * Grafana OnCall's public-API step types. Group and team members are resolved
+ * when the chain is loaded, so a snapshot keeps the members it started with.
+ */
 export type EscalationStep =
   | { kind: 'wait'; seconds: number }
   | { kind: 'notify_persons'; users: string[]; important: boolean }
-  | { kind: 'notify_on_call_from_schedule'; schedule: string; important: boolean };
+  /** Round robin: one of `users` per run, the next one each time (the position is kept per chain step, across groups). */
+  | { kind: 'notify_person_next_each_time'; users: string[]; important: boolean }
+  | { kind: 'notify_on_call_from_schedule'; schedule: string; important: boolean }
+  | { kind: 'notify_user_group'; group: string; users: string[]; important: boolean }
+  | { kind: 'notify_team_members'; team: string; users: string[]; important: boolean }
+  /** Posts the group in a Telegram chat (a group, a channel, or a topic of a forum with `messageThreadId`). */
+  | { kind: 'notify_whole_channel'; chatId: string; messageThreadId?: number }
+  | { kind: 'trigger_webhook'; webhookId: string }
+  | { kind: 'resolve' }
+  /** Goes on inside the daily window [from, to) of `timeZone` (HH:MM local time); outside it, waits for the window to open. */
+  | { kind: 'notify_if_time_from_to'; from: string; to: string; timeZone: string }
+  /** Goes on once the group got more than `alerts` alerts within `minutes` of its latest; until then it waits for alerts. */
+  | { kind: 'notify_if_num_alerts_in_window'; alerts: number; minutes: number }
+  /** Starts over from `fromStep` (0-based), at most `limit` times per run of the chain. */
+  | { kind: 'repeat_escalation'; fromStep: number; limit: number };
+
+export type EscalationStepKind = EscalationStep['kind'];
 
 /**
  * Stream sequence of the alert group's last state change (created, acked,
@@ -134,6 +155,16 @@ export type EscalationStep =
  */
 export interface EscalationReconciledRef extends AlertGroupRef {
   groupTransition?: number;
+}
+
+export interface EscalationResumedData extends EscalationReconciledRef {
+  /**
+   * A fresh snapshot of the chain, taken when the escalation starts over
+   * (unacknowledged, unresolved, unsilenced). Absent in events recorded before
+   * it existed, or when the route's chain is gone: the old snapshot stays.
+   */
+  chainId?: string;
+  steps?: EscalationStep[];
 }
 
 export interface EscalationStartedData extends EscalationReconciledRef {
@@ -173,6 +204,46 @@ export interface NotificationRequestedData extends AlertGroupRef {
   important: boolean;
   stepIndex: number;
   aggregateKey: string;
+}
+
+/** A `repeat_escalation` step sent the run back to `fromStepIndex`; `repeat` counts this step's repeats in this run (1-based). */
+export interface EscalationRepeatedData extends AlertGroupRef {
+  stepIndex: number;
+  fromStepIndex: number;
+  repeat: number;
+}
+
+/** A `notify_if_num_alerts_in_window` step found too few alerts: the run waits at `stepIndex` until new alerts make it go on. */
+export interface EscalationHeldData extends AlertGroupRef {
+  stepIndex: number;
+  summary: string;
+}
+
+/**
+ * A `notify_whole_channel` step: post the group in a Telegram chat, with its
+ * buttons. `notificationId` is `ntf:<alertGroupId>:<epoch>:<stepIndex>:chat`.
+ */
+export interface ChatNotificationRequestedData extends AlertGroupRef {
+  notificationId: string;
+  chatId: string;
+  messageThreadId?: number;
+  important: boolean;
+  stepIndex: number;
+  aggregateKey: string;
+}
+
+/**
+ * A `notify_person_next_each_time` step took its turn
+ * (`<prefix>.evt.escalation-rr.<chainId>:<stepIndex>`): `claimId`
+ * (`<alertGroupId>:<epoch>:<stepIndex>`) names the run that took it, so a
+ * redelivered run finds its person instead of taking the next one.
+ */
+export interface EscalationRotationAdvancedData {
+  chainId: string;
+  stepIndex: number;
+  claimId: string;
+  alertGroupId: string;
+  userId: string;
 }
 
 export interface EscalationPausedData extends EscalationReconciledRef {
@@ -500,8 +571,12 @@ export interface EventCatalogue {
   EscalationStepExecuted: EscalationStepExecutedData;
   NotificationRequested: NotificationRequestedData;
   EscalationPaused: EscalationPausedData;
-  EscalationResumed: EscalationReconciledRef;
+  EscalationResumed: EscalationResumedData;
   EscalationFinished: EscalationFinishedData;
+  EscalationRepeated: EscalationRepeatedData;
+  EscalationHeld: EscalationHeldData;
+  ChatNotificationRequested: ChatNotificationRequestedData;
+  EscalationRotationAdvanced: EscalationRotationAdvancedData;
   NotificationDispatching: NotificationDispatchingData;
   NotificationSent: NotificationSentData;
   NotificationRetrying: NotificationRetryingData;
@@ -552,6 +627,10 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   EscalationPaused: 1,
   EscalationResumed: 1,
   EscalationFinished: 1,
+  EscalationRepeated: 1,
+  EscalationHeld: 1,
+  ChatNotificationRequested: 1,
+  EscalationRotationAdvanced: 1,
   NotificationDispatching: 1,
   NotificationSent: 1,
   NotificationRetrying: 1,

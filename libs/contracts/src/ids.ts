@@ -101,6 +101,11 @@ export function parseNotificationId(id: string): { alertGroupId: string; epoch: 
   return m ? { alertGroupId: m[1]!, epoch: Number(m[2]), stepIndex: Number(m[3]), userId: m[4]! } : null;
 }
 
+/** A `notify_whole_channel` post: `ntf:<alertGroupId>:<epoch>:<stepIndex>:chat|<chatId>` (user ids have no `|`, so it never names a user). */
+export function chatNotificationId(alertGroupId: string, epoch: number, stepIndex: number, chatId: string): string {
+  return notificationId(alertGroupId, epoch, stepIndex, `chat|${chatId}`);
+}
+
 /** An outgoing webhook asked for by an escalation step run: `wh:<alertGroupId>:<epoch>:<stepIndex>:<webhookId>`. */
 export function webhookRequestId(alertGroupId: string, epoch: number, stepIndex: number, webhookId: string): string {
   return `wh:${alertGroupId}:${epoch}:${stepIndex}:${webhookId}`;
@@ -113,6 +118,11 @@ export function webhookRequestId(alertGroupId: string, epoch: number, stepIndex:
  */
 export function webhookEventRequestId(alertGroupId: string, trigger: string, seq: number, webhookId: string): string {
   return `wh:${alertGroupId}:${trigger}@${seq}:${webhookId}`;
+}
+
+/** The run of a round-robin step that takes a turn: `<alertGroupId>:<epoch>:<stepIndex>`. */
+export function rotationClaimId(alertGroupId: string, epoch: number, stepIndex: number): string {
+  return `${alertGroupId}:${epoch}:${stepIndex}`;
 }
 
 /** The digest of a received body, per integration: `rcv:<digest>` dedups identical bodies within the stream's window. */

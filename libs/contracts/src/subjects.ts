@@ -4,6 +4,7 @@
  *
  *   <prefix>.evt.alert-group.<aggregateKey>     AlertReceived and every AlertGroup event
  *   <prefix>.evt.escalation.<alertGroupId>      escalation events, NotificationRequested, TimerFired
+ *   <prefix>.evt.escalation-rr.<chainId>:<step>  a round-robin step's turns (EscalationRotationAdvanced), across groups
  *   <prefix>.evt.notification.<alertGroupId>    NotificationDispatching / Sent / Retrying / Failed (claims, message references)
  *   <prefix>.evt.notification.bundle-<id>       NotificationBundled (a storm bundle message and its members)
  *   <prefix>.evt.webhook.<alertGroupId>         outgoing webhook deliveries (claims, attempts), Alertmanager silences
@@ -27,7 +28,8 @@ export function topology(prefix = 'dozor', stream?: string): Topology {
   return { prefix, stream: stream ?? (prefix === 'dozor' ? 'DOZOR_EVENTS' : `${prefix.toUpperCase()}_EVENTS`) };
 }
 
-export type AggregateKind = 'alert-group' | 'escalation' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat' | 'user' | 'webhook';
+export type AggregateKind =
+  'alert-group' | 'escalation' | 'escalation-rr' | 'notification' | 'schedule' | 'config' | 'integration' | 'heartbeat' | 'user' | 'webhook';
 
 export const subjects = {
   all: (t: Topology) => `${t.prefix}.evt.>`,
@@ -35,6 +37,8 @@ export const subjects = {
   allOf: (t: Topology, kind: AggregateKind) => `${t.prefix}.evt.${kind}.>`,
   alertGroup: (t: Topology, aggregateKey: string) => subjects.of(t, 'alert-group', aggregateKey),
   escalation: (t: Topology, alertGroupId: string) => subjects.of(t, 'escalation', alertGroupId),
+  /** The turns of one round-robin step of a chain. */
+  escalationRotation: (t: Topology, chainId: string, stepIndex: number) => subjects.of(t, 'escalation-rr', `${chainId}:${stepIndex}`),
   notification: (t: Topology, alertGroupId: string) => subjects.of(t, 'notification', alertGroupId),
   webhook: (t: Topology, alertGroupId: string) => subjects.of(t, 'webhook', alertGroupId),
   integration: (t: Topology, integrationId: string) => subjects.of(t, 'integration', integrationId),

@@ -153,6 +153,10 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':
+    case 'EscalationRepeated':
+    case 'EscalationHeld':
+    case 'ChatNotificationRequested':
+    case 'EscalationRotationAdvanced':
     case 'NotificationDispatching':
     case 'NotificationRetrying':
     case 'NotificationFailed':

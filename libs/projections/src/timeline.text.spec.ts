@@ -33,6 +33,20 @@ describe('timeline text', () => {
       ev('NotificationFailed', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', channel: 'telegram', reason: '429', permanent: false }),
       'Telegram notification to bob failed: 429',
     ],
+    [ev('EscalationResumed', { alertGroupId: 'g', chainId: 'c', steps: [] }), 'Escalation resumed from the first step: chain c, as configured now'],
+    [ev('EscalationRepeated', { alertGroupId: 'g', stepIndex: 3, fromStepIndex: 1, repeat: 2 }), 'Escalation repeated from step 2 (repeat 2)'],
+    [
+      ev('EscalationHeld', { alertGroupId: 'g', stepIndex: 0, summary: 'Waiting for more than 2 alerts within 5 min (1 so far)' }),
+      'Waiting for more than 2 alerts within 5 min (1 so far)',
+    ],
+    [
+      ev('ChatNotificationRequested', { alertGroupId: 'g', notificationId: 'n', chatId: '-100', important: false, stepIndex: 0, aggregateKey: 'k' }),
+      'Posting in Telegram chat -100',
+    ],
+    [
+      ev('OutgoingWebhookRequested', { alertGroupId: 'g', webhookId: 'jira', trigger: 'escalation_step', stepIndex: 0, requestId: 'wh:g:1:0:jira' }),
+      'Outgoing webhook jira requested',
+    ],
     [
       ev('NotificationDispatching', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', chatId: '1', attempt: 1, dispatchId: 'd1' }),
       'Sending to bob in Telegram (attempt 1)',

@@ -97,7 +97,13 @@ export function timelineText(e: DozorEvent): string | null {
     case 'EscalationPaused':
       return `Escalation paused: alert group ${e.data.reason}`;
     case 'EscalationResumed':
-      return 'Escalation resumed';
+      return e.data.steps ? `Escalation resumed from the first step: chain ${e.data.chainId}, as configured now` : 'Escalation resumed';
+    case 'EscalationRepeated':
+      return `Escalation repeated from step ${e.data.fromStepIndex + 1} (repeat ${e.data.repeat})`;
+    case 'EscalationHeld':
+      return e.data.summary;
+    case 'ChatNotificationRequested':
+      return `Posting in Telegram chat ${e.data.chatId}`;
     case 'EscalationFinished':
       return e.data.reason === 'resolved' ? 'Escalation stopped: alert group resolved' : 'Escalation finished: no steps left';
     case 'NotificationDispatching': {
@@ -137,6 +143,8 @@ export function timelineText(e: DozorEvent): string | null {
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
+    // The step's EscalationStepExecuted names who got the turn.
+    case 'EscalationRotationAdvanced':
     // A bundle is about many groups; each member's NotificationSent is its timeline row.
     case 'NotificationBundled':
       return null;

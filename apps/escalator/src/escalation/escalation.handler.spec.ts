@@ -8,7 +8,8 @@ import { commandHandler, ExpectedVersion } from '@dozor/eventstore';
 import { Runtime, settingsFromEnv } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
 import { fixturesDir, InMemoryEventLog } from '@dozor/testing';
-import { EscalationHandler, EscalationRepository, GroupReader } from './escalation.handler.js';
+import { EscalationHandler, EscalationRepository, GroupReader, RotationRepository } from './escalation.handler.js';
+import type { GroupResolver } from './group-resolver.js';
 import type { OnCallClient } from './on-call.client.js';
 
 const KEY = 'bbbbbbbbbbbbbbbbbbbb';
@@ -18,6 +19,9 @@ const system = { actor: { kind: 'system', id: 'spec' }, source: 'system' } as co
 
 /** Nobody is asked: the chain has no on-call step. */
 const noScheduler: Pick<OnCallClient, 'whoIsOnCall'> = { whoIsOnCall: async () => ({ error: 'no scheduler in this spec' }) };
+
+/** Nothing is resolved: the chain has no resolve step. */
+const noRouter: Pick<GroupResolver, 'resolve'> = { resolve: async () => ({ done: false, reason: 'no router in this spec' }) };
 
 /** The escalator over an in-memory log; the alert group is decided by the AlertGroup decider, as the router would. */
 function newTestService() {
@@ -48,8 +52,11 @@ escalation_chains:
     new EscalationRepository(log),
     new GroupReader(log),
     noScheduler as OnCallClient,
+    new RotationRepository(log),
+    noRouter as GroupResolver,
     runtime,
     new JsonLogger('spec', 'error'),
+    log,
   );
   const groups = commandHandler(log, alertGroupDecider);
   const groupSubject = subjects.alertGroup(settings.topology, KEY);

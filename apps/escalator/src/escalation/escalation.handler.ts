@@ -5,15 +5,21 @@ import {
   alertGroupDecider,
   escalationDecider,
   groupState,
+  rotationDecider,
   type AlertGroupAggregate,
+  type ClaimRotationTurn,
   type EscalationCommand,
   type EscalationRejection,
   type EscalationState,
   type OnCallLookups,
+  type RotationClaim,
+  type RotationState,
+  type RotationTurns,
 } from '@dozor/domain';
 import { AggregateRepository, CommandHandler, EventStore, Outcome, type EventLog, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
+import { GroupResolver } from './group-resolver.js';
 import { OnCallClient } from './on-call.client.js';
 
 export const ESCALATOR_GROUPS = 'escalator.alert-group';
@@ -38,30 +44,49 @@ export class EscalationRepository extends CommandHandler<EscalationCommand, Esca
   }
 }
 
-/** The alert-group aggregate, and the stream sequence of the current group's last state change. */
+/** The turns of round-robin steps (`escalation-rr.<chainId>:<stepIndex>`). */
+@Injectable()
+export class RotationRepository extends CommandHandler<ClaimRotationTurn, RotationState, never> {
+  constructor(@Inject(EventStore) store: EventLog) {
+    super(store, rotationDecider);
+  }
+}
+
+/** Alert times kept per group: enough for any `num_alerts_in_window` dozor.yaml accepts. */
+export const MAX_ALERT_TIMES = 1001;
+
+/**
+ * Reads alert groups (the router decides on them): the aggregate, the stream
+ * sequence of the current group's last state change, and when the current
+ * group's alerts arrived (for `notify_if_num_alerts_in_window`).
+ */
 export interface EscalatorGroupState {
   agg: AlertGroupAggregate;
   transition: number;
+  alertTimes: string[];
 }
 
 export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq: number): EscalatorGroupState {
   const agg = alertGroupDecider.evolve(s.agg, e);
   const current = agg.current?.alertGroupId;
-  const changed = STATE_EVENTS.has(e.type) && (e.data as { alertGroupId: string }).alertGroupId === current;
-  if (!changed) return agg === s.agg ? s : { ...s, agg };
-  return { agg, transition: seq };
+  const ofCurrent = (e.data as { alertGroupId?: string }).alertGroupId === current;
+  let alertTimes = s.alertTimes;
+  if (e.type === 'AlertGroupCreated') alertTimes = [];
+  else if (e.type === 'AlertAdded' && ofCurrent) alertTimes = [...s.alertTimes, e.metadata.occurredAt].slice(-MAX_ALERT_TIMES);
+  const changed = STATE_EVENTS.has(e.type) && ofCurrent;
+  if (!changed) return agg === s.agg && alertTimes === s.alertTimes ? s : { ...s, agg, alertTimes };
+  return { agg, transition: seq, alertTimes };
 }
 
-/** Reads alert groups (the router decides on them), with their last state change. */
 @Injectable()
 export class GroupReader extends AggregateRepository<EscalatorGroupState> {
   constructor(@Inject(EventStore) store: EventLog) {
-    super(store, { initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0 }), evolve: evolveEscalatorGroup });
+    super(store, { initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0, alertTimes: [] }), evolve: evolveEscalatorGroup });
   }
 }
 
-/** Schedules one run of steps may ask about before it gives up. */
-const MAX_ON_CALL_LOOKUPS = 20;
+/** Questions (schedules, round-robin turns) one run of steps may ask before it gives up. */
+const MAX_LOOKUPS = 20;
 
 /**
  * Escalation reconciles: on any alert-group state change it reads the
@@ -76,8 +101,11 @@ export class EscalationHandler {
     private readonly escalations: EscalationRepository,
     private readonly groups: GroupReader,
     private readonly onCall: OnCallClient,
+    private readonly rotations: RotationRepository,
+    private readonly resolver: GroupResolver,
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
+    @Inject(EventStore) private readonly store: EventLog,
   ) {}
 
   private get topology(): Topology {
@@ -87,10 +115,15 @@ export class EscalationHandler {
   @EventPattern(ESCALATOR_GROUPS)
   async onGroupCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const ids = new Set<string>();
-    for (const e of commit.events) if (STATE_EVENTS.has(e.type)) ids.add((e.data as { alertGroupId: string }).alertGroupId);
+    const changed = new Set<string>();
+    // A new alert matters to a run held for more alerts; the decider ignores it otherwise.
+    for (const e of commit.events) {
+      if (STATE_EVENTS.has(e.type)) changed.add((e.data as { alertGroupId: string }).alertGroupId);
+      if (STATE_EVENTS.has(e.type) || e.type === 'AlertAdded') ids.add((e.data as { alertGroupId: string }).alertGroupId);
+    }
     if (ids.size === 0) return Outcome.skipped('no state change');
     const {
-      state: { agg, transition },
+      state: { agg, transition, alertTimes },
     } = await this.groups.load(commit.subject);
     let failed: HandlerOutcome | null = null;
     for (const alertGroupId of ids) {
@@ -98,7 +131,7 @@ export class EscalationHandler {
       // Only the latest generation escalates; older ones are resolved.
       if (!g || g.alertGroupId !== alertGroupId) continue;
       const chain = g.escalationChainId ? (this.runtime.config.escalationChains.find((c) => c.id === g.escalationChainId) ?? null) : null;
-      const cause = commit.events.find((e) => STATE_EVENTS.has(e.type))!;
+      const cause = commit.events.find((e) => STATE_EVENTS.has(e.type)) ?? commit.events.find((e) => e.type === 'AlertAdded')!;
       const out = await this.decideAndAppend(
         alertGroupId,
         {
@@ -110,6 +143,8 @@ export class EscalationHandler {
           integrationId: g.integrationId,
           aggregateKey: agg.aggregateKey!,
           now: this.runtime.now(),
+          alertTimes,
+          trigger: changed.has(alertGroupId) ? 'state_change' : 'new_alert',
         },
         { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId },
       );
@@ -118,23 +153,48 @@ export class EscalationHandler {
     return failed ?? Outcome.done;
   }
 
+  /** Escalation commits: a fired timer runs its step; a `resolve` step's commit sends the resolve to the router. */
   @EventPattern(ESCALATOR_TIMERS)
   async onEscalationCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const fired = commit.events.filter((e) => e.type === 'TimerFired');
-    if (fired.length === 0) return Outcome.skipped('no timer');
+    const resolves = commit.events.filter((e) => e.type === 'EscalationStepExecuted' && e.data.kind === 'resolve');
+    if (fired.length === 0 && resolves.length === 0) return Outcome.skipped('no timer');
     const id = subjects.parse(this.topology, commit.subject)?.id;
     if (!id || !parseAlertGroupId(id)) return Outcome.skipped('not an escalation subject');
+    if (resolves.length) return this.resolveFor(id, commit);
     let failed: HandlerOutcome | null = null;
     for (const e of fired) {
       if (e.type !== 'TimerFired') continue;
       const out = await this.decideAndAppend(
         id,
-        { type: 'FireTimer', timerId: e.data.timerId, now: this.runtime.now() },
+        { type: 'FireTimer', timerId: e.data.timerId, now: this.runtime.now(), alertTimes: await this.alertTimesOf(id) },
         { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },
       );
       failed ??= out;
     }
     return failed ?? Outcome.done;
+  }
+
+  /**
+   * A `resolve` step was recorded: ask the router to resolve, as the escalator
+   * (AlertGroupResolved by `escalation`). Delivered at least once; a commit
+   * read again after the escalation restarted (the group fired again since)
+   * resolves nothing.
+   */
+  private async resolveFor(alertGroupId: string, commit: RecordedCommit): Promise<HandlerOutcome> {
+    const later = await this.store.readSubject(commit.subject, commit.seq);
+    if (later.some((c) => c.events.some((e) => e.type === 'EscalationResumed' || e.type === 'EscalationStarted')))
+      return Outcome.skipped('the escalation restarted since');
+    const r = await this.resolver.resolve(alertGroupId);
+    if (!r.done) return Outcome.retry(r.reason);
+    return Outcome.done;
+  }
+
+  /** When the group's alerts arrived, for a run a timer continues. */
+  private async alertTimesOf(alertGroupId: string): Promise<string[]> {
+    const parsed = parseAlertGroupId(alertGroupId)!;
+    const { state } = await this.groups.load(subjects.alertGroup(this.topology, parsed.aggregateKey));
+    return state.agg.current?.alertGroupId === alertGroupId ? state.alertTimes : [];
   }
 
   /** Decides and appends; null when that went through, else the failure outcome for the runner. */
@@ -145,26 +205,50 @@ export class EscalationHandler {
   ): Promise<HandlerOutcome | null> {
     const subject = subjects.escalation(this.topology, alertGroupId);
     const onCall: OnCallLookups = {};
-    // Asking the scheduler is I/O: do it outside the decision, then decide again with the answer.
-    for (let i = 0; i < MAX_ON_CALL_LOOKUPS; i++) {
-      const r = await this.escalations.handle(subject, { ...cmd, onCall }, { actor: SYSTEM_ACTORS.escalator, source: 'system', causation });
+    const rotation: RotationTurns = {};
+    // Asking the scheduler and claiming a turn are I/O: do them outside the decision, then decide again with the answer.
+    for (let i = 0; i < MAX_LOOKUPS; i++) {
+      const r = await this.escalations.handle(subject, { ...cmd, onCall, rotation }, { actor: SYSTEM_ACTORS.escalator, source: 'system', causation });
       switch (r.kind) {
         case 'appended':
         case 'unchanged':
           return null;
         case 'conflict':
           return Outcome.retry(`${subject} kept changing after ${r.attempts} attempts`);
-        case 'rejected':
-          onCall[r.rejection.scheduleId] = await this.onCall.whoIsOnCall(r.rejection.scheduleId, this.runtime.now());
+        case 'rejected': {
+          const q = r.rejection;
+          if (q.code === 'needs_on_call') onCall[q.scheduleId] = await this.onCall.whoIsOnCall(q.scheduleId, this.runtime.now());
+          else {
+            const turn = await this.claimTurn(q.claim, alertGroupId, causation);
+            if (turn === null) return Outcome.retry(`the turns of ${q.claim.chainId} step ${q.claim.stepIndex} kept changing`);
+            rotation[q.claim.claimId] = turn;
+          }
           break;
+        }
         default: {
           const never: never = r;
           return never;
         }
       }
     }
-    this.log.error(`${subject}: still asking who is on call after ${MAX_ON_CALL_LOOKUPS} schedules; the commit is left for a redelivery`, 'escalator');
-    return Outcome.retry(`more than ${MAX_ON_CALL_LOOKUPS} on-call lookups`);
+    this.log.error(`${subject}: still asking after ${MAX_LOOKUPS} questions (schedules, turns); the commit is left for a redelivery`, 'escalator');
+    return Outcome.retry(`more than ${MAX_LOOKUPS} lookups`);
+  }
+
+  /**
+   * Takes the next turn of a round-robin step, or finds the one this run took
+   * before (a redelivery after a crash between the turn and the escalation's
+   * commit). null when other runs kept taking turns first.
+   */
+  private async claimTurn(claim: RotationClaim, alertGroupId: string, causation: { eventId: string; correlationId: string }): Promise<string | null> {
+    const subject = subjects.escalationRotation(this.topology, claim.chainId, claim.stepIndex);
+    const r = await this.rotations.handle(
+      subject,
+      { type: 'ClaimTurn', chainId: claim.chainId, stepIndex: claim.stepIndex, claimId: claim.claimId, alertGroupId, users: claim.users },
+      { actor: SYSTEM_ACTORS.escalator, source: 'system', causation, msgId: `rr:${claim.claimId}` },
+    );
+    if (r.kind === 'conflict') return null;
+    return r.state.claims.get(claim.claimId) ?? null;
   }
 }
 

@@ -46,6 +46,8 @@ export interface OutgoingMessage {
   disableNotification?: boolean;
   /** Link previews are off unless asked for. */
   linkPreview?: boolean;
+  /** Send only: the topic of a forum supergroup to post in (Telegram's message_thread_id). */
+  messageThreadId?: number;
 }
 
 export type FailureReason =
@@ -245,6 +247,7 @@ export class TelegramSender {
         ...(message.parse_mode ? { parse_mode: message.parse_mode } : {}),
         ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
         ...(message.disableNotification ? { disable_notification: true } : {}),
+        ...(message.messageThreadId !== undefined ? { message_thread_id: message.messageThreadId } : {}),
         link_preview_options: { is_disabled: !message.linkPreview },
       }),
     );

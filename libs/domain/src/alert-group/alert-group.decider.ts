@@ -1,6 +1,7 @@
 import {
   alertGroupId,
   alertmanagerPayloadOf,
+  SYSTEM_ACTORS,
   type AlertmanagerPayload,
   type AlertSummary,
   type DozorEvent,
@@ -146,6 +147,10 @@ function target(s: AlertGroupAggregate, id: string): GroupGeneration | Rejection
   return { code: 'not_found', message: `alert group ${id} not found` };
 }
 
+function isEscalator(cmd: ActOnAlertGroup): boolean {
+  return cmd.actor.kind === SYSTEM_ACTORS.escalator.kind && cmd.actor.id === SYSTEM_ACTORS.escalator.id;
+}
+
 function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): AlertGroupDecision {
   const g = target(s, cmd.alertGroupId);
   if ('code' in g) return { rejected: g };
@@ -162,7 +167,8 @@ function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): AlertGroupDecision {
       return ok({ type: 'AlertGroupUnacknowledged', data: ref });
     case 'resolve':
       if (g.resolved) return reject('invalid_transition', `${g.alertGroupId} is already resolved`);
-      return ok({ type: 'AlertGroupResolved', data: { ...ref, by: 'action' } });
+      // The escalator resolves for a chain's `resolve` step.
+      return ok({ type: 'AlertGroupResolved', data: { ...ref, by: isEscalator(cmd) ? 'escalation' : 'action' } });
     case 'unresolve':
       if (!g.resolved) return reject('invalid_transition', `${g.alertGroupId} is not resolved`);
       return ok({ type: 'AlertGroupUnresolved', data: ref });

@@ -19,10 +19,26 @@ export interface EscalationState {
    * over only for a later change, never for a replay of one it has seen.
    */
   groupTransition: number;
+  /** Repeats done in this run, by the index of their `repeat_escalation` step; a start or restart clears them. */
+  repeats: Record<number, number>;
+  /** The `notify_if_num_alerts_in_window` step the run waits at for more alerts, if any. */
+  held: number | null;
 }
 
 export function initialEscalationState(): EscalationState {
-  return { alertGroupId: null, status: 'idle', chainId: null, steps: [], integrationId: null, aggregateKey: null, epoch: 0, timer: null, groupTransition: 0 };
+  return {
+    alertGroupId: null,
+    status: 'idle',
+    chainId: null,
+    steps: [],
+    integrationId: null,
+    aggregateKey: null,
+    epoch: 0,
+    timer: null,
+    groupTransition: 0,
+    repeats: {},
+    held: null,
+  };
 }
 
 /**
@@ -37,6 +53,8 @@ const isEscalationEvent = isOneOf(
   'EscalationStepExecuted',
   'EscalationPaused',
   'EscalationFinished',
+  'EscalationRepeated',
+  'EscalationHeld',
 );
 
 export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationState {
@@ -54,17 +72,35 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
         epoch: s.epoch + 1,
         timer: null,
         groupTransition: seen(s, e.data.groupTransition),
+        repeats: {},
+        held: null,
       };
     case 'EscalationResumed':
-      return { ...s, status: 'active', epoch: s.epoch + 1, timer: null, groupTransition: seen(s, e.data.groupTransition) };
+      return {
+        ...s,
+        status: 'active',
+        epoch: s.epoch + 1,
+        timer: null,
+        groupTransition: seen(s, e.data.groupTransition),
+        repeats: {},
+        held: null,
+        ...(e.data.steps ? { steps: e.data.steps, chainId: e.data.chainId ?? s.chainId } : {}),
+      };
+    case 'EscalationRepeated':
+      return { ...s, epoch: s.epoch + 1, timer: null, held: null, repeats: { ...s.repeats, [e.data.stepIndex]: e.data.repeat } };
+    case 'EscalationHeld':
+      return { ...s, held: e.data.stepIndex };
     case 'EscalationStepScheduled':
       return { ...s, timer: { timerId: e.data.timerId, stepIndex: e.data.stepIndex, dueAt: e.data.dueAt } };
-    case 'EscalationStepExecuted':
-      return s.timer && e.data.stepIndex >= s.timer.stepIndex ? { ...s, timer: null } : s;
+    case 'EscalationStepExecuted': {
+      const timer = s.timer && e.data.stepIndex >= s.timer.stepIndex ? null : s.timer;
+      const held = s.held !== null && e.data.stepIndex >= s.held ? null : s.held;
+      return timer === s.timer && held === s.held ? s : { ...s, timer, held };
+    }
     case 'EscalationPaused':
-      return { ...s, status: 'paused', timer: null, groupTransition: seen(s, e.data.groupTransition) };
+      return { ...s, status: 'paused', timer: null, held: null, groupTransition: seen(s, e.data.groupTransition) };
     case 'EscalationFinished':
-      return { ...s, status: 'finished', timer: null };
+      return { ...s, status: 'finished', timer: null, held: null };
     default: {
       const never: never = e;
       return never;
