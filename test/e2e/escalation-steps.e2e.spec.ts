@@ -38,7 +38,8 @@ integrations:
         escalation_chain: window
 webhooks:
   - id: jira
-    url: https://jira.example/hook
+    # loopback without DOZOR_WEBHOOK_ALLOW: refused before any connection, recorded as a failed delivery
+    url: http://127.0.0.1:9/hook
     trigger_type: escalation step
 escalation_chains:
   - id: rr
