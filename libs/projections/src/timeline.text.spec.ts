@@ -45,7 +45,7 @@ describe('timeline text', () => {
     ],
     [
       ev('OutgoingWebhookRequested', { alertGroupId: 'g', webhookId: 'jira', trigger: 'escalation_step', stepIndex: 0, requestId: 'wh:g:1:0:jira' }),
-      'Outgoing webhook jira requested',
+      'Outgoing webhook jira requested by escalation step 1',
     ],
     [
       ev('NotificationDispatching', { alertGroupId: 'g', notificationId: 'n', userId: 'bob', chatId: '1', attempt: 1, dispatchId: 'd1' }),
