@@ -89,6 +89,7 @@ PAYLOADS = {
         "big": 12345678.9,
         "empty": {},
         "fallback": "",
+        "v": [1, 1, 2],
     },
 }
 
@@ -331,6 +332,19 @@ FEATURE_CASES = [
     # output limit behaviour (same output either way)
     ("control-unknown-filter", "{{ 1 | nosuchfilter }}"),
     ("control-unknown-tag", "{% raw %}x{% endraw %}"),
+    # OnCall templates users run (the "Templates and schedules exactly as OnCall users expect" issue)
+    ("undefined-as-argument", "{{ payload.get(imageUrl) }} {{ payload.get(imageUrl, 'dflt') }}"),
+    ("loop-changed", "{% for x in payload.v %}{% if loop.changed(x) %}{{ x }}{% endif %}{% endfor %}"),
+    ("unknown-filter-not-reached", "{% if payload.x %}{{ payload.x | nosuch }}{{ 1 is nosuchtest }}{% endif %}ok"),
+    ("unknown-filter-reached", "{% if payload.v %}{{ payload.v | nosuch }}{% endif %}ok"),
+    ("macro-varargs-kwargs", "{% macro m(a) %}{{ a }} {{ varargs }} {{ kwargs }}{% endmacro %}{{ m(1, 2, 3, x=4) }}|{{ m(1) }}"),
+    ("macro-too-many-args", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}"),
+    ("macro-unknown-kwarg", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, b=2) }}"),
+    ("str-methods-more", "{{ 'a\\tbc\\td'.expandtabs(4) }}|{{ 'x\\ty'.expandtabs() }}|{{ '{a}-{b}'.format_map({'a': 1, 'b': 'x'}) }}|{{ 'Straße'.casefold() }}|{{ '{0.real}/{0.imag}'.format(3) }}"),
+    ("dict-fromkeys", "{{ dict.fromkeys(['a', 'b']) }} {{ dict.fromkeys('xy', 0) }}"),
+    ("pprint-sorted", "{{ {'b': 1, 'a': {'d': 2, 'c': [1]}} | pprint }}"),
+    ("parse-json-floats", """{{ '{"v": 2.0, "i": 2, "e": 1e3, "n": -0.5}' | parse_json }}"""),
+    ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]
 
 HOSTILE_CASES = [

@@ -1,4 +1,4 @@
-export { compileTemplate, renderTemplate, renderTemplateSource, capRendered } from './template.engine.js';
+export { compileTemplate, renderTemplate, renderTemplateSource, capRendered, configProblem, unknownNames } from './template.engine.js';
 export { buildTemplateContext, type TemplateContextInput } from './template.context.js';
 export {
   MAX_TEMPLATE_CHARS,

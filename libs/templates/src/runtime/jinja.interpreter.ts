@@ -17,12 +17,13 @@ import type {
   StatementNode,
 } from '../syntax/jinja.ast.js';
 import { TEST_FILTER_PREFIX } from '../syntax/jinja.ast.js';
+import { identifiersIn } from '../syntax/jinja.names.js';
 import { budget, BudgetExceeded, TemplateError, typeError, valueError, type Budget } from './render.budget.js';
 import { PyCallable, PyDict, PyFloat, PyNamespace, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
 import { binaryArith, compare, concat, contains, dictKey, eq, iterate, num, truthy, undefinedError } from './py.ops.js';
 import { pyRepr, pyStr, typeName } from './py-str.format.js';
 import { percentFormat } from './py-percent.format.js';
-import { builtinMethod, formatAccess } from './py-methods.builtins.js';
+import { builtinMethod, formatAccess, numberAttr } from './py-methods.builtins.js';
 import { cpLength } from './py-text.helpers.js';
 import { LoopContext } from './loop.context.js';
 import { sliceIndices } from './py-slice.helpers.js';
@@ -214,11 +215,12 @@ export class Interpreter implements Runtime {
       this.execBlock(node.defaultBlock, new Scope(scope), out);
       return;
     }
+    const memory = { last: undefined };
     for (let i = 0; i < items.length; i++) {
       this.b.step();
       const s = new Scope(scope);
       this.bindTarget(node.loopvar, items[i], s);
-      s.vars.set('loop', new LoopContext(i, items));
+      s.vars.set('loop', new LoopContext(i, items, memory));
       try {
         this.execBlock(node.body, s, out);
       } catch (e) {
@@ -249,6 +251,10 @@ export class Interpreter implements Runtime {
         const s = new Scope(defScope);
         const rest = new Map(kwargs);
         const params = node.args;
+        const used = identifiersIn(node.body);
+        if (args.length > params.length && !used.has('varargs')) {
+          throw typeError(`macro '${name}' takes not more than ${params.length} argument(s)`);
+        }
         params.forEach((p, i) => {
           const pname = p.type === 'KeywordArgumentExpression' ? p.key.value : (p as IdentifierNode).value;
           if (i < args.length) s.vars.set(pname, args[i]);
@@ -262,7 +268,8 @@ export class Interpreter implements Runtime {
           s.vars.set('caller', rest.get('caller') as PyValue);
           rest.delete('caller');
         }
-        s.vars.set('varargs', args.slice(params.length));
+        if (rest.size > 0 && !used.has('kwargs')) throw typeError(`macro '${name}' takes no keyword argument '${[...rest.keys()][0]}'`);
+        s.vars.set('varargs', new PyTuple(args.slice(params.length)));
         s.vars.set('kwargs', new PyDict(new Map(rest)));
         return this.capture(node.body, s);
       } finally {
@@ -468,6 +475,8 @@ export class Interpreter implements Runtime {
         if (v !== undefined) return v;
       }
       if (obj instanceof PyTuple && obj.names?.includes(name)) return obj.items[obj.names.indexOf(name)];
+      const attr = numberAttr(obj, name) ?? (obj instanceof PyCallable ? obj.attrs?.get(name) : undefined);
+      if (attr !== undefined) return attr;
     }
     if (obj instanceof PyDict) {
       const v = obj.get(name);

@@ -3,12 +3,17 @@ import { typeError } from './render.budget.js';
 import { PyCallable, PyObject, PyTuple, Undefined, type PyValue } from './py.model.js';
 import { eq } from './py.ops.js';
 
+/** What `loop.changed()` saw last; one per loop, shared by the iterations' contexts. */
+export interface LoopMemory {
+  last: PyValue | undefined;
+}
+
 export class LoopContext extends PyObject {
   readonly typeName = 'LoopContext';
-  private last: PyValue | undefined = undefined;
   constructor(
     readonly index0: number,
     readonly items: readonly PyValue[],
+    private readonly memory: LoopMemory = { last: undefined },
   ) {
     super();
   }
@@ -46,8 +51,8 @@ export class LoopContext extends PyObject {
       case 'changed':
         return new PyCallable('changed', (args) => {
           const v = new PyTuple(args);
-          const changed = this.last === undefined || !eq(this.last, v);
-          this.last = v;
+          const changed = this.memory.last === undefined || !eq(this.memory.last, v);
+          this.memory.last = v;
           return changed;
         });
       default:
