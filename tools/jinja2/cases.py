@@ -344,6 +344,10 @@ FEATURE_CASES = [
     ("dict-fromkeys", "{{ dict.fromkeys(['a', 'b']) }} {{ dict.fromkeys('xy', 0) }}"),
     ("pprint-sorted", "{{ {'b': 1, 'a': {'d': 2, 'c': [1]}} | pprint }}"),
     ("parse-json-floats", """{{ '{"v": 2.0, "i": 2, "e": 1e3, "n": -0.5}' | parse_json }}"""),
+    ("tuple-literals", "{{ '%s' % (payload.v,) }} {{ () }} {{ (1,) }} {{ (1, 2,) }} {{ ((1,),) }} {{ 'x' in () }} {{ 'ab'.startswith(('x', 'a',)) }} {{ (1,) * 3 }}"),
+    ("number-literals", "{{ 1e9 }} {{ 0x1F }} {{ 1_000 }} {{ 1.5e-3 }} {{ 2.5E+2 }} {{ 0o17 }} {{ 0b101 }} {{ 00 }} {{ 1e-7 }} {{ 1_0.5 }}"),
+    ("number-leading-zero", "{{ 007 }}"),
+    ("number-big-int", "{{ 2 ** 64 + 1 }}"),
     ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]
 
@@ -360,6 +364,7 @@ HOSTILE_CASES = [
 
 # Known, documented differences (id -> reason).
 DEVIATIONS = {
+    "number-big-int": "integers are JavaScript doubles: exact up to 2**53 only (Python ints are unbounded)",
     "control-unknown-tag": "raw blocks are not supported by the parser (Jinja2 renders them)",
     "hostile-regex-catastrophe": "OnCall's regex module gives up after its 2 s timeout and prints None; Dozor's linear-time engine answers False",
 }

@@ -16,7 +16,7 @@ import type {
   SliceExpressionNode,
   StatementNode,
 } from '../syntax/jinja.ast.js';
-import { TEST_FILTER_PREFIX } from '../syntax/jinja.ast.js';
+import { TEST_FILTER_PREFIX, TUPLE_CALL } from '../syntax/jinja.ast.js';
 import { identifiersIn } from '../syntax/jinja.names.js';
 import { budget, BudgetExceeded, TemplateError, typeError, valueError, type Budget } from './render.budget.js';
 import { PyCallable, PyDict, PyFloat, PyNamespace, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
@@ -84,6 +84,7 @@ const CONSTANTS = new Map<string, PyValue>([
   ['True', true],
   ['False', false],
   ['None', null],
+  [TUPLE_CALL, new PyCallable('tuple', (args) => new PyTuple(args))],
 ]);
 
 function typeRepr(obj: PyValue): string {

@@ -10,7 +10,7 @@
  */
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
-import { TEST_FILTER_PREFIX, type ProgramNode, type Token } from './jinja.ast.js';
+import { TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
 
@@ -74,6 +74,14 @@ export function normalizeEscapes(src: string): string {
         if (i < n) out += src[i++];
         continue;
       }
+      if (c >= '0' && c <= '9' && !/[\w.]/.test(src[i - 1] ?? '')) {
+        const lit = NUMBER_LITERAL.exec(src.slice(i, i + 400));
+        if (lit) {
+          out += decimalLiteral(lit[0]);
+          i += lit[0].length;
+          continue;
+        }
+      }
       if (c === '{') depth++;
       else if (c === '}') {
         if (depth === 0 && src[i + 1] === '}') break;
@@ -84,6 +92,35 @@ export function normalizeEscapes(src: string): string {
     }
   }
   return out;
+}
+
+/** Jinja2's number literals: radix prefixes, `_` between digits, exponents (`007` is not one). */
+const NUMBER_LITERAL = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
+
+/** A number in positional notation, `digits` or `digits.digits`, the only forms the library's lexer reads. */
+function plainDecimal(x: number): string {
+  const [mant, expPart] = String(x).split('e');
+  if (expPart === undefined) return mant.includes('.') ? mant : `${mant}.0`;
+  const exp = Number(expPart);
+  const [int, frac = ''] = mant.split('.');
+  const digits = int + frac;
+  const point = int.length + exp;
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${digits}${'0'.repeat(point - digits.length)}.0`;
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** Rewrites one number literal for the library's lexer: ints in decimal, floats with a point. */
+function decimalLiteral(lit: string): string {
+  const s = lit.replace(/_/g, '');
+  if (/^0[xXoObB]/.test(s)) return BigInt(s).toString();
+  if (/[.eE]/.test(s)) {
+    const x = Number(s);
+    if (!Number.isFinite(x)) throw new TemplateError('TemplateSyntaxError', `number literal ${lit} is out of range`);
+    return plainDecimal(x);
+  }
+  if (/^0\d/.test(s) && /[1-9]/.test(s)) throw new TemplateError('TemplateSyntaxError', `leading zeros in decimal integer literals are not permitted: ${lit}`);
+  return s.replace(/^0+(?=\d)/, '');
 }
 
 const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
@@ -152,10 +189,42 @@ export function rewriteTestArgs(tokens: Token[]): Token[] {
   return out;
 }
 
+/** Tokens after which `(` calls rather than groups. */
+const CALLABLE_END = new Set(['Identifier', 'CloseParen', 'CloseSquareBracket', 'CloseCurlyBracket', 'StringLiteral']);
+const KEYWORDS = new Set([...NOT_AN_ARG, 'elif', 'for', 'set', 'call', 'filter', 'macro', 'recursive', 'with', 'return']);
+
+/**
+ * `()` and tuples with a trailing comma (`(x,)`, `(a, b,)`) become a call of
+ * the internal tuple constructor, since the library's parser reads neither.
+ */
+export function rewriteTuples(tokens: Token[]): Token[] {
+  const marker = new Set<number>();
+  const dropped = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== 'OpenParen') continue;
+    const prev = tokens[i - 1];
+    if (prev && CALLABLE_END.has(prev.type) && !(prev.type === 'Identifier' && KEYWORDS.has(prev.value))) continue;
+    const end = matchBracket(tokens, i);
+    if (end < 0) continue;
+    if (end - 1 === i + 1) marker.add(i);
+    else if (tokens[end - 2].type === 'Comma') {
+      marker.add(i);
+      dropped.add(end - 2);
+    }
+  }
+  if (marker.size === 0) return tokens;
+  const out: Token[] = [];
+  tokens.forEach((t, i) => {
+    if (marker.has(i)) out.push({ value: TUPLE_CALL, type: 'Identifier' });
+    if (!dropped.has(i)) out.push(t);
+  });
+  return out;
+}
+
 export function parseTemplate(source: string): ProgramNode {
   const src = normalizeEscapes(source.replace(/\r\n?/g, '\n'));
   try {
-    const tokens = rewriteTestArgs(tokenize(src, {}) as unknown as Token[]);
+    const tokens = rewriteTestArgs(rewriteTuples(tokenize(src, {}) as unknown as Token[]));
     return parse(tokens as unknown as LibToken[]) as unknown as ProgramNode;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
