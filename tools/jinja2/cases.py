@@ -348,6 +348,11 @@ FEATURE_CASES = [
     ("number-literals", "{{ 1e9 }} {{ 0x1F }} {{ 1_000 }} {{ 1.5e-3 }} {{ 2.5E+2 }} {{ 0o17 }} {{ 0b101 }} {{ 00 }} {{ 1e-7 }} {{ 1_0.5 }}"),
     ("number-leading-zero", "{{ 007 }}"),
     ("number-big-int", "{{ 2 ** 64 + 1 }}"),
+    ("for-recursive", "{% for x in [{'n': 'a', 'c': [{'n': 'b', 'c': []}]}, {'n': 'd', 'c': []}] recursive %}{{ loop.depth }}{{ x.n }}[{{ loop(x.c) }}]{% endfor %}"),
+    ("for-not-recursive-call", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}"),
+    ("set-block-filter", "{% set x | upper | replace('A', 'Z') %}ab{{ 1 }}{% endset %}{{ x }}"),
+    ("filter-block-chain", "{% filter lower | replace('b', 'x') %}AB{% endfilter %}|{% filter upper %}{% filter lower | center(5) %}Q{% endfilter %}{% endfilter %}|"),
+    ("block-plus-modifier", "a\n  {%+ if true %}b{% endif +%}\n c"),
     ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]
 

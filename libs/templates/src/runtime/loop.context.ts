@@ -14,6 +14,9 @@ export class LoopContext extends PyObject {
     readonly index0: number,
     readonly items: readonly PyValue[],
     private readonly memory: LoopMemory = { last: undefined },
+    readonly depth0 = 0,
+    /** Renders the next level of a `recursive` loop; absent otherwise. */
+    readonly recurse?: (items: PyValue) => PyValue,
   ) {
     super();
   }
@@ -36,9 +39,9 @@ export class LoopContext extends PyObject {
       case 'length':
         return n;
       case 'depth':
-        return 1;
+        return this.depth0 + 1;
       case 'depth0':
-        return 0;
+        return this.depth0;
       case 'previtem':
         return i > 0 ? this.items[i - 1] : new Undefined('there is no previous item');
       case 'nextitem':

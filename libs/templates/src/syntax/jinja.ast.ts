@@ -191,3 +191,6 @@ export const TEST_FILTER_PREFIX = '\u0000is:';
 
 /** The internal tuple constructor that `()` and `(x,)` are rewritten to call, see jinja.parser.ts. */
 export const TUPLE_CALL = '\u0000tuple';
+
+/** The filter name marking the iterable of `{% for … recursive %}`, see jinja.parser.ts. */
+export const RECURSIVE_LOOP = '\u0000recursive';

@@ -10,7 +10,7 @@
  */
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
-import { TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
+import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
 
@@ -43,6 +43,8 @@ export function normalizeEscapes(src: string): string {
     }
     out += src.slice(i, open + 2);
     i = open + 2;
+    // `{%+` and `+%}` switch off lstrip_blocks/trim_blocks, which OnCall's environment does not use.
+    if (kind === '%' && src[i] === '+') i++;
     let depth = 0;
     while (i < n) {
       const c = src[i];
@@ -87,6 +89,10 @@ export function normalizeEscapes(src: string): string {
         if (depth === 0 && src[i + 1] === '}') break;
         depth--;
       } else if (c === '%' && src[i + 1] === '}') break;
+      else if (c === '+' && kind === '%' && src.startsWith('%}', i + 1)) {
+        i++;
+        continue;
+      }
       out += c;
       i++;
     }
@@ -221,10 +227,65 @@ export function rewriteTuples(tokens: Token[]): Token[] {
   return out;
 }
 
+const statement = (name: string): Token[] => [
+  { value: '{%', type: 'OpenStatement' },
+  { value: name, type: 'Identifier' },
+  { value: '%}', type: 'CloseStatement' },
+];
+
+/** Index of the `{% end<name> %}` closing the block opened by the statement at `i`, or -1. */
+function matchEnd(tokens: readonly Token[], i: number, name: string): number {
+  let depth = 0;
+  for (let j = i; j < tokens.length; j++) {
+    if (tokens[j].type !== 'OpenStatement' || tokens[j + 1]?.type !== 'Identifier') continue;
+    if (tokens[j + 1].value === name) depth++;
+    else if (tokens[j + 1].value === `end${name}` && --depth === 0) return j;
+  }
+  return -1;
+}
+
+/**
+ * `{% filter a | b(x) %}…{% endfilter %}` becomes nested filter blocks (the
+ * library's parser takes one filter), and `{% for … recursive %}` marks its
+ * iterable with the internal recursive-loop filter.
+ */
+export function rewriteBlockStatements(tokens: Token[]): Token[] {
+  let out = tokens;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i].type !== 'OpenStatement' || out[i + 1]?.type !== 'Identifier') continue;
+    const close = out.findIndex((t, j) => j > i && t.type === 'CloseStatement');
+    if (close < 0) break;
+    const head = out[i + 1].value;
+    if (head === 'for' && out[close - 1]?.type === 'Identifier' && out[close - 1].value === 'recursive') {
+      out = [...out.slice(0, close - 1), { value: '|', type: 'Pipe' }, { value: RECURSIVE_LOOP, type: 'Identifier' }, ...out.slice(close)];
+      continue;
+    }
+    if (head !== 'filter') continue;
+    const parts: Token[][] = [[]];
+    let depth = 0;
+    for (let j = i + 2; j < close; j++) {
+      const t = out[j];
+      if (t.type === 'OpenParen' || t.type === 'OpenSquareBracket' || t.type === 'OpenCurlyBracket') depth++;
+      else if (t.type === 'CloseParen' || t.type === 'CloseSquareBracket' || t.type === 'CloseCurlyBracket') depth--;
+      if (t.type === 'Pipe' && depth === 0) parts.push([]);
+      else parts[parts.length - 1].push(t);
+    }
+    if (parts.length < 2) continue;
+    const end = matchEnd(out, i, 'filter');
+    if (end < 0) continue;
+    const open = parts
+      .reverse()
+      .flatMap((p) => [{ value: '{%', type: 'OpenStatement' }, { value: 'filter', type: 'Identifier' }, ...p, { value: '%}', type: 'CloseStatement' }]);
+    const endTokens = parts.slice(1).flatMap(() => statement('endfilter'));
+    out = [...out.slice(0, i), ...open, ...out.slice(close + 1, end), ...endTokens, ...out.slice(end)];
+  }
+  return out;
+}
+
 export function parseTemplate(source: string): ProgramNode {
   const src = normalizeEscapes(source.replace(/\r\n?/g, '\n'));
   try {
-    const tokens = rewriteTestArgs(rewriteTuples(tokenize(src, {}) as unknown as Token[]));
+    const tokens = rewriteTestArgs(rewriteBlockStatements(rewriteTuples(tokenize(src, {}) as unknown as Token[])));
     return parse(tokens as unknown as LibToken[]) as unknown as ProgramNode;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
