@@ -353,6 +353,8 @@ FEATURE_CASES = [
     ("set-block-filter", "{% set x | upper | replace('A', 'Z') %}ab{{ 1 }}{% endset %}{{ x }}"),
     ("filter-block-chain", "{% filter lower | replace('b', 'x') %}AB{% endfilter %}|{% filter upper %}{% filter lower | center(5) %}Q{% endfilter %}{% endfilter %}|"),
     ("block-plus-modifier", "a\n  {%+ if true %}b{% endif +%}\n c"),
+    ("datetime-parts", "{% set t = payload.t | iso8601_to_time %}{{ t.date() }}|{{ t.time() }}|{{ t.replace(hour=3, minute=0) }}|{{ t.utcoffset() }}|{{ t.replace(tzinfo=None).utcoffset() }}|{{ [t.date(), t.time()] }}|{{ t.date().strftime('%d.%m') }}|{{ t.time().strftime('%H:%M') }}|{{ t.date() == t.date() }}|{{ (payload.t_off | iso8601_to_time).utcoffset() }}|{{ t.date().year }}"),
+    ("datetime-replace-invalid", "{{ (payload.t | iso8601_to_time).replace(month=13) }}"),
     ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]
 
