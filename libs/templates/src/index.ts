@@ -39,3 +39,4 @@ export {
   FORMATTED_WEBHOOK_IMAGE_URL_TEMPLATE,
   FORMATTED_WEBHOOK_DEFAULT_TEMPLATES,
 } from './oncall-webhook.templates.js';
+export { emojize } from './emoji/emojize.helpers.js';
