@@ -355,6 +355,8 @@ FEATURE_CASES = [
     ("block-plus-modifier", "a\n  {%+ if true %}b{% endif +%}\n c"),
     ("datetime-parts", "{% set t = payload.t | iso8601_to_time %}{{ t.date() }}|{{ t.time() }}|{{ t.replace(hour=3, minute=0) }}|{{ t.utcoffset() }}|{{ t.replace(tzinfo=None).utcoffset() }}|{{ [t.date(), t.time()] }}|{{ t.date().strftime('%d.%m') }}|{{ t.time().strftime('%H:%M') }}|{{ t.date() == t.date() }}|{{ (payload.t_off | iso8601_to_time).utcoffset() }}|{{ t.date().year }}"),
     ("datetime-replace-invalid", "{{ (payload.t | iso8601_to_time).replace(month=13) }}"),
+    ("unicode-name-escapes", "{{ '\\N{BULLET} \\N{bullet}x \\N{RIGHTWARDS ARROW} \\N{WARNING SIGN} \\N{EM DASH}' }}"),
+    ("unicode-name-unknown", "{{ '\\N{NO SUCH CHARACTER NAME}' }}"),
     ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]
 

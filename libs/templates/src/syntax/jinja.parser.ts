@@ -10,6 +10,7 @@
  */
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
+import { UNICODE_NAMES } from './unicode-names.lookup.js';
 import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
@@ -58,6 +59,14 @@ export function normalizeEscapes(src: string): string {
             if (oct) {
               out += u(parseInt(oct[0], 8));
               i += 1 + oct[0].length;
+            } else if (e === 'N' && src[i + 2] === '{') {
+              const close = src.indexOf('}', i + 3);
+              const name = close < 0 ? '' : src.slice(i + 3, close).toUpperCase();
+              const cp = Object.hasOwn(UNICODE_NAMES, name) ? UNICODE_NAMES[name] : undefined;
+              if (cp === undefined)
+                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the symbol blocks only)`);
+              out += u(cp);
+              i = close + 1;
             } else if (e === 'a') {
               out += u(7);
               i += 2;
