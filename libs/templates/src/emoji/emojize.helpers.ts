@@ -6,8 +6,11 @@
  */
 import { EMOJI_SHORTCODES } from './emoji-shortcodes.lookup.js';
 
-/** The emoji package's name pattern: word characters and a few punctuation and combining marks. */
-const NAME = /:([\p{L}\p{N}\p{Mn}_\-&.’”“()!#*+,/«»\u0300-\u0303\u0306\u0308\u030a\u0327\u064b\u064e\u064f\u0650\u0653-\u0655\u3099\u309a\u30fb]+):/gu;
+/**
+ * The emoji package's name pattern: word characters, a few punctuation marks and
+ * the combining marks its names use (all nonspacing marks here, a superset).
+ */
+const NAME = /:([\p{L}\p{N}\p{Mn}_\-&.’”“()!#*+,/«»\u30fb]+):/gu;
 
 export function emojize(text: string): string {
   if (!text.includes(':')) return text;
