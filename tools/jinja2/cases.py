@@ -89,6 +89,7 @@ PAYLOADS = {
         "big": 12345678.9,
         "empty": {},
         "fallback": "",
+        "v": [1, 1, 2],
     },
 }
 
@@ -331,6 +332,32 @@ FEATURE_CASES = [
     # output limit behaviour (same output either way)
     ("control-unknown-filter", "{{ 1 | nosuchfilter }}"),
     ("control-unknown-tag", "{% raw %}x{% endraw %}"),
+    # OnCall templates users run (the "Templates and schedules exactly as OnCall users expect" issue)
+    ("undefined-as-argument", "{{ payload.get(imageUrl) }} {{ payload.get(imageUrl, 'dflt') }}"),
+    ("loop-changed", "{% for x in payload.v %}{% if loop.changed(x) %}{{ x }}{% endif %}{% endfor %}"),
+    ("unknown-filter-not-reached", "{% if payload.x %}{{ payload.x | nosuch }}{{ 1 is nosuchtest }}{% endif %}ok"),
+    ("unknown-filter-reached", "{% if payload.v %}{{ payload.v | nosuch }}{% endif %}ok"),
+    ("macro-varargs-kwargs", "{% macro m(a) %}{{ a }} {{ varargs }} {{ kwargs }}{% endmacro %}{{ m(1, 2, 3, x=4) }}|{{ m(1) }}"),
+    ("macro-too-many-args", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}"),
+    ("macro-unknown-kwarg", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, b=2) }}"),
+    ("str-methods-more", "{{ 'a\\tbc\\td'.expandtabs(4) }}|{{ 'x\\ty'.expandtabs() }}|{{ '{a}-{b}'.format_map({'a': 1, 'b': 'x'}) }}|{{ 'Straße'.casefold() }}|{{ '{0.real}/{0.imag}'.format(3) }}"),
+    ("dict-fromkeys", "{{ dict.fromkeys(['a', 'b']) }} {{ dict.fromkeys('xy', 0) }}"),
+    ("pprint-sorted", "{{ {'b': 1, 'a': {'d': 2, 'c': [1]}} | pprint }}"),
+    ("parse-json-floats", """{{ '{"v": 2.0, "i": 2, "e": 1e3, "n": -0.5}' | parse_json }}"""),
+    ("tuple-literals", "{{ '%s' % (payload.v,) }} {{ () }} {{ (1,) }} {{ (1, 2,) }} {{ ((1,),) }} {{ 'x' in () }} {{ 'ab'.startswith(('x', 'a',)) }} {{ (1,) * 3 }}"),
+    ("number-literals", "{{ 1e9 }} {{ 0x1F }} {{ 1_000 }} {{ 1.5e-3 }} {{ 2.5E+2 }} {{ 0o17 }} {{ 0b101 }} {{ 00 }} {{ 1e-7 }} {{ 1_0.5 }}"),
+    ("number-leading-zero", "{{ 007 }}"),
+    ("number-big-int", "{{ 2 ** 64 + 1 }}"),
+    ("for-recursive", "{% for x in [{'n': 'a', 'c': [{'n': 'b', 'c': []}]}, {'n': 'd', 'c': []}] recursive %}{{ loop.depth }}{{ x.n }}[{{ loop(x.c) }}]{% endfor %}"),
+    ("for-not-recursive-call", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}"),
+    ("set-block-filter", "{% set x | upper | replace('A', 'Z') %}ab{{ 1 }}{% endset %}{{ x }}"),
+    ("filter-block-chain", "{% filter lower | replace('b', 'x') %}AB{% endfilter %}|{% filter upper %}{% filter lower | center(5) %}Q{% endfilter %}{% endfilter %}|"),
+    ("block-plus-modifier", "a\n  {%+ if true %}b{% endif +%}\n c"),
+    ("datetime-parts", "{% set t = payload.t | iso8601_to_time %}{{ t.date() }}|{{ t.time() }}|{{ t.replace(hour=3, minute=0) }}|{{ t.utcoffset() }}|{{ t.replace(tzinfo=None).utcoffset() }}|{{ [t.date(), t.time()] }}|{{ t.date().strftime('%d.%m') }}|{{ t.time().strftime('%H:%M') }}|{{ t.date() == t.date() }}|{{ (payload.t_off | iso8601_to_time).utcoffset() }}|{{ t.date().year }}"),
+    ("datetime-replace-invalid", "{{ (payload.t | iso8601_to_time).replace(month=13) }}"),
+    ("unicode-name-escapes", "{{ '\\N{BULLET} \\N{bullet}x \\N{RIGHTWARDS ARROW} \\N{WARNING SIGN} \\N{EM DASH}' }}"),
+    ("unicode-name-unknown", "{{ '\\N{NO SUCH CHARACTER NAME}' }}"),
+    ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]
 
 HOSTILE_CASES = [
@@ -346,6 +373,7 @@ HOSTILE_CASES = [
 
 # Known, documented differences (id -> reason).
 DEVIATIONS = {
+    "number-big-int": "integers are JavaScript doubles: exact up to 2**53 only (Python ints are unbounded)",
     "control-unknown-tag": "raw blocks are not supported by the parser (Jinja2 renders them)",
     "hostile-regex-catastrophe": "OnCall's regex module gives up after its 2 s timeout and prints None; Dozor's linear-time engine answers False",
 }

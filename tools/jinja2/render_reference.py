@@ -61,6 +61,12 @@ def context_for(payload, source_link, integration):
     }
 
 
+def first_generator_url(payload):
+    """The source link OnCall's Alertmanager default renders: the first alert's generatorURL."""
+    alerts = payload.get("alerts") or [{}]
+    return alerts[0].get("generatorURL")
+
+
 def render(env, template, ctx):
     # Fresh copy: templates may mutate the payload (pop, update).
     ctx = json.loads(json.dumps(ctx))
@@ -87,14 +93,14 @@ def build():
 
     for ref in DEFAULT_TEMPLATE_REFS:
         for name, payload in fixtures.items():
-            add(f"{ref}@{name}", "default", defaults[ref], {"fixture": name}, context_for(payload, payload.get("externalURL"), "Alertmanager"), ref)
+            add(f"{ref}@{name}", "default", defaults[ref], {"fixture": name}, context_for(payload, first_generator_url(payload), "Alertmanager"), ref)
     for ref, payload_names in WEBHOOK_TEMPLATE_REFS:
         for pname in payload_names:
             payload = PAYLOADS[pname]
             add(f"{ref}@{pname}", "default", defaults[ref], {"inline": pname}, context_for(payload, payload.get("url"), "Webhook"), ref)
     for tid, template in FIXTURE_TEMPLATES:
         for name, payload in fixtures.items():
-            add(f"{tid}@{name}", "docs", template, {"fixture": name}, context_for(payload, payload.get("externalURL"), "Alertmanager"))
+            add(f"{tid}@{name}", "docs", template, {"fixture": name}, context_for(payload, first_generator_url(payload), "Alertmanager"))
     for tid, template, pname in DOCS_CASES:
         add(tid, "docs", template, {"inline": pname}, context_for(PAYLOADS[pname], None, "Webhook"))
     for tid, template in FEATURE_CASES:

@@ -1,4 +1,4 @@
-export { compileTemplate, renderTemplate, renderTemplateSource, capRendered } from './template.engine.js';
+export { compileTemplate, renderTemplate, renderTemplateSource, capRendered, configProblem, unknownNames } from './template.engine.js';
 export { buildTemplateContext, type TemplateContextInput } from './template.context.js';
 export {
   MAX_TEMPLATE_CHARS,
@@ -39,3 +39,4 @@ export {
   FORMATTED_WEBHOOK_IMAGE_URL_TEMPLATE,
   FORMATTED_WEBHOOK_DEFAULT_TEMPLATES,
 } from './oncall-webhook.templates.js';
+export { emojize } from './emoji/emojize.helpers.js';

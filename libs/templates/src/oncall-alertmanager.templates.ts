@@ -12,11 +12,13 @@ export const ALERTMANAGER_GROUPING_ID_TEMPLATE = String.raw`{{ payload.groupKey 
 
 export const ALERTMANAGER_RESOLVE_CONDITION_TEMPLATE = String.raw`{{ payload.status == "resolved" }}`;
 
-export const ALERTMANAGER_SOURCE_LINK_TEMPLATE = String.raw`{{ payload.externalURL }}`;
+/** The first alert's `generatorURL`, as OnCall has linked since grafana/oncall#5005 (an empty `alerts` is a template error there too). */
+export const ALERTMANAGER_SOURCE_LINK_TEMPLATE = String.raw`{{ payload.alerts[0].generatorURL }}`;
 
+/** The alert name and the other group labels; no `[firing]` prefix since grafana/oncall#5261. */
 export const ALERTMANAGER_WEB_TITLE_TEMPLATE = String.raw`{%- set group = payload.get("groupLabels", {}).copy() -%}
 {%- set name = payload.get("labels", {}).get("alertname", "") if "labels" in payload else group.pop("alertname", "") -%}
-[{{ payload.status }}{{ ":%s" % payload.numFiring if payload.status == "firing" and payload.numFiring else "" }}] {{ name }} {% if group %}({{ group.values() | join(", ") }}){% endif %}`;
+{{ name }} {% if group %}({{ group.values() | join(", ") }}){% endif %}`;
 
 export const ALERTMANAGER_WEB_MESSAGE_TEMPLATE = String.raw`{%- macro section(title, items) -%}
 {{ title }}:

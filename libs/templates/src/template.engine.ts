@@ -50,14 +50,34 @@ export function compileTemplate(source: string, name: string): CompiledTemplate 
     });
   }
   try {
-    const program = parseTemplate(source);
-    const used = collectNames(program);
-    for (const f of used.filters) if (!FILTERS.has(f)) throw new TemplateError('TemplateSyntaxError', `No filter named '${f}'.`);
-    for (const t of used.tests) if (!TESTS.has(t)) throw new TemplateError('TemplateSyntaxError', `No test named '${t}'.`);
-    return { name, source, error: null, program };
+    // Unknown filters and tests fail only when reached, as in Jinja2 >= 3.0 (see `unknownNames` for warnings).
+    return { name, source, error: null, program: parseTemplate(source) };
   } catch (e) {
     return fail(toError(name, e));
   }
+}
+
+/**
+ * Filters and tests the template names that this environment lacks. Rendering
+ * fails only where one is reached; configuration checks can warn up front.
+ */
+export function unknownNames(compiled: CompiledTemplate): { filters: string[]; tests: string[] } {
+  if (!compiled.program) return { filters: [], tests: [] };
+  const used = collectNames(compiled.program);
+  return { filters: [...used.filters].filter((f) => !FILTERS.has(f)), tests: [...used.tests].filter((t) => !TESTS.has(t)) };
+}
+
+/**
+ * Why a configured template is refused, or null: a syntax error, or a filter or
+ * test this environment lacks. Rendering would fail only on reaching the name,
+ * but in configuration an unknown name is a typo, so it is refused at load.
+ */
+export function configProblem(compiled: CompiledTemplate): string | null {
+  if (compiled.error) return compiled.error.message;
+  const { filters, tests } = unknownNames(compiled);
+  if (filters.length > 0) return `No filter named '${filters[0]}'.`;
+  if (tests.length > 0) return `No test named '${tests[0]}'.`;
+  return null;
 }
 
 function effectiveLimits(options: RenderOptions): RenderLimits {
@@ -69,10 +89,10 @@ function effectiveLimits(options: RenderOptions): RenderLimits {
   return limits ?? DEFAULT_RENDER_LIMITS;
 }
 
-/** Cuts `text` to at most `max` characters, ending in `..` when cut (as OnCall does). */
+/** Keeps the first `max` characters of a longer `text` and adds `..`, as OnCall does (`result[:max] + ".."`). */
 export function capRendered(text: string, max: number): string {
   if (text.length <= max) return text;
-  let cut = Math.max(0, max - 2);
+  let cut = Math.max(0, max);
   const c = text.charCodeAt(cut - 1);
   if (c >= 0xd800 && c <= 0xdbff) cut--;
   return `${text.slice(0, cut)}..`;
@@ -85,7 +105,12 @@ export function capRendered(text: string, max: number): string {
  */
 export function renderTemplate(compiled: CompiledTemplate, context: Readonly<Record<string, unknown>>, limits: RenderOptions = {}): RenderResult {
   if (compiled.error || !compiled.program) {
-    return { ok: false, error: compiled.error ?? { template: compiled.name, kind: 'InternalError', message: 'template was not compiled' }, steps: 0 };
+    return {
+      ok: false,
+      error: compiled.error ?? { template: compiled.name, kind: 'InternalError', message: 'template was not compiled' },
+      steps: 0,
+      allocated: 0,
+    };
   }
   const budget = new Budget(effectiveLimits(limits), limits.now);
   const program = compiled.program;
@@ -95,15 +120,21 @@ export function renderTemplate(compiled: CompiledTemplate, context: Readonly<Rec
       for (const k of Object.keys(context)) vars.set(k, toPy(context[k]));
       try {
         const output = new Interpreter(TABLES).run(program, vars);
-        return { ok: true as const, output, truncated: false, steps: budget.steps };
+        return { ok: true as const, output, truncated: false, steps: budget.steps, allocated: budget.allocated };
       } catch (e) {
         if (e instanceof OutputFull)
-          return { ok: true as const, output: capRendered(e.output, budget.limits.maxOutputChars), truncated: true, steps: budget.steps };
+          return {
+            ok: true as const,
+            output: capRendered(e.output, budget.limits.maxOutputChars),
+            truncated: true,
+            steps: budget.steps,
+            allocated: budget.allocated,
+          };
         throw e;
       }
     });
   } catch (e) {
-    return { ok: false, error: toError(compiled.name, e), steps: budget.steps };
+    return { ok: false, error: toError(compiled.name, e), steps: budget.steps, allocated: budget.allocated };
   }
 }
 

@@ -27,8 +27,10 @@ export interface CompiledTemplate {
   readonly program: ProgramNode | null;
 }
 
-/** `steps` is the work the render was charged (see RenderLimits.maxSteps). */
-export type RenderResult = { ok: true; output: string; truncated: boolean; steps: number } | { ok: false; error: TemplateRenderError; steps: number };
+/** `steps` and `allocated` are the work and characters the render was charged (see RenderLimits.maxSteps, maxAllocChars). */
+export type RenderResult =
+  | { ok: true; output: string; truncated: boolean; steps: number; allocated: number }
+  | { ok: false; error: TemplateRenderError; steps: number; allocated: number };
 
 export interface RenderOptions extends Partial<RenderLimits> {
   /** "Now" for OnCall's `time()`, epoch milliseconds. Templates read no clock. */

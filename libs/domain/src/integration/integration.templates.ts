@@ -12,6 +12,7 @@ import {
   WEBHOOK_WEB_TITLE_TEMPLATE,
   buildTemplateContext,
   compileTemplate,
+  configProblem,
   renderTemplate,
   type CompiledTemplate,
   type RenderOptions,
@@ -101,7 +102,8 @@ export function compileIntegrationTemplates(
       continue;
     }
     const c = compileTemplate(source, key);
-    if (c.error) throw new ConfigFieldError(['templates', key], `invalid Jinja2 template: ${c.error.message}`);
+    const problem = configProblem(c);
+    if (problem) throw new ConfigFieldError(['templates', key], `invalid Jinja2 template: ${problem}`);
     compiled[key] = c;
   }
   return { kind, sources, compiled };

@@ -4,7 +4,7 @@
  * fails to evaluate does not match; its error is returned for the timeline.
  */
 import { ConfigFieldError } from '@dozor/contracts';
-import { buildTemplateContext, compileTemplate, pythonJsonDumps, renderTemplate, type CompiledTemplate } from '@dozor/templates';
+import { buildTemplateContext, compileTemplate, configProblem, pythonJsonDumps, renderTemplate, type CompiledTemplate } from '@dozor/templates';
 import { LinearRegex, RegexStepLimit, RegexSyntaxError, type StepMeter } from '@dozor/templates/regex';
 import { matches, MatcherSyntaxError, parseMatchers, type LabelMatcher } from './label.matcher.js';
 import { payloadLabels, type LabelLookup } from './payload-labels.lookup.js';
@@ -45,7 +45,8 @@ function compileFilter(route: RouteDef, i: number): CompiledFilter {
       if (typeof filter.template !== 'string' || filter.template.trim() === '')
         throw new ConfigFieldError([...path, 'template'], 'must be a non-empty Jinja2 template');
       const template = compileTemplate(filter.template, routeTemplateName(route.id));
-      if (template.error) throw new ConfigFieldError(path, `invalid Jinja2 template: ${template.error.message}`);
+      const problem = configProblem(template);
+      if (problem) throw new ConfigFieldError(path, `invalid Jinja2 template: ${problem}`);
       return { kind: 'jinja2', template };
     }
     case 'regex': {

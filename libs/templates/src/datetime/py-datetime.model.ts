@@ -8,6 +8,7 @@ import { arithHooks, num } from '../runtime/py.ops.js';
 import { typeError, valueError } from '../runtime/render.budget.js';
 import { bindArgs } from '../runtime/call-args.binding.js';
 import { strftime } from './strftime.format.js';
+import { PyDate, PyTime } from './py-date.model.js';
 
 const US_PER_DAY = 86_400_000_000;
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -157,6 +158,14 @@ export class PyDateTime extends PyObject {
         });
       case 'timestamp':
         return new PyCallable('timestamp', () => new PyFloat(this.instant / 1e6));
+      case 'date':
+        return new PyCallable('date', () => new PyDate(f.y, f.mo, f.d));
+      case 'time':
+        return new PyCallable('time', () => new PyTime(f.h, f.mi, f.s, f.us));
+      case 'utcoffset':
+        return new PyCallable('utcoffset', () => (this.tz ? new PyTimedelta(this.tz.offsetSec * 1e6) : null));
+      case 'replace':
+        return new PyCallable('replace', (a, k) => this.replace(a, k));
       case 'weekday':
         return new PyCallable('weekday', () => (f.wd + 6) % 7);
       case 'isoweekday':
@@ -165,6 +174,36 @@ export class PyDateTime extends PyObject {
         return undefined;
     }
   }
+  /** `replace(year=…, …, microsecond=…, tzinfo=None)`; a zone other than None cannot be named in a template. */
+  private replace(args: PyValue[], kwargs: Map<string, PyValue>): PyDateTime {
+    const names = ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo'];
+    const given = bindArgs(
+      'replace',
+      names.map((n) => `${n}?`),
+      args,
+      kwargs,
+    );
+    const f = this.fields();
+    const field = (i: number, current: number): number => {
+      const v = given[i];
+      if (v === undefined) return current;
+      if (typeof v !== 'number') throw typeError(`'${names[i]}' must be an integer`);
+      return v;
+    };
+    const tz = given[7];
+    if (tz !== undefined && tz !== null) throw typeError('tzinfo argument must be None or of a tzinfo subclass');
+    return PyDateTime.of(
+      field(0, f.y),
+      field(1, f.mo),
+      field(2, f.d),
+      field(3, f.h),
+      field(4, f.mi),
+      field(5, f.s),
+      field(6, f.us),
+      tz === null ? null : this.tz,
+    );
+  }
+
   override str(): string {
     return this.isoformat(' ');
   }

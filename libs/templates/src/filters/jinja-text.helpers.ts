@@ -66,7 +66,7 @@ export function toFloat(value: PyValue, dflt: PyValue): PyValue {
 }
 
 export function indent(s: string, width: PyValue, first: boolean, blank: boolean): string {
-  const ind = typeof width === 'string' ? width : ' '.repeat(asInt(width, 4, 'indent'));
+  const ind = typeof width === 'string' ? width : ' '.repeat(budget().size(asInt(width, 4, 'indent'), 'indent width'));
   const lines = splitlines(`${s}\n`);
   budget().alloc(s.length + lines.length * ind.length);
   let rv: string;

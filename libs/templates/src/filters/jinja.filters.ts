@@ -90,6 +90,24 @@ function xmlattr(d: PyValue, autospace: boolean): string {
   return autospace && rv ? ` ${rv}` : rv;
 }
 
+/**
+ * `pprint.pformat` sorts dict keys (mixed key types by type name, as its safe key
+ * does). It also wraps past 80 columns, which is not reproduced.
+ */
+function sortedForPprint(v: PyValue): PyValue {
+  if (Array.isArray(v)) return v.map(sortedForPprint);
+  if (v instanceof PyTuple) return new PyTuple(v.items.map(sortedForPprint), v.names);
+  if (!(v instanceof PyDict)) return v;
+  const byKey = (a: PyValue, b: PyValue): number => {
+    const ta = typeName(a);
+    const tb = typeName(b);
+    if (ta !== tb && !(typeof a === 'number' && typeof b === 'number')) return ta < tb ? -1 : 1;
+    return compare(a, b);
+  };
+  budget().work(v.size * Math.max(1, Math.log2(v.size + 1)));
+  return new PyDict(new Map([...v.map].sort(([a], [b]) => byKey(a, b)).map(([k, x]) => [k, sortedForPprint(x)])));
+}
+
 export const JINJA_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, FilterFn>([
   ['abs', (v) => pyAbs(v)],
   [
@@ -122,7 +140,10 @@ export const JINJA_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, Filt
         tmp.push(item);
       }
       if (tmp.length) {
-        if (fill !== undefined && fill !== null) while (tmp.length < n) tmp.push(fill);
+        if (fill !== undefined && fill !== null) {
+          budget().items(n - tmp.length);
+          while (tmp.length < n) tmp.push(fill);
+        }
         out.push(tmp);
       }
       return out;
@@ -294,7 +315,7 @@ export const JINJA_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, Filt
       return items.reduce((best, x) => (compare(key(x), key(best)) < 0 ? x : best));
     },
   ],
-  ['pprint', (v) => pyRepr(v)],
+  ['pprint', (v) => pyRepr(sortedForPprint(v))],
   [
     'random',
     () => {
@@ -341,6 +362,7 @@ export const JINJA_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, Filt
     (v, a, k) => {
       const [n, fill] = bind('slice', ['slices', 'fill_with?'], a, k);
       const slices = asInt(n, 1, 'slice');
+      budget().items(slices);
       const seq = iterate(v);
       const per = Math.floor(seq.length / slices);
       const extra = seq.length % slices;

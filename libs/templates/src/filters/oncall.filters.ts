@@ -4,9 +4,10 @@
  * ValueError, AttributeError or TypeError, and raise otherwise.
  */
 import { budget, BudgetExceeded, securityError, TemplateError, typeError } from '../runtime/render.budget.js';
-import { PyCallable, PyDict, PyFloat, PyNamespace, PyObject, Undefined, toPy, type Kwargs, type PyValue } from '../runtime/py.model.js';
-import { iterate, num, undefinedError } from '../runtime/py.ops.js';
+import { PyCallable, PyDict, PyFloat, PyNamespace, PyObject, Undefined, type Kwargs, type PyValue } from '../runtime/py.model.js';
+import { dictKey, iterate, num, undefinedError } from '../runtime/py.ops.js';
 import { jsonDumps } from '../runtime/py-json.format.js';
+import { pyJsonLoads } from '../runtime/py-json.parser.js';
 import { pyStr } from '../runtime/py-str.format.js';
 import { bindArgs } from '../runtime/call-args.binding.js';
 import type { FilterFn } from '../runtime/jinja.runtime.js';
@@ -223,13 +224,22 @@ export const ONCALL_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, Fil
       orNone(() => {
         const s = needStr(v);
         try {
-          return toPy(JSON.parse(s.replace(/\bNaN\b|-?\bInfinity\b/g, 'null')));
-        } catch {
-          throw new Caught();
+          return pyJsonLoads(s);
+        } catch (e) {
+          if (e instanceof TemplateError && e.kind === 'ValueError') throw new Caught();
+          throw e;
         }
       }),
   ],
 ]);
+
+/** `dict.fromkeys(iterable, value=None)`. */
+function dictFromKeys(args: PyValue[], kwargs: Kwargs): PyValue {
+  const [keys, value] = bindArgs('fromkeys', ['iterable', 'value?'], args, kwargs);
+  const items = iterate(keys as PyValue);
+  budget().items(items.length);
+  return new PyDict(new Map(items.map((key) => [dictKey(key), value ?? null])));
+}
 
 function namespace(args: PyValue[], kwargs: Kwargs): PyValue {
   const ns = new PyNamespace();
@@ -291,7 +301,14 @@ export const ONCALL_GLOBALS: Map<string, PyValue> = new Map<string, PyValue>([
       throw securityError("use of 'lipsum' is restricted");
     }),
   ],
-  ['dict', new PyCallable('dict', (a, k) => new PyDict(new Map([...(a[0] instanceof PyDict ? a[0].map : []), ...k])))],
+  [
+    'dict',
+    new PyCallable(
+      'dict',
+      (a, k) => new PyDict(new Map([...(a[0] instanceof PyDict ? a[0].map : []), ...k])),
+      new Map([['fromkeys', new PyCallable('fromkeys', dictFromKeys)]]),
+    ),
+  ],
   ['namespace', new PyCallable('namespace', namespace)],
   ['cycler', new PyCallable('cycler', (a) => new Cycler(a))],
   [

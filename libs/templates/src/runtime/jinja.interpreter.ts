@@ -6,6 +6,7 @@ import type {
   CallExpressionNode,
   CallStatementNode,
   ExprNode,
+  FilterExpressionNode,
   FilterStatementNode,
   ForNode,
   IdentifierNode,
@@ -16,13 +17,14 @@ import type {
   SliceExpressionNode,
   StatementNode,
 } from '../syntax/jinja.ast.js';
-import { TEST_FILTER_PREFIX } from '../syntax/jinja.ast.js';
+import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL } from '../syntax/jinja.ast.js';
+import { identifiersIn } from '../syntax/jinja.names.js';
 import { budget, BudgetExceeded, TemplateError, typeError, valueError, type Budget } from './render.budget.js';
 import { PyCallable, PyDict, PyFloat, PyNamespace, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
 import { binaryArith, compare, concat, contains, dictKey, eq, iterate, num, truthy, undefinedError } from './py.ops.js';
 import { pyRepr, pyStr, typeName } from './py-str.format.js';
 import { percentFormat } from './py-percent.format.js';
-import { builtinMethod, formatAccess } from './py-methods.builtins.js';
+import { builtinMethod, formatAccess, numberAttr } from './py-methods.builtins.js';
 import { cpLength } from './py-text.helpers.js';
 import { LoopContext } from './loop.context.js';
 import { sliceIndices } from './py-slice.helpers.js';
@@ -83,6 +85,7 @@ const CONSTANTS = new Map<string, PyValue>([
   ['True', true],
   ['False', false],
   ['None', null],
+  [TUPLE_CALL, new PyCallable('tuple', (args) => new PyTuple(args))],
 ]);
 
 function typeRepr(obj: PyValue): string {
@@ -199,9 +202,17 @@ export class Interpreter implements Runtime {
   }
 
   private execFor(node: ForNode, scope: Scope, out: Out): void {
-    const iterNode = node.iterable.type === 'SelectExpression' ? node.iterable.lhs : node.iterable;
-    const cond = node.iterable.type === 'SelectExpression' ? node.iterable.test : undefined;
-    let items = iterate(this.eval(iterNode, scope));
+    let iterable = node.iterable;
+    const recursive = iterable.type === 'FilterExpression' && iterable.filter.type === 'Identifier' && iterable.filter.value === RECURSIVE_LOOP;
+    if (iterable.type === 'FilterExpression' && recursive) iterable = iterable.operand;
+    const iterNode = iterable.type === 'SelectExpression' ? iterable.lhs : iterable;
+    const cond = iterable.type === 'SelectExpression' ? iterable.test : undefined;
+    this.runLoop(node, this.eval(iterNode, scope), cond, scope, out, recursive ? 0 : undefined);
+  }
+
+  /** One level of a loop; `depth` is set for `{% for … recursive %}`, whose `loop(items)` renders the next level. */
+  private runLoop(node: ForNode, iterable: PyValue, cond: ExprNode | undefined, scope: Scope, out: Out, depth: number | undefined): void {
+    let items = iterate(iterable);
     if (cond) {
       items = items.filter((item) => {
         this.b.step();
@@ -214,11 +225,27 @@ export class Interpreter implements Runtime {
       this.execBlock(node.defaultBlock, new Scope(scope), out);
       return;
     }
+    const memory = { last: undefined };
+    const recurse =
+      depth === undefined
+        ? undefined
+        : (next: PyValue): PyValue => {
+            this.b.enter();
+            try {
+              const inner = new Out(this.b.limits.maxValueChars, false);
+              this.runLoop(node, next, cond, scope, inner, depth + 1);
+              const s = inner.text();
+              this.b.alloc(s.length);
+              return s;
+            } finally {
+              this.b.leave();
+            }
+          };
     for (let i = 0; i < items.length; i++) {
       this.b.step();
       const s = new Scope(scope);
       this.bindTarget(node.loopvar, items[i], s);
-      s.vars.set('loop', new LoopContext(i, items));
+      s.vars.set('loop', new LoopContext(i, items, memory, depth ?? 0, recurse));
       try {
         this.execBlock(node.body, s, out);
       } catch (e) {
@@ -230,8 +257,19 @@ export class Interpreter implements Runtime {
   }
 
   private execSet(node: SetNode, scope: Scope): void {
-    const value = node.value ? this.eval(node.value, scope) : this.capture(node.body, scope);
-    const target = node.assignee;
+    let target = node.assignee;
+    let value: PyValue;
+    if (node.value) value = this.eval(node.value, scope);
+    else {
+      // `{% set x | f | g %}…{% endset %}`: the library parses the target as a filter expression.
+      const filters: FilterExpressionNode['filter'][] = [];
+      while (target.type === 'FilterExpression') {
+        filters.unshift(target.filter);
+        target = target.operand;
+      }
+      value = this.capture(node.body, scope);
+      for (const f of filters) value = this.applyFilter(f, value, scope);
+    }
     if (target.type === 'MemberExpression' && !target.computed && target.property.type === 'Identifier') {
       const obj = this.eval(target.object, scope);
       if (!(obj instanceof PyNamespace)) throw new TemplateError('TypeError', 'cannot assign attribute on non-namespace object');
@@ -249,6 +287,10 @@ export class Interpreter implements Runtime {
         const s = new Scope(defScope);
         const rest = new Map(kwargs);
         const params = node.args;
+        const used = identifiersIn(node.body);
+        if (args.length > params.length && !used.has('varargs')) {
+          throw typeError(`macro '${name}' takes not more than ${params.length} argument(s)`);
+        }
         params.forEach((p, i) => {
           const pname = p.type === 'KeywordArgumentExpression' ? p.key.value : (p as IdentifierNode).value;
           if (i < args.length) s.vars.set(pname, args[i]);
@@ -262,7 +304,8 @@ export class Interpreter implements Runtime {
           s.vars.set('caller', rest.get('caller') as PyValue);
           rest.delete('caller');
         }
-        s.vars.set('varargs', args.slice(params.length));
+        if (rest.size > 0 && !used.has('kwargs')) throw typeError(`macro '${name}' takes no keyword argument '${[...rest.keys()][0]}'`);
+        s.vars.set('varargs', new PyTuple(args.slice(params.length)));
         s.vars.set('kwargs', new PyDict(new Map(rest)));
         return this.capture(node.body, s);
       } finally {
@@ -468,6 +511,8 @@ export class Interpreter implements Runtime {
         if (v !== undefined) return v;
       }
       if (obj instanceof PyTuple && obj.names?.includes(name)) return obj.items[obj.names.indexOf(name)];
+      const attr = numberAttr(obj, name) ?? (obj instanceof PyCallable ? obj.attrs?.get(name) : undefined);
+      if (attr !== undefined) return attr;
     }
     if (obj instanceof PyDict) {
       const v = obj.get(name);
@@ -537,6 +582,11 @@ export class Interpreter implements Runtime {
 
   call(fn: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
     if (fn instanceof Undefined) throw undefinedError(fn);
+    if (fn instanceof LoopContext) {
+      if (!fn.recurse) throw typeError("The loop must have the 'recursive' marker to be called recursively.");
+      if (args.length !== 1) throw typeError(`loop() takes exactly 1 argument (${args.length} given)`);
+      return fn.recurse(args[0]);
+    }
     if (!(fn instanceof PyCallable)) throw typeError(`'${typeName(fn)}' object is not callable`);
     this.b.step();
     return fn.call(args, kwargs);

@@ -3,12 +3,20 @@ import { typeError } from './render.budget.js';
 import { PyCallable, PyObject, PyTuple, Undefined, type PyValue } from './py.model.js';
 import { eq } from './py.ops.js';
 
+/** What `loop.changed()` saw last; one per loop, shared by the iterations' contexts. */
+export interface LoopMemory {
+  last: PyValue | undefined;
+}
+
 export class LoopContext extends PyObject {
   readonly typeName = 'LoopContext';
-  private last: PyValue | undefined = undefined;
   constructor(
     readonly index0: number,
     readonly items: readonly PyValue[],
+    private readonly memory: LoopMemory = { last: undefined },
+    readonly depth0 = 0,
+    /** Renders the next level of a `recursive` loop; absent otherwise. */
+    readonly recurse?: (items: PyValue) => PyValue,
   ) {
     super();
   }
@@ -31,9 +39,9 @@ export class LoopContext extends PyObject {
       case 'length':
         return n;
       case 'depth':
-        return 1;
+        return this.depth0 + 1;
       case 'depth0':
-        return 0;
+        return this.depth0;
       case 'previtem':
         return i > 0 ? this.items[i - 1] : new Undefined('there is no previous item');
       case 'nextitem':
@@ -46,8 +54,8 @@ export class LoopContext extends PyObject {
       case 'changed':
         return new PyCallable('changed', (args) => {
           const v = new PyTuple(args);
-          const changed = this.last === undefined || !eq(this.last, v);
-          this.last = v;
+          const changed = this.memory.last === undefined || !eq(this.memory.last, v);
+          this.memory.last = v;
           return changed;
         });
       default:

@@ -40,7 +40,8 @@ function sortedEntries(d: PyDict): [DictKey, PyValue][] {
 
 export function jsonDumps(value: PyValue, opts: JsonDumpsOptions = {}): string {
   const ensureAscii = opts.ensureAscii ?? true;
-  const indent = opts.indent === undefined || opts.indent === null ? null : typeof opts.indent === 'number' ? ' '.repeat(opts.indent) : opts.indent;
+  const indent =
+    opts.indent === undefined || opts.indent === null ? null : typeof opts.indent === 'number' ? ' '.repeat(budget().size(opts.indent, 'indent')) : opts.indent;
   const [itemSep, keySep] = opts.separators ?? (indent !== null ? [',', ': '] : [', ', ': ']);
   const max = budget().limits.maxValueChars;
   const parts: string[] = [];

@@ -3,7 +3,7 @@
  * template can reach on these types. Anything else is absent (Undefined).
  */
 import { budget, TemplateError, typeError, valueError } from './render.budget.js';
-import { PyCallable, PyDict, PyDictView, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
+import { PyCallable, PyDict, PyDictView, PyFloat, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
 import { compare, dictKey, eq, iterate, undefinedError } from './py.ops.js';
 import { typeName } from './py-str.format.js';
 import { bindArgs } from './call-args.binding.js';
@@ -41,18 +41,43 @@ function affixes(v: PyValue | undefined, fn: string): string[] {
   throw typeError(`${fn} first arg must be str or a tuple of str, not ${typeName(v ?? null)}`);
 }
 
-function checkWidth(w: number): number {
-  if (w > budget().limits.maxValueChars) throw new TemplateError('BudgetExceeded', `width ${w} exceeds the limit`);
-  return w;
-}
-
 function justify(s: string, width: number, fill: string, where: 'l' | 'r' | 'c'): string {
-  const n = checkWidth(width) - cpLength(s);
+  const n = budget().size(width, 'width') - cpLength(s);
   if (n <= 0) return s;
   if (where === 'l') return s + fill.repeat(n);
   if (where === 'r') return fill.repeat(n) + s;
   const left = Math.floor(n / 2) + (n & width & 1);
   return fill.repeat(left) + s + fill.repeat(n - left);
+}
+
+/** `str.expandtabs`: columns restart after `\n` and `\r`; the length is charged before the string is built. */
+function expandTabs(s: string, size: number): string {
+  let col = 0;
+  let len = 0;
+  for (const c of s) {
+    if (c === '\t') {
+      const n = size > 0 ? size - (col % size) : 0;
+      col += n;
+      len += n;
+    } else {
+      col = c === '\n' || c === '\r' ? 0 : col + 1;
+      len += c.length;
+    }
+  }
+  budget().alloc(len);
+  let out = '';
+  col = 0;
+  for (const c of s) {
+    if (c === '\t') {
+      const n = size > 0 ? size - (col % size) : 0;
+      out += ' '.repeat(n);
+      col += n;
+    } else {
+      out += c;
+      col = c === '\n' || c === '\r' ? 0 : col + 1;
+    }
+  }
+  return out;
 }
 
 function find(s: string, sub: string, start: number | undefined, end: number | undefined, last: boolean): number {
@@ -71,7 +96,14 @@ function strMethods(s: string): Record<string, Method> {
   return {
     upper: () => s.toUpperCase(),
     lower: () => s.toLowerCase(),
-    casefold: () => s.toLowerCase(),
+    // Full case folding: 'ß' folds to 'ss' (upper-casing first applies the special expansions).
+    casefold: () => s.toUpperCase().toLowerCase(),
+    expandtabs: (a, k) => expandTabs(s, budget().size(int(bindArgs('expandtabs', ['tabsize?'], a, k)[0], 8), 'tab size')),
+    format_map: (a, k) => {
+      const [m] = bindArgs('format_map', ['mapping'], a, k);
+      if (!(m instanceof PyDict)) throw typeError(`'${typeName(m ?? null)}' object is not a mapping`);
+      return strFormat(s, [], new Map([...m.map].map(([key, v]) => [String(key), v])), formatAccess);
+    },
     swapcase: () => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
     title: () => pyTitle(s),
     capitalize: () => pyCapitalize(s),
@@ -147,7 +179,7 @@ function strMethods(s: string): Record<string, Method> {
       return justify(s, int(w, 0), f === undefined ? ' ' : str(f, 'fillchar'), 'r');
     },
     zfill: (a, k) => {
-      const w = checkWidth(int(bindArgs('zfill', ['width'], a, k)[0], 0));
+      const w = budget().size(int(bindArgs('zfill', ['width'], a, k)[0], 0), 'width');
       const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
       const body = s.slice(sign.length);
       return sign + body.padStart(w - sign.length, '0');
@@ -187,6 +219,8 @@ function dictMethods(d: PyDict): Record<string, Method> {
   return {
     get: (a, k) => {
       const [key, dflt] = bindArgs('get', ['key', 'default?'], a, k);
+      // An undefined name is hashable in Jinja2 and never a key: `payload.get(imageUrl)` is None.
+      if (key instanceof Undefined) return dflt ?? null;
       return d.get(dictKey(key as PyValue)) ?? dflt ?? null;
     },
     keys: () => new PyDictView('keys', d),
@@ -323,6 +357,24 @@ const STR_NAMES = new Set(Object.keys(strMethods('')));
 const DICT_NAMES = new Set(Object.keys(dictMethods(new PyDict())));
 const LIST_NAMES = new Set(Object.keys(listMethods([])));
 const TUPLE_NAMES = new Set(Object.keys(tupleMethods(new PyTuple([]))));
+
+/** Read-only attributes of numbers (`'{0.real}'.format(3)`); `undefined` for anything else. */
+export function numberAttr(obj: PyValue, name: string): PyValue | undefined {
+  if (typeof obj !== 'number' && !(obj instanceof PyFloat)) return undefined;
+  const float = obj instanceof PyFloat;
+  switch (name) {
+    case 'real':
+      return obj;
+    case 'imag':
+      return float ? new PyFloat(0) : 0;
+    case 'numerator':
+      return float ? undefined : obj;
+    case 'denominator':
+      return float ? undefined : 1;
+    default:
+      return undefined;
+  }
+}
 
 /** A bound method of a builtin value, or `undefined` when the type has no such public method. */
 export function builtinMethod(obj: PyValue, name: string): PyCallable | undefined {

@@ -36,6 +36,12 @@ function roundHalfEven(digits: bigint, drop: number): bigint {
 export function fixed(x: number, prec: number): string {
   const neg = x < 0 || Object.is(x, -0);
   const { digits, scale } = exact(Math.abs(x));
+  if (prec > scale) {
+    // The exact value has fewer decimals than asked for: pad with zeros (no big multiplication).
+    const s = digits.toString().padStart(scale + 1, '0');
+    const int = scale > 0 ? s.slice(0, -scale) : s;
+    return `${neg ? '-' : ''}${int}.${scale > 0 ? s.slice(-scale) : ''}${'0'.repeat(prec - scale)}`;
+  }
   const q = roundHalfEven(digits, scale - prec);
   let s = q.toString();
   if (prec > 0) {
@@ -52,6 +58,7 @@ export function scientificParts(x: number, prec: number): { neg: boolean; digits
   const { digits, scale } = exact(Math.abs(x));
   const total = digits.toString().length;
   let exp = total - 1 - scale;
+  if (total <= prec + 1) return { neg, digits: digits.toString() + '0'.repeat(prec + 1 - total), exp };
   let q = roundHalfEven(digits, total - (prec + 1));
   if (q.toString().length > prec + 1) {
     q /= 10n;

@@ -17,10 +17,6 @@ interface Spec {
   type: string;
 }
 
-function checkWidth(width: number): void {
-  if (width > budget().limits.maxValueChars) throw new TemplateError('BudgetExceeded', `format width ${width} exceeds the limit`);
-}
-
 function toNumber(v: PyValue, conv: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -72,7 +68,7 @@ function formatNumber(v: PyValue, s: Spec): [string, string] {
     case '%': {
       const upper = t === 'E' || t === 'F' || t === 'G';
       const nf = nonFinite(Math.abs(x), upper);
-      const prec = s.precision ?? 6;
+      const prec = budget().size(s.precision ?? 6, 'format precision');
       if (nf) body = nf;
       else if (t === 'e' || t === 'E') body = exponential(Math.abs(x), prec, upper, s.alt);
       else if (t === 'f' || t === 'F') body = fixed(Math.abs(x), prec);
@@ -93,7 +89,7 @@ function formatNumber(v: PyValue, s: Spec): [string, string] {
 }
 
 function pad(sign: string, body: string, s: Spec, numeric: boolean): string {
-  checkWidth(s.width);
+  budget().size(s.width, 'format width');
   const total = sign.length + [...body].length;
   if (total >= s.width) return sign + body;
   const n = s.width - total;

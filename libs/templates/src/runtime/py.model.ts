@@ -88,11 +88,12 @@ export class Undefined {
 
 export type Kwargs = Map<string, PyValue>;
 
-/** Anything callable from a template: bound methods, globals, macros. */
+/** Anything callable from a template: bound methods, globals, macros. `attrs` are its attributes (`dict.fromkeys`). */
 export class PyCallable {
   constructor(
     readonly name: string,
     readonly call: (args: PyValue[], kwargs: Kwargs) => PyValue,
+    readonly attrs?: ReadonlyMap<string, PyValue>,
   ) {}
 }
 

@@ -151,13 +151,13 @@ function repeat(seq: PyValue, times: PyValue): PyValue | undefined {
   const n = Math.max(0, Number(times));
   if (typeof seq === 'string') {
     budget().alloc(seq.length * n);
-    return seq.repeat(n);
+    return seq.length === 0 ? '' : seq.repeat(n);
   }
   if (Array.isArray(seq) || seq instanceof PyTuple) {
     const items = Array.isArray(seq) ? seq : seq.items;
     budget().items(items.length * n);
     const out: PyValue[] = [];
-    for (let i = 0; i < n; i++) out.push(...items);
+    if (items.length > 0) for (let i = 0; i < n; i++) out.push(...items);
     return Array.isArray(seq) ? out : new PyTuple(out);
   }
   return undefined;

@@ -9,6 +9,8 @@
  * - allocation: the total number of characters of all strings built by
  *   concatenation, joining, formatting and serialising;
  * - value size: no single string may exceed `maxValueChars`, no list `maxItems`;
+ *   size arguments (widths, precisions, counts, repeat factors) are bounded by
+ *   {@link Budget.size} before the value they describe is built;
  * - call depth: macro calls nest at most `maxCallDepth` deep.
  * Bounds are counts, not times, so outcomes are deterministic on any machine.
  */
@@ -103,6 +105,16 @@ export class Budget {
   items(n: number): void {
     if (n > this.limits.maxItems) throw new BudgetExceeded(`a list of ${n} items exceeds the limit of ${this.limits.maxItems}`);
     this.work(n);
+  }
+
+  /**
+   * Bounds a size argument (a width, precision, count or repeat factor) before
+   * anything is built from it, so a huge argument ends the render at once
+   * instead of after the allocation it asks for.
+   */
+  size(n: number, what: string): number {
+    if (n > this.limits.maxValueChars) throw new BudgetExceeded(`${what} ${n} exceeds the limit of ${this.limits.maxValueChars}`);
+    return n;
   }
 
   enter(): void {

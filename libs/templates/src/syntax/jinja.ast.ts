@@ -188,3 +188,9 @@ export type StatementNode = ExprNode | IfNode | ForNode | SetNode | MacroNode | 
 
 /** Filter names that carry a test with arguments (`x is divisibleby(3)`), see jinja.parser.ts. */
 export const TEST_FILTER_PREFIX = '\u0000is:';
+
+/** The internal tuple constructor that `()` and `(x,)` are rewritten to call, see jinja.parser.ts. */
+export const TUPLE_CALL = '\u0000tuple';
+
+/** The filter name marking the iterable of `{% for … recursive %}`, see jinja.parser.ts. */
+export const RECURSIVE_LOOP = '\u0000recursive';

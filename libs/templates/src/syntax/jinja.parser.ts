@@ -10,7 +10,8 @@
  */
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
-import { TEST_FILTER_PREFIX, type ProgramNode, type Token } from './jinja.ast.js';
+import { UNICODE_NAMES } from './unicode-names.lookup.js';
+import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
 
@@ -43,6 +44,8 @@ export function normalizeEscapes(src: string): string {
     }
     out += src.slice(i, open + 2);
     i = open + 2;
+    // `{%+` and `+%}` switch off lstrip_blocks/trim_blocks, which OnCall's environment does not use.
+    if (kind === '%' && src[i] === '+') i++;
     let depth = 0;
     while (i < n) {
       const c = src[i];
@@ -56,6 +59,14 @@ export function normalizeEscapes(src: string): string {
             if (oct) {
               out += u(parseInt(oct[0], 8));
               i += 1 + oct[0].length;
+            } else if (e === 'N' && src[i + 2] === '{') {
+              const close = src.indexOf('}', i + 3);
+              const name = close < 0 ? '' : src.slice(i + 3, close).toUpperCase();
+              const cp = Object.hasOwn(UNICODE_NAMES, name) ? UNICODE_NAMES[name] : undefined;
+              if (cp === undefined)
+                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the symbol blocks only)`);
+              out += u(cp);
+              i = close + 1;
             } else if (e === 'a') {
               out += u(7);
               i += 2;
@@ -74,16 +85,57 @@ export function normalizeEscapes(src: string): string {
         if (i < n) out += src[i++];
         continue;
       }
+      if (c >= '0' && c <= '9' && !/[\w.]/.test(src[i - 1] ?? '')) {
+        const lit = NUMBER_LITERAL.exec(src.slice(i, i + 400));
+        if (lit) {
+          out += decimalLiteral(lit[0]);
+          i += lit[0].length;
+          continue;
+        }
+      }
       if (c === '{') depth++;
       else if (c === '}') {
         if (depth === 0 && src[i + 1] === '}') break;
         depth--;
       } else if (c === '%' && src[i + 1] === '}') break;
+      else if (c === '+' && kind === '%' && src.startsWith('%}', i + 1)) {
+        i++;
+        continue;
+      }
       out += c;
       i++;
     }
   }
   return out;
+}
+
+/** Jinja2's number literals: radix prefixes, `_` between digits, exponents (`007` is not one). */
+const NUMBER_LITERAL = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
+
+/** A number in positional notation, `digits` or `digits.digits`, the only forms the library's lexer reads. */
+function plainDecimal(x: number): string {
+  const [mant, expPart] = String(x).split('e');
+  if (expPart === undefined) return mant.includes('.') ? mant : `${mant}.0`;
+  const exp = Number(expPart);
+  const [int, frac = ''] = mant.split('.');
+  const digits = int + frac;
+  const point = int.length + exp;
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${digits}${'0'.repeat(point - digits.length)}.0`;
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** Rewrites one number literal for the library's lexer: ints in decimal, floats with a point. */
+function decimalLiteral(lit: string): string {
+  const s = lit.replace(/_/g, '');
+  if (/^0[xXoObB]/.test(s)) return BigInt(s).toString();
+  if (/[.eE]/.test(s)) {
+    const x = Number(s);
+    if (!Number.isFinite(x)) throw new TemplateError('TemplateSyntaxError', `number literal ${lit} is out of range`);
+    return plainDecimal(x);
+  }
+  if (/^0\d/.test(s) && /[1-9]/.test(s)) throw new TemplateError('TemplateSyntaxError', `leading zeros in decimal integer literals are not permitted: ${lit}`);
+  return s.replace(/^0+(?=\d)/, '');
 }
 
 const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
@@ -152,10 +204,97 @@ export function rewriteTestArgs(tokens: Token[]): Token[] {
   return out;
 }
 
+/** Tokens after which `(` calls rather than groups. */
+const CALLABLE_END = new Set(['Identifier', 'CloseParen', 'CloseSquareBracket', 'CloseCurlyBracket', 'StringLiteral']);
+const KEYWORDS = new Set([...NOT_AN_ARG, 'elif', 'for', 'set', 'call', 'filter', 'macro', 'recursive', 'with', 'return']);
+
+/**
+ * `()` and tuples with a trailing comma (`(x,)`, `(a, b,)`) become a call of
+ * the internal tuple constructor, since the library's parser reads neither.
+ */
+export function rewriteTuples(tokens: Token[]): Token[] {
+  const marker = new Set<number>();
+  const dropped = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== 'OpenParen') continue;
+    const prev = tokens[i - 1];
+    if (prev && CALLABLE_END.has(prev.type) && !(prev.type === 'Identifier' && KEYWORDS.has(prev.value))) continue;
+    const end = matchBracket(tokens, i);
+    if (end < 0) continue;
+    if (end - 1 === i + 1) marker.add(i);
+    else if (tokens[end - 2].type === 'Comma') {
+      marker.add(i);
+      dropped.add(end - 2);
+    }
+  }
+  if (marker.size === 0) return tokens;
+  const out: Token[] = [];
+  tokens.forEach((t, i) => {
+    if (marker.has(i)) out.push({ value: TUPLE_CALL, type: 'Identifier' });
+    if (!dropped.has(i)) out.push(t);
+  });
+  return out;
+}
+
+const statement = (name: string): Token[] => [
+  { value: '{%', type: 'OpenStatement' },
+  { value: name, type: 'Identifier' },
+  { value: '%}', type: 'CloseStatement' },
+];
+
+/** Index of the `{% end<name> %}` closing the block opened by the statement at `i`, or -1. */
+function matchEnd(tokens: readonly Token[], i: number, name: string): number {
+  let depth = 0;
+  for (let j = i; j < tokens.length; j++) {
+    if (tokens[j].type !== 'OpenStatement' || tokens[j + 1]?.type !== 'Identifier') continue;
+    if (tokens[j + 1].value === name) depth++;
+    else if (tokens[j + 1].value === `end${name}` && --depth === 0) return j;
+  }
+  return -1;
+}
+
+/**
+ * `{% filter a | b(x) %}…{% endfilter %}` becomes nested filter blocks (the
+ * library's parser takes one filter), and `{% for … recursive %}` marks its
+ * iterable with the internal recursive-loop filter.
+ */
+export function rewriteBlockStatements(tokens: Token[]): Token[] {
+  let out = tokens;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i].type !== 'OpenStatement' || out[i + 1]?.type !== 'Identifier') continue;
+    const close = out.findIndex((t, j) => j > i && t.type === 'CloseStatement');
+    if (close < 0) break;
+    const head = out[i + 1].value;
+    if (head === 'for' && out[close - 1]?.type === 'Identifier' && out[close - 1].value === 'recursive') {
+      out = [...out.slice(0, close - 1), { value: '|', type: 'Pipe' }, { value: RECURSIVE_LOOP, type: 'Identifier' }, ...out.slice(close)];
+      continue;
+    }
+    if (head !== 'filter') continue;
+    const parts: Token[][] = [[]];
+    let depth = 0;
+    for (let j = i + 2; j < close; j++) {
+      const t = out[j];
+      if (t.type === 'OpenParen' || t.type === 'OpenSquareBracket' || t.type === 'OpenCurlyBracket') depth++;
+      else if (t.type === 'CloseParen' || t.type === 'CloseSquareBracket' || t.type === 'CloseCurlyBracket') depth--;
+      if (t.type === 'Pipe' && depth === 0) parts.push([]);
+      else parts[parts.length - 1].push(t);
+    }
+    if (parts.length < 2) continue;
+    const end = matchEnd(out, i, 'filter');
+    if (end < 0) continue;
+    const open = parts
+      .reverse()
+      .flatMap((p) => [{ value: '{%', type: 'OpenStatement' }, { value: 'filter', type: 'Identifier' }, ...p, { value: '%}', type: 'CloseStatement' }]);
+    const endTokens = parts.slice(1).flatMap(() => statement('endfilter'));
+    out = [...out.slice(0, i), ...open, ...out.slice(close + 1, end), ...endTokens, ...out.slice(end)];
+  }
+  return out;
+}
+
 export function parseTemplate(source: string): ProgramNode {
   const src = normalizeEscapes(source.replace(/\r\n?/g, '\n'));
   try {
-    const tokens = rewriteTestArgs(tokenize(src, {}) as unknown as Token[]);
+    const tokens = rewriteTestArgs(rewriteBlockStatements(rewriteTuples(tokenize(src, {}) as unknown as Token[])));
     return parse(tokens as unknown as LibToken[]) as unknown as ProgramNode;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
