@@ -49,6 +49,15 @@ describe('telegram_title and telegram_message', () => {
     expect(r.messageHtml).toBe('&lt;div&gt;firing&lt;/div&gt;');
   });
 
+  it('emoji shortcodes in the title and the message become emoji, as in OnCall', () => {
+    const c = config(
+      `    templates:\n      telegram_title: ':fire: {{ payload.status }}'\n      telegram_message: '<b>:rotating_light:</b> :no_such_emoji:'\n`,
+    );
+    const r = renderTelegramTemplates(c.integrations[0]!, group, fixture('firing-single.json'), opts);
+    expect(r.title).toBe('🔥 firing');
+    expect(r.messageHtml).toBe('<b>🚨</b> :no_such_emoji:');
+  });
+
   it('a failing template is reported and the message falls back to the built-in layout', () => {
     const c = config(`    templates:\n      telegram_message: '{{ payload.nope.deeper }}'\n      telegram_title: '{{ "x" * 10000 }}'\n`);
     const r = renderTelegramTemplates(c.integrations[0]!, group, fixture('firing-single.json'), opts);

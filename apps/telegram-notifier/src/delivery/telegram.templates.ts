@@ -1,6 +1,6 @@
 import type { TemplateErrorRecord } from '@dozor/contracts';
 import { renderIntegrationTemplate, templateLabels, type GroupGeneration } from '@dozor/domain';
-import { capRendered, MAX_TITLE_CHARS } from '@dozor/templates';
+import { capRendered, emojize, MAX_TITLE_CHARS } from '@dozor/templates';
 import type { IntegrationConfig } from '@dozor/config';
 import { escapeHtmlText, escapeJsonStrings, isValidTelegramHtml } from '../telegram/html-check.js';
 
@@ -18,7 +18,8 @@ export interface RenderedTelegram {
  * rendered over a copy of the payload whose strings are HTML-escaped, so the
  * template's markup (`<a href='{{ source_link }}'>`) stays markup and no value
  * can inject any; output that is still not valid Telegram HTML is shown
- * escaped instead of failing the send.
+ * escaped instead of failing the send. Emoji shortcodes (`:fire:`) become
+ * emoji in both, as OnCall's Telegram renderer does.
  */
 export function renderTelegramTemplates(
   integration: IntegrationConfig,
@@ -51,9 +52,9 @@ export function renderTelegramTemplates(
     { now: opts.now },
   );
   if (m && !m.ok) errors.push(m.error);
-  const message = m?.ok ? m.output.trim() : '';
+  const message = m?.ok ? emojize(m.output.trim()) : '';
   return {
-    title: t?.ok && t.output.trim() ? capRendered(t.output.trim(), MAX_TITLE_CHARS) : null,
+    title: t?.ok && t.output.trim() ? capRendered(emojize(t.output.trim()), MAX_TITLE_CHARS) : null,
     messageHtml: message ? (isValidTelegramHtml(message) ? message : escapeHtmlText(message)) : null,
     errors,
   };
