@@ -20,9 +20,10 @@ describe('parseDirectPage', () => {
       title: ' DB down ',
       message: 'primary is gone',
       source_url: 'https://grafana.example/d/1',
-      team: 'sre',
-      important_team_escalation: true,
-      users: [{ id: 'alice', important: true }, { id: 'bob' }],
+      users: [
+        { id: 'alice', important: true },
+        { id: 'bob', important: false },
+      ],
     });
     expect(r).toEqual({
       ok: true,
@@ -30,8 +31,8 @@ describe('parseDirectPage', () => {
         title: 'DB down',
         message: 'primary is gone',
         sourceUrl: 'https://grafana.example/d/1',
-        team: 'sre',
-        importantTeam: true,
+        team: null,
+        importantTeam: false,
         users: [
           { id: 'alice', important: true },
           { id: 'bob', important: false },
@@ -41,17 +42,25 @@ describe('parseDirectPage', () => {
     });
   });
 
-  it('takes an existing alert group to page more users on', () => {
-    const r = parseDirectPage({ title: 't', users: [{ id: 'alice', important: false }], alert_group_id: 'ag_1' });
-    expect(r.ok && r.value.alertGroupId).toBe('ag_1');
+  it('pages a team, important when asked', () => {
+    const r = parseDirectPage({ title: 't', team: 'sre', important_team_escalation: true });
+    expect(r).toMatchObject({ ok: true, value: { team: 'sre', importantTeam: true, users: [] } });
+  });
+
+  it('takes an existing alert group to page more users on, without a title of its own', () => {
+    const r = parseDirectPage({ users: [{ id: 'alice', important: false }], alert_group_id: 'ag_1' });
+    expect(r).toMatchObject({ ok: true, value: { alertGroupId: 'ag_1', title: '' } });
+    expect(message({ title: 't', users: [{ id: 'alice', important: false }], alert_group_id: 'ag_1' })).toMatch(
+      /alert_group_id and \(title, message, source_url\) are mutually exclusive.*\(got title\)/,
+    );
   });
 
   it('names the problem with a bad body', () => {
     expect(message(null)).toMatch(/JSON object, got null/);
     expect(message([])).toMatch(/JSON object, got a list/);
     expect(message({ title: 't', team: 'sre', severity: 1 })).toMatch(/unknown field "severity"/);
-    expect(message({ users: [{ id: 'alice' }] })).toMatch(/title is required/);
-    expect(message({ title: '  ', users: [{ id: 'alice' }] })).toMatch(/title is required/);
+    expect(message({ users: [{ id: 'alice', important: false }] })).toMatch(/title is required/);
+    expect(message({ title: '  ', users: [{ id: 'alice', important: false }] })).toMatch(/title is required/);
     expect(message({ title: 'x'.repeat(501), team: 'sre' })).toMatch(/title is 501 characters long; at most 500/);
     expect(message({ title: 't', message: 5, team: 'sre' })).toMatch(/message must be a string, got 5/);
     expect(message({ title: 't', source_url: 'ftp://x', team: 'sre' })).toMatch(/source_url must be an http\(s\) URL/);
@@ -59,19 +68,31 @@ describe('parseDirectPage', () => {
     expect(message({ title: 't', users: [] })).toMatch(/No team or user\(s\) specified/);
     expect(message({ title: 't', users: 'alice' })).toMatch(/users must be a list/);
     expect(message({ title: 't', users: ['alice'] })).toMatch(/users\[0\] must be \{"id", "important"\}, got 'alice'/);
-    expect(message({ title: 't', users: [{ id: 'a b' }] })).toMatch(/users\[0\]\.id must be a user id/);
-    expect(message({ title: 't', users: [{ id: 'alice', important: 'yes' }] })).toMatch(/users\[0\]\.important must be true or false/);
+    expect(message({ title: 't', users: [{ id: 'a b', important: false }] })).toMatch(/users\[0\]\.id must be a user id/);
+    expect(message({ title: 't', users: [{ id: 'alice', important: 'yes' }] })).toMatch(/users\[0\]\.important is required: true or false \(got 'yes'\)/);
+    expect(message({ title: 't', users: [{ id: 'alice' }] })).toMatch(/users\[0\]\.important is required/);
+    expect(message({ title: 't', team: 'sre', users: [{ id: 'alice', important: false }] })).toMatch(/users and team are mutually exclusive/);
     expect(message({ title: 't', users: [{ id: 'alice', role: 'x' }] })).toMatch(/users\[0\] has unknown field "role"/);
-    expect(message({ title: 't', users: [{ id: 'alice' }, { id: 'alice' }] })).toMatch(/"alice" twice/);
-    expect(message({ title: 't', users: Array.from({ length: MAX_PAGE_USERS + 1 }, (_, i) => ({ id: `u${i}` })) })).toMatch(/at most 50 per page/);
+    expect(
+      message({
+        title: 't',
+        users: [
+          { id: 'alice', important: false },
+          { id: 'alice', important: true },
+        ],
+      }),
+    ).toMatch(/"alice" twice/);
+    expect(message({ title: 't', users: Array.from({ length: MAX_PAGE_USERS + 1 }, (_, i) => ({ id: `u${i}`, important: false })) })).toMatch(
+      /at most 50 per page/,
+    );
     expect(message({ title: 't', team: 7 })).toMatch(/team must be a team id, got 7/);
-    expect(message({ title: 't', users: [{ id: 'alice' }], important_team_escalation: true })).toMatch(/needs a team/);
+    expect(message({ title: 't', users: [{ id: 'alice', important: false }], important_team_escalation: true })).toMatch(/needs a team/);
     expect(message({ title: 't', team: 'sre', alert_group_id: 3 })).toMatch(/alert_group_id must be an alert group id/);
   });
 });
 
 describe('directPagingSteps', () => {
-  it('pages important users, then the others, then the team members', () => {
+  it('pages important users, then the others (and a team, when both are given)', () => {
     const r = directPagingSteps(
       {
         users: [

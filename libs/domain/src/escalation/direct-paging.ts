@@ -1,6 +1,8 @@
 /**
  * Direct paging (`POST /api/v1/escalation`, Grafana OnCall's "escalation"):
- * the request in OnCall's public-API shape, checked field by field, and the
+ * the request in OnCall's public-API shape, checked field by field with
+ * OnCall's rules (users or a team, not both; an existing alert group keeps
+ * its own title, message and source URL), and the
  * escalation chain it pages with. The chain is made of the ordinary
  * `notify_persons` and `notify_team_members` steps, so a page is escalated
  * and notified like any alert group (claim before send, limits, timeline).
@@ -21,6 +23,7 @@ export interface PagedUser {
 }
 
 export interface DirectPageRequest {
+  /** Empty with `alertGroupId`: the group keeps its own title, message and source URL. */
   title: string;
   message: string;
   sourceUrl: string | null;
@@ -43,9 +46,9 @@ export type DirectPageResult<T> = { ok: true; value: T } | { ok: false; message:
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
 /**
- * The request body, or the first problem with it, named. As in OnCall a page
- * names users, a team or both; `title` is required here (OnCall makes one up)
- * because it is what the Telegram message and the alert group list show.
+ * The request body, or the first problem with it, named. `title` is required
+ * for a new group (OnCall makes one up) because it is what the Telegram
+ * message and the alert group list show.
  */
 export function parseDirectPage(body: unknown): DirectPageResult<DirectPageRequest> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(`the body must be a JSON object, got ${describeValue(body)}`);
@@ -53,22 +56,35 @@ export function parseDirectPage(body: unknown): DirectPageResult<DirectPageReque
   const unknown = Object.keys(b).filter((k) => !FIELDS.has(k));
   if (unknown.length) return fail(`unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...FIELDS].join(', ')}`);
 
-  if (typeof b.title !== 'string' || !b.title.trim()) return fail(`title is required: a non-empty string (got ${describeValue(b.title ?? null)})`);
-  const title = b.title.trim();
-  if (title.length > MAX_TITLE_CHARS) return fail(`title is ${title.length} characters long; at most ${MAX_TITLE_CHARS}`);
+  const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+  let alertGroupId: string | null = null;
+  if (given(b.alert_group_id)) {
+    if (typeof b.alert_group_id !== 'string' || !ID.test(b.alert_group_id))
+      return fail(`alert_group_id must be an alert group id, got ${describeValue(b.alert_group_id)}`);
+    const own = ['title', 'message', 'source_url'].filter((k) => given(b[k]));
+    if (own.length) return fail(`alert_group_id and (title, message, source_url) are mutually exclusive: the group keeps its own (got ${own.join(', ')})`);
+    alertGroupId = b.alert_group_id;
+  }
 
-  if (b.message !== undefined && b.message !== null && typeof b.message !== 'string') return fail(`message must be a string, got ${describeValue(b.message)}`);
+  let title = '';
+  if (alertGroupId === null) {
+    if (typeof b.title !== 'string' || !b.title.trim()) return fail(`title is required: a non-empty string (got ${describeValue(b.title ?? null)})`);
+    title = b.title.trim();
+    if (title.length > MAX_TITLE_CHARS) return fail(`title is ${title.length} characters long; at most ${MAX_TITLE_CHARS}`);
+  }
+
+  if (given(b.message) && typeof b.message !== 'string') return fail(`message must be a string, got ${describeValue(b.message)}`);
   const message = typeof b.message === 'string' ? b.message.trim() : '';
   if (message.length > MAX_PAGE_MESSAGE_CHARS) return fail(`message is ${message.length} characters long; at most ${MAX_PAGE_MESSAGE_CHARS}`);
 
   let sourceUrl: string | null = null;
-  if (b.source_url !== undefined && b.source_url !== null && b.source_url !== '') {
+  if (given(b.source_url)) {
     if (typeof b.source_url !== 'string' || !isHttpUrl(b.source_url)) return fail(`source_url must be an http(s) URL, got ${describeValue(b.source_url)}`);
     sourceUrl = b.source_url;
   }
 
   let team: string | null = null;
-  if (b.team !== undefined && b.team !== null && b.team !== '') {
+  if (given(b.team)) {
     if (typeof b.team !== 'string' || !ID.test(b.team)) return fail(`team must be a team id, got ${describeValue(b.team)}`);
     team = b.team;
   }
@@ -87,27 +103,21 @@ export function parseDirectPage(body: unknown): DirectPageResult<DirectPageReque
       const extra = Object.keys(rest);
       if (extra.length) return fail(`users[${i}] has unknown field ${extra.map((k) => JSON.stringify(k)).join(', ')}; allowed: id, important`);
       if (typeof id !== 'string' || !ID.test(id)) return fail(`users[${i}].id must be a user id, got ${describeValue(id ?? null)}`);
-      if (important !== undefined && important !== null && typeof important !== 'boolean')
-        return fail(`users[${i}].important must be true or false, got ${describeValue(important)}`);
+      if (typeof important !== 'boolean') return fail(`users[${i}].important is required: true or false (got ${describeValue(important ?? null)})`);
       if (seen.has(id)) return fail(`users lists ${JSON.stringify(id)} twice`);
       seen.add(id);
-      users.push({ id, important: important === true });
+      users.push({ id, important });
     }
   }
-  if (users.length === 0 && team === null) return fail('No team or user(s) specified: give users, a team, or both');
+  if (users.length === 0 && team === null) return fail('No team or user(s) specified: give users or a team');
+  if (users.length > 0 && team !== null) return fail('users and team are mutually exclusive: page the team and the users in two requests');
 
-  let alertGroupId: string | null = null;
-  if (b.alert_group_id !== undefined && b.alert_group_id !== null && b.alert_group_id !== '') {
-    if (typeof b.alert_group_id !== 'string' || !ID.test(b.alert_group_id))
-      return fail(`alert_group_id must be an alert group id, got ${describeValue(b.alert_group_id)}`);
-    alertGroupId = b.alert_group_id;
-  }
   return { ok: true, value: { title, message, sourceUrl, team, importantTeam: it === true, users, alertGroupId } };
 }
 
 /**
  * The steps a page runs, members resolved now (as a chain is when it is
- * loaded): important users, then the others, then the team's members. Every
+ * loaded): important users, then the others; or the team's members. Every
  * id must be in dozor.yaml; an unknown one is named.
  */
 export function directPagingSteps(req: Pick<DirectPageRequest, 'users' | 'team' | 'importantTeam'>, dir: PagingDirectory): DirectPageResult<EscalationStep[]> {
