@@ -2,3 +2,4 @@ export * from './escalation.state.js';
 export * from './escalation.decider.js';
 export * from './rotation.js';
 export * from './time-window.js';
+export * from './direct-paging.js';
