@@ -5,15 +5,14 @@ import {
   API_TOKEN,
   BOB_TG,
   BotApiTestServer,
-  childProcessEnv,
   DozorProcess,
-  isolate,
   type Isolation,
   loadFixture,
   PG_URL,
   poll,
   TOKEN,
   writeChainConfig,
+  DozorSystem,
 } from '@dozor/testing';
 import { SYSTEM_ACTORS } from '@dozor/contracts';
 
@@ -29,14 +28,15 @@ const BOUNDARY_AFTER_MS = 25_000;
  * a real Postgres schema.
  */
 describe('schedule: the notification goes to whoever is on call at that moment', () => {
+  let sys: DozorSystem;
   let iso: Isolation;
   let telegram: BotApiTestServer;
   let dozor: DozorProcess;
   let boundary = 0;
 
   beforeAll(async () => {
-    iso = isolate('esch');
-    telegram = await BotApiTestServer.start();
+    sys = await DozorSystem.open('esch');
+    ({ iso, telegram } = sys);
     boundary = Math.ceil((Date.now() + BOUNDARY_AFTER_MS) / 1000) * 1000;
     const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
     const file = writeChainConfig(
@@ -57,15 +57,11 @@ describe('schedule: the notification goes to whoever is on call at that moment',
         users: [bob]
 `,
     );
-    dozor = new DozorProcess('all', childProcessEnv(iso, telegram, { DOZOR_CONFIG: file }));
-    await dozor.start();
+    await sys.start(['all'], { DOZOR_CONFIG: file });
+    dozor = sys.proc('all');
   }, 120_000);
 
-  afterAll(async () => {
-    await dozor?.stop();
-    await telegram?.stop();
-    await iso?.cleanup();
-  });
+  afterAll(async () => await sys?.stop());
 
   const dump = () => `--- dozor\n${dozor.tail(20)}`;
   const api = async (path: string) => {
