@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects, topology, type DozorEvent } from '@dozor/contracts';
 import { EventStore, connectNats } from '@dozor/eventstore';
-import { ALICE_TG, BOB_TG, BotApiTestServer, childProcessEnv, DozorProcess, isolate, type Isolation, NATS_URL, poll, TestClock, TOKEN } from '@dozor/testing';
+import {
+  ALICE_TG,
+  BOB_TG,
+  BotApiTestServer,
+  DozorProcess,
+  type Isolation,
+  NATS_URL,
+  poll,
+  TestClock,
+  TOKEN,
+  DozorSystem,
+  SEPARATE_SERVICES,
+} from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 const CAROL_TG = 616161;
@@ -105,35 +117,33 @@ function nextBerlinDstChange(now: Date): { at: Date; spring: boolean } {
 }
 
 describe('escalation steps at Grafana OnCall parity, end to end', () => {
+  let sys: DozorSystem;
   let iso: Isolation;
   let telegram: BotApiTestServer;
   let clock: TestClock;
   let nc: NatsConnection;
   let store: EventStore;
-  const procs = new Map<string, DozorProcess>();
+  let procs: Map<string, DozorProcess>;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    iso = isolate('esteps');
-    telegram = await BotApiTestServer.start();
+    sys = await DozorSystem.open('esteps');
+    ({ iso, telegram, procs } = sys);
     clock = await TestClock.open(iso.prefix);
     nc = await connectNats(NATS_URL, 'escalation-steps-spec');
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
     const config = join(iso.dir, 'dozor.yaml');
     writeFileSync(config, CONFIG);
-    env = childProcessEnv(iso, telegram, { ...TestClock.env, DOZOR_CONFIG: config });
-    // The api migrates the schema first; the router answers the escalator's resolve.
-    for (const t of ['api', 'ingest', 'router', 'escalator', 'telegram-notifier']) procs.set(t, new DozorProcess(t, env));
-    await procs.get('api')!.start();
-    await Promise.all([...procs.values()].slice(1).map((p) => p.start()));
+    const extra = { ...TestClock.env, DOZOR_CONFIG: config };
+    env = sys.env(extra);
+    // The router answers the escalator's resolve.
+    await sys.start(SEPARATE_SERVICES, extra);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([...procs.values()].map((p) => p.stop()));
-    await telegram?.stop();
     await clock?.close();
     await nc?.close();
-    await iso?.cleanup();
+    await sys?.stop();
   });
 
   const dump = () => [...procs.values()].map((p) => `--- ${p.name}\n${p.tail(15)}`).join('\n');

@@ -5,9 +5,6 @@ import {
   ALICE_TG,
   BOB_TG,
   BotApiTestServer,
-  childProcessEnv,
-  DozorProcess,
-  isolate,
   type Isolation,
   loadFixture,
   NATS_URL,
@@ -15,6 +12,8 @@ import {
   TestClock,
   TOKEN,
   writeChainConfig,
+  DozorSystem,
+  SEPARATE_SERVICES,
 } from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 
@@ -25,38 +24,33 @@ import type { NatsConnection } from '@nats-io/transport-node';
  * and runs the next step.
  */
 describe('escalation: notify alice, wait 1h, notify bob', () => {
+  let sys: DozorSystem;
   let iso: Isolation;
   let telegram: BotApiTestServer;
   let clock: TestClock;
   let nc: NatsConnection;
   let store: EventStore;
-  const procs: DozorProcess[] = [];
   let ingestUrl = '';
 
   beforeAll(async () => {
-    iso = isolate('ewait');
-    telegram = await BotApiTestServer.start();
+    sys = await DozorSystem.open('ewait');
+    ({ iso, telegram } = sys);
     clock = await TestClock.open(iso.prefix);
     nc = await connectNats(NATS_URL, 'escalation-wait-spec');
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
     const config = writeChainConfig(iso.dir, ['notify_persons: [alice]', 'wait: 1h', 'notify_persons: [bob]']);
-    const env = childProcessEnv(iso, telegram, { ...TestClock.env, DOZOR_CONFIG: config });
-    // Separate processes, so the clock is shown to be shared, not per process. The api migrates the schema first.
-    for (const t of ['api', 'ingest', 'router', 'escalator', 'telegram-notifier']) procs.push(new DozorProcess(t, env));
-    await procs[0]!.start();
-    await Promise.all(procs.slice(1).map((p) => p.start()));
-    ingestUrl = procs[1]!.url;
+    // Separate processes, so the clock is shown to be shared, not per process.
+    await sys.start(SEPARATE_SERVICES, { ...TestClock.env, DOZOR_CONFIG: config });
+    ingestUrl = sys.proc('ingest').url;
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    await telegram?.stop();
     await clock?.close();
     await nc?.close();
-    await iso?.cleanup();
+    await sys?.stop();
   });
 
-  const dump = () => procs.map((p) => `--- ${p.name}\n${p.tail(15)}`).join('\n');
+  const dump = () => [...sys.procs.values()].map((p) => `--- ${p.name}\n${p.tail(15)}`).join('\n');
   const escalationEvents = async (): Promise<DozorEvent[]> => {
     const out: DozorEvent[] = [];
     for await (const c of store.replay({ filter: subjects.allOf(store.topology, 'escalation') })) out.push(...c.events);

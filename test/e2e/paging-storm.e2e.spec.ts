@@ -1,18 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ALICE_TG,
-  API_TOKEN,
-  BotApiTestServer,
-  DozorProcess,
-  loadFixture,
-  NATS_URL,
-  PG_URL,
-  TOKEN,
-  isolate,
-  poll,
-  writeConfig,
-  type Isolation,
-} from '@dozor/testing';
+import { ALICE_TG, API_TOKEN, BotApiTestServer, DozorProcess, loadFixture, TOKEN, poll, writeConfig, type Isolation, DozorSystem } from '@dozor/testing';
 
 const GROUPS = 200;
 const SPREAD_MS = 5000;
@@ -32,34 +19,19 @@ function groupsOf(m: { reply_markup?: unknown }): string[] {
  * API test server.
  */
 describe('storm to one person', () => {
+  let sys: DozorSystem;
   let iso: Isolation;
   let telegram: BotApiTestServer;
   let dozor: DozorProcess;
 
   beforeAll(async () => {
-    iso = isolate('storm');
-    telegram = await BotApiTestServer.start({ defaultTimeoutMs: 20_000 });
-    dozor = new DozorProcess('all', {
-      PATH: process.env.PATH,
-      NATS_URL,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: writeConfig(iso.dir),
-      DATABASE_URL: `${PG_URL}?schema=${iso.schema}`,
-      ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
-      DOZOR_API_TOKEN: API_TOKEN,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      OTEL_TRACES_EXPORTER: 'none',
-      LOG_LEVEL: 'warn',
-    });
-    await dozor.start();
+    sys = await DozorSystem.open('storm', { defaultTimeoutMs: 20_000 });
+    ({ iso, telegram } = sys);
+    await sys.start(['all'], { DOZOR_CONFIG: writeConfig(iso.dir) });
+    dozor = sys.proc('all');
   }, 120_000);
 
-  afterAll(async () => {
-    await dozor?.stop();
-    await telegram?.stop();
-    await iso?.cleanup();
-  });
+  afterAll(async () => await sys?.stop());
 
   it('shows each of 200 new groups once, within one request per second to the chat', async () => {
     const base = loadFixture('firing-flapping.json').json;

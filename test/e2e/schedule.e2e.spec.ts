@@ -5,9 +5,7 @@ import {
   API_TOKEN,
   BOB_TG,
   BotApiTestServer,
-  childProcessEnv,
   DozorProcess,
-  isolate,
   type Isolation,
   loadFixture,
   PG_URL,
@@ -15,6 +13,7 @@ import {
   TestClock,
   TOKEN,
   writeChainConfig,
+  DozorSystem,
 } from '@dozor/testing';
 import { SYSTEM_ACTORS } from '@dozor/contracts';
 
@@ -35,6 +34,7 @@ const BOUNDARY_AFTER_MS = 30 * 60_000;
  * a real Postgres schema.
  */
 describe('schedule: the notification goes to whoever is on call at that moment', () => {
+  let sys: DozorSystem;
   let iso: Isolation;
   let telegram: BotApiTestServer;
   let dozor: DozorProcess;
@@ -42,8 +42,8 @@ describe('schedule: the notification goes to whoever is on call at that moment',
   let boundary = 0;
 
   beforeAll(async () => {
-    iso = isolate('esch');
-    telegram = await BotApiTestServer.start();
+    sys = await DozorSystem.open('esch');
+    ({ iso, telegram } = sys);
     clock = await TestClock.open(iso.prefix);
     boundary = Math.ceil((Date.now() + BOUNDARY_AFTER_MS) / 1000) * 1000;
     const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -65,15 +65,13 @@ describe('schedule: the notification goes to whoever is on call at that moment',
         users: [bob]
 `,
     );
-    dozor = new DozorProcess('all', childProcessEnv(iso, telegram, { ...TestClock.env, DOZOR_CONFIG: file }));
-    await dozor.start();
+    await sys.start(['all'], { ...TestClock.env, DOZOR_CONFIG: file });
+    dozor = sys.proc('all');
   }, 120_000);
 
   afterAll(async () => {
-    await dozor?.stop();
-    await telegram?.stop();
     await clock?.close();
-    await iso?.cleanup();
+    await sys?.stop();
   });
 
   const dump = () => `--- dozor\n${dozor.tail(20)}`;

@@ -2,19 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  ALICE_TG,
-  API_TOKEN,
-  BotApiTestServer,
-  childProcessEnv,
-  DozorProcess,
-  isolate,
-  type Isolation,
-  loadFixture,
-  PG_URL,
-  poll,
-  TOKEN,
-} from '@dozor/testing';
+import { ALICE_TG, API_TOKEN, BotApiTestServer, DozorProcess, type Isolation, loadFixture, PG_URL, poll, TOKEN, DozorSystem } from '@dozor/testing';
 
 /** Bob's Telegram account is not in dozor.yaml: he links it with a verification code. */
 const BOB_TG = 515151;
@@ -46,22 +34,19 @@ escalation_chains:
 }
 
 describe('linking a Telegram account with a verification code', () => {
+  let sys: DozorSystem;
   let iso: Isolation;
   let telegram: BotApiTestServer;
   let dozor: DozorProcess;
 
   beforeAll(async () => {
-    iso = isolate('elink');
-    telegram = await BotApiTestServer.start();
-    dozor = new DozorProcess('all', childProcessEnv(iso, telegram, { DOZOR_CONFIG: writeLinkConfig(iso.dir) }));
-    await dozor.start();
+    sys = await DozorSystem.open('elink');
+    ({ iso, telegram } = sys);
+    await sys.start(['all'], { DOZOR_CONFIG: writeLinkConfig(iso.dir) });
+    dozor = sys.proc('all');
   }, 120_000);
 
-  afterAll(async () => {
-    await dozor?.stop();
-    await telegram?.stop();
-    await iso?.cleanup();
-  });
+  afterAll(async () => await sys?.stop());
 
   const dump = () => dozor.tail(30);
   const issue = async (userId: string) => {

@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
-import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
-import { DozorProcess, dropSchemas, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, pgUrlWithSchema, poll, writeConfig } from '@dozor/testing';
+import { aggregateKeyOf, topology, subjects, type DozorEvent } from '@dozor/contracts';
+import { EventStore, connectNats } from '@dozor/eventstore';
+import {
+  appendAsRouter,
+  childProcessEnv,
+  DozorProcess,
+  dropSchemas,
+  eventsOn,
+  isolate,
+  type Isolation,
+  loadFixture,
+  NATS_URL,
+  openedGroupEvents,
+  pgUrlWithSchema,
+  poll,
+  writeConfig,
+} from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /**
@@ -23,16 +37,7 @@ describe('escalator survives kill -9 during a wait', () => {
     const { writeFileSync, readFileSync } = await import('node:fs');
     // A short wait so the test waits seconds, not an hour.
     writeFileSync(config, readFileSync(config, 'utf8').replace('wait: 1h', 'wait: 3s'));
-    env = {
-      PATH: process.env.PATH,
-      NATS_URL,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: config,
-      ALERTMANAGER_INTEGRATION_TOKEN: 'kill-test-token',
-      DATABASE_URL: iso.databaseUrl,
-      LOG_LEVEL: 'warn',
-      OTEL_TRACES_EXPORTER: 'none',
-    };
+    env = childProcessEnv(iso, null, { DOZOR_CONFIG: config });
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));
@@ -51,35 +56,7 @@ describe('escalator survives kill -9 during a wait', () => {
     const key = aggregateKeyOf('escalator-crash', 'kill-test');
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
-    const events: NewEvent[] = [
-      {
-        type: 'AlertGroupCreated',
-        data: {
-          alertGroupId: groupId,
-          aggregateKey: key,
-          integrationId: 'alertmanager-main-integration',
-          groupingKey: payload.groupKey,
-          routeId: 'default',
-          escalationChainId: 'demo-critical-escalation-chain',
-          title: 'FlappingTest (warning)',
-          severity: 'warning',
-          groupLabels: payload.groupLabels,
-          commonLabels: payload.commonLabels,
-          commonAnnotations: payload.commonAnnotations,
-          sourceLink: null,
-        },
-      },
-      {
-        type: 'AlertAdded',
-        data: {
-          alertGroupId: groupId,
-          receiptId: 'r1',
-          alert: { alertId: 'r1', status: 'firing', firing: [], resolved: [], title: 'FlappingTest', receivedAt: new Date().toISOString() },
-          payload,
-        },
-      },
-    ];
-    await store.append(subjects.alertGroup(store.topology, key), events, { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' });
+    await appendAsRouter(store, key, openedGroupEvents(key, { payload, title: 'FlappingTest (warning)', alertTitle: 'FlappingTest', severity: 'warning' }));
 
     const scheduled = await poll('the wait step to be scheduled', async () =>
       (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'),
@@ -118,29 +95,8 @@ describe('escalator survives kill -9 during a wait', () => {
     const first = new DozorProcess('escalator', env, 'escalator#3');
     procs.push(first);
     await first.start();
-    await store.append(
-      subjects.alertGroup(store.topology, key),
-      [
-        {
-          type: 'AlertGroupCreated',
-          data: {
-            alertGroupId: groupId,
-            aggregateKey: key,
-            integrationId: 'alertmanager-main-integration',
-            groupingKey: 'fresh',
-            routeId: 'default',
-            escalationChainId: 'demo-critical-escalation-chain',
-            title: 'FlappingTest',
-            severity: 'warning',
-            groupLabels: payload.groupLabels,
-            commonLabels: payload.commonLabels,
-            commonAnnotations: payload.commonAnnotations,
-            sourceLink: null,
-          },
-        },
-      ],
-      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' },
-    );
+    const [created] = openedGroupEvents(key, { payload, title: 'FlappingTest', severity: 'warning', group: { groupingKey: 'fresh' } });
+    await appendAsRouter(store, key, [created!]);
     await poll('the wait step to be scheduled', async () => (await escalationEvents(groupId)).find((e) => e.type === 'EscalationStepScheduled'));
     await first.kill9();
     // The same log, a database that has never seen it.

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type NewEvent } from '@dozor/contracts';
+import { aggregateKeyOf, topology, subjects, type DozorEvent } from '@dozor/contracts';
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
-import { DozorProcess, eventsOn, isolate, type Isolation, loadFixture, NATS_URL, poll, writeChainConfig } from '@dozor/testing';
+import {
+  appendAsRouter,
+  childProcessEnv,
+  DozorProcess,
+  eventsOn,
+  isolate,
+  type Isolation,
+  loadFixture,
+  NATS_URL,
+  openedGroupEvents,
+  poll,
+  writeChainConfig,
+} from '@dozor/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /**
@@ -23,16 +35,7 @@ describe('escalator: replays are not state changes', () => {
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
     // A chain that notifies and finishes at once.
     const config = writeChainConfig(iso.dir, ['notify_persons: [alice]']);
-    env = {
-      PATH: process.env.PATH,
-      NATS_URL,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: config,
-      ALERTMANAGER_INTEGRATION_TOKEN: 'replay-test-token',
-      DATABASE_URL: iso.databaseUrl,
-      LOG_LEVEL: 'warn',
-      OTEL_TRACES_EXPORTER: 'none',
-    };
+    env = childProcessEnv(iso, null, { DOZOR_CONFIG: config });
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));
@@ -44,7 +47,7 @@ describe('escalator: replays are not state changes', () => {
   const types = (es: DozorEvent[]) => es.map((e) => e.type);
   const settled = () =>
     poll('the escalator consumer to ack everything', async () => {
-      const info = await store.jsm.consumers.info(store.topology.stream, 'escalator-alert-group').catch(() => null);
+      const info = await store.consumerInfo('escalator-alert-group').catch(() => null);
       return info && info.num_pending === 0 && info.num_ack_pending === 0;
     });
   const escalator = async (n: number) => {
@@ -59,35 +62,7 @@ describe('escalator: replays are not state changes', () => {
     const groupId = `${key}-1`;
     const groupSubject = subjects.alertGroup(store.topology, key);
     const payload = loadFixture('firing-single.json').json;
-    const created: NewEvent[] = [
-      {
-        type: 'AlertGroupCreated',
-        data: {
-          alertGroupId: groupId,
-          aggregateKey: key,
-          integrationId: 'alertmanager-main-integration',
-          groupingKey: payload.groupKey,
-          routeId: 'default',
-          escalationChainId: 'demo-critical-escalation-chain',
-          title: 'AlwaysFiringTest',
-          severity: 'critical',
-          groupLabels: payload.groupLabels,
-          commonLabels: payload.commonLabels,
-          commonAnnotations: payload.commonAnnotations,
-          sourceLink: null,
-        },
-      },
-      {
-        type: 'AlertAdded',
-        data: {
-          alertGroupId: groupId,
-          receiptId: 'r1',
-          alert: { alertId: 'r1', status: 'firing', firing: [], resolved: [], title: 'AlwaysFiringTest', receivedAt: new Date().toISOString() },
-          payload,
-        },
-      },
-    ];
-    await store.append(groupSubject, created, { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' });
+    await appendAsRouter(store, key, openedGroupEvents(key, { payload, title: 'AlwaysFiringTest', severity: 'critical' }));
     const finished = await poll('the chain to finish', async () => {
       const evs = await escalationEvents(groupId);
       return evs.some((e) => e.type === 'EscalationFinished') ? evs : null;
@@ -97,7 +72,7 @@ describe('escalator: replays are not state changes', () => {
 
     // The consumer is lost with its acks; the next escalator creates it again and gets the whole log once more.
     await first.stop();
-    await store.jsm.consumers.delete(store.topology.stream, 'escalator-alert-group');
+    await store.deleteConsumer('escalator-alert-group');
     await escalator(2);
     await settled();
     // Let a wrong restart have its chance to show up.

@@ -2,7 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateKeyOf, topology, subjects, SYSTEM_ACTORS, type DozorEvent, type EventOf } from '@dozor/contracts';
 import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ALICE_TG, BotApiTestServer, DozorProcess, loadFixture, NATS_URL, isolate, poll, writeConfig, type Isolation } from '@dozor/testing';
+import {
+  ALICE_TG,
+  appendAsRouter,
+  BotApiTestServer,
+  childProcessEnv,
+  DozorProcess,
+  loadFixture,
+  NATS_URL,
+  isolate,
+  openedGroupEvents,
+  poll,
+  writeConfig,
+  type Isolation,
+} from '@dozor/testing';
 
 /**
  * The crash bound of "exactly one page": the notifier dies after the Bot API
@@ -25,17 +38,7 @@ describe('notifier killed between send and record', () => {
     nc = await connectNats(NATS_URL, 'notifier-crash-spec');
     store = await EventStore.open(nc, { topology: topology(iso.prefix) });
     telegram = await BotApiTestServer.start();
-    env = {
-      PATH: process.env.PATH,
-      NATS_URL,
-      DOZOR_SUBJECT_PREFIX: iso.prefix,
-      DOZOR_CONFIG: writeConfig(iso.dir),
-      ALERTMANAGER_INTEGRATION_TOKEN: 'crash-test-token',
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      LOG_LEVEL: 'warn',
-      OTEL_TRACES_EXPORTER: 'none',
-    };
+    env = childProcessEnv(iso, telegram, { DOZOR_CONFIG: writeConfig(iso.dir) });
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));
@@ -52,38 +55,7 @@ describe('notifier killed between send and record', () => {
     const key = aggregateKeyOf('notifier-crash', name);
     const groupId = `${key}-1`;
     const payload = loadFixture('firing-flapping.json').json;
-    await store.append(
-      subjects.alertGroup(store.topology, key),
-      [
-        {
-          type: 'AlertGroupCreated',
-          data: {
-            alertGroupId: groupId,
-            aggregateKey: key,
-            integrationId: 'alertmanager-main-integration',
-            groupingKey: payload.groupKey,
-            routeId: 'default',
-            escalationChainId: 'demo-critical-escalation-chain',
-            title: `${name} (warning)`,
-            severity: 'warning',
-            groupLabels: payload.groupLabels,
-            commonLabels: payload.commonLabels,
-            commonAnnotations: payload.commonAnnotations,
-            sourceLink: null,
-          },
-        },
-        {
-          type: 'AlertAdded',
-          data: {
-            alertGroupId: groupId,
-            receiptId: 'r1',
-            alert: { alertId: 'r1', status: 'firing', firing: [], resolved: [], title: 'CrashTest', receivedAt: new Date().toISOString() },
-            payload,
-          },
-        },
-      ],
-      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.router, source: 'system' },
-    );
+    await appendAsRouter(store, key, openedGroupEvents(key, { payload, title: `${name} (warning)`, alertTitle: 'CrashTest', severity: 'warning' }));
     await store.append(
       subjects.escalation(store.topology, groupId),
       [

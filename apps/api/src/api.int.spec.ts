@@ -10,7 +10,7 @@ import { EventStore, ExpectedVersion, connectNats } from '@dozor/eventstore';
 import { openDatabase, rebuildProjections, type Database } from '@dozor/projections';
 import { JsonLogger } from '@dozor/telemetry';
 import { ApiAuth } from '@dozor/platform';
-import { NATS_URL, dropSchemas, pgUrlWithSchema } from '@dozor/testing';
+import { NATS_URL, dropSchemas, openedGroupEvents, pgUrlWithSchema } from '@dozor/testing';
 import { ApiModule } from './index.js';
 
 const tag = randomBytes(4).toString('hex');
@@ -49,34 +49,13 @@ async function group(
   };
   await store.append(
     subjects.alertGroup(store.topology, key),
-    [
-      {
-        type: 'AlertGroupCreated',
-        data: {
-          alertGroupId: id,
-          aggregateKey: key,
-          integrationId: o.integrationId,
-          groupingKey: payload.groupKey,
-          routeId: o.routeId,
-          escalationChainId: null,
-          title: o.title,
-          severity: 'warning',
-          groupLabels: labels,
-          commonLabels: labels,
-          commonAnnotations: {},
-          sourceLink: null,
-        },
-      },
-      {
-        type: 'AlertAdded',
-        data: {
-          alertGroupId: id,
-          receiptId: `r-${key}`,
-          payload,
-          alert: { alertId: `r-${key}`, status: 'firing', firing: ['f1@0'], resolved: [], title: o.title, receivedAt: '2026-11-24T00:00:01.000Z' },
-        },
-      },
-    ],
+    openedGroupEvents(key, {
+      payload,
+      title: o.title,
+      severity: 'warning',
+      group: { integrationId: o.integrationId, routeId: o.routeId, escalationChainId: null },
+      alert: { alertId: `r-${key}`, firing: ['f1@0'], receivedAt: '2026-11-24T00:00:01.000Z' },
+    }),
     { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.router, source: 'system' },
   );
   for (const t of o.then ?? []) {

@@ -663,18 +663,27 @@ export type EventOf<K extends EventType> = Extract<DozorEvent, { type: K }>;
 /** An event before the store stamps metadata on it. */
 export type NewEvent = { [K in EventType]: { type: K; data: EventCatalogue[K] } }[EventType];
 
-export const ALERT_GROUP_EVENTS = [
-  'AlertReceived',
-  'AlertGroupCreated',
-  'RouteAssigned',
-  'AlertAdded',
-  'AlertDiscarded',
+/**
+ * The events that change an alert group's acknowledged, resolved or silenced
+ * state: what the escalator stops or restarts a chain on, and what the notifier
+ * edits every message of the group for.
+ */
+export const ALERT_GROUP_STATE_CHANGES = [
   'AlertGroupAcknowledged',
   'AlertGroupUnacknowledged',
   'AlertGroupResolved',
   'AlertGroupUnresolved',
   'AlertGroupSilenced',
   'AlertGroupUnsilenced',
+] as const satisfies readonly EventType[];
+
+export const ALERT_GROUP_EVENTS = [
+  'AlertReceived',
+  'AlertGroupCreated',
+  'RouteAssigned',
+  'AlertAdded',
+  'AlertDiscarded',
+  ...ALERT_GROUP_STATE_CHANGES,
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.schedule.<scheduleId>`. */

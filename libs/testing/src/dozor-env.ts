@@ -15,10 +15,11 @@ export function inProcessEnv(iso: Isolation, extra: NodeJS.ProcessEnv = {}): Nod
 /**
  * The environment of `dozor` child processes (DozorProcess) on `iso`, as the
  * scenario runs them: the isolation's prefix and Postgres schema, the
- * scenario's integration and API tokens, the Bot API test server, no trace
- * export, warnings in the log. `extra` adds to it or overrides it.
+ * scenario's integration and API tokens, the Bot API test server (none for
+ * services that never talk to Telegram), no trace export, warnings in the
+ * log. `extra` adds to it or overrides it.
  */
-export function childProcessEnv(iso: Isolation, telegram: { token: string; apiRoot: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function childProcessEnv(iso: Isolation, telegram: { token: string; apiRoot: string } | null, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     NATS_URL,
@@ -26,8 +27,7 @@ export function childProcessEnv(iso: Isolation, telegram: { token: string; apiRo
     DATABASE_URL: iso.databaseUrl,
     ALERTMANAGER_INTEGRATION_TOKEN: TOKEN,
     DOZOR_API_TOKEN: API_TOKEN,
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
+    ...(telegram && { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }),
     OTEL_TRACES_EXPORTER: 'none',
     LOG_LEVEL: 'warn',
     ...extra,

@@ -1,6 +1,6 @@
 import { Controller, Inject, Injectable } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { parseAlertGroupId, subjects, SYSTEM_ACTORS, type DozorEvent, type Topology } from '@dozor/contracts';
+import { ALERT_GROUP_STATE_CHANGES, parseAlertGroupId, subjects, SYSTEM_ACTORS, type DozorEvent, type Topology } from '@dozor/contracts';
 import {
   alertGroupDecider,
   escalationDecider,
@@ -25,15 +25,7 @@ import { OnCallClient } from './on-call.client.js';
 export const ESCALATOR_GROUPS = 'escalator.alert-group';
 export const ESCALATOR_TIMERS = 'escalator.timers';
 
-const STATE_EVENTS = new Set<DozorEvent['type']>([
-  'AlertGroupCreated',
-  'AlertGroupAcknowledged',
-  'AlertGroupUnacknowledged',
-  'AlertGroupResolved',
-  'AlertGroupUnresolved',
-  'AlertGroupSilenced',
-  'AlertGroupUnsilenced',
-]);
+const STATE_EVENTS = new Set<DozorEvent['type']>(['AlertGroupCreated', ...ALERT_GROUP_STATE_CHANGES]);
 
 @Injectable()
 export class EscalationRepository extends CommandHandler<EscalationCommand, EscalationState, EscalationRejection> {

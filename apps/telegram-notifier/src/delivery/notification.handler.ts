@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { subjects, SYSTEM_ACTORS, type DozorEvent, type NotificationRequestedData, type Topology } from '@dozor/contracts';
+import { ALERT_GROUP_STATE_CHANGES, subjects, SYSTEM_ACTORS, type DozorEvent, type NotificationRequestedData, type Topology } from '@dozor/contracts';
 import {
   EventStore,
   ExpectedVersion,
@@ -25,15 +25,7 @@ import { renderBundle } from './bundle-message.js';
 export const NOTIFIER_REQUESTS = 'notifier.requests';
 export const NOTIFIER_STATE = 'notifier.state';
 
-const EDIT_ON = new Set<DozorEvent['type']>([
-  'AlertAdded',
-  'AlertGroupAcknowledged',
-  'AlertGroupUnacknowledged',
-  'AlertGroupResolved',
-  'AlertGroupUnresolved',
-  'AlertGroupSilenced',
-  'AlertGroupUnsilenced',
-]);
+const EDIT_ON = new Set<DozorEvent['type']>(['AlertAdded', ...ALERT_GROUP_STATE_CHANGES]);
 
 export { evolveNotifierGroup, NotifierGroupReader, type NotifierGroupState } from './group-views.js';
 
