@@ -112,20 +112,29 @@ export class KvSendLimits implements SendLimitsStore {
     this.opening = null;
   }
 
+  /**
+   * What the entry holds now is the truth, even at a lower revision than the
+   * copy: a NATS server killed before its store was flushed restarts with its
+   * last writes gone, and a copy that kept them would fail every
+   * compare-and-set and hide the stored pauses from `current`.
+   */
   private async refresh(kv: KV): Promise<void> {
     const e = await kv.get(this.key);
-    if (e) this.take(e);
-    else this.mirror = { revision: 0, snapshot: null };
+    this.mirror = e ? { revision: e.revision, snapshot: snapshotOf(e) } : { revision: 0, snapshot: null };
   }
 
   private take(e: KvEntry): void {
     if (e.revision <= this.mirror.revision && this.mirror.revision !== 0) return;
-    this.remember(e.revision, e.operation === 'PUT' && e.value.length > 0 ? (e.json() as SendLimitsSnapshot) : null);
+    this.remember(e.revision, snapshotOf(e));
   }
 
   private remember(revision: number, snapshot: SendLimitsSnapshot | null): void {
     if (revision >= this.mirror.revision) this.mirror = { revision, snapshot };
   }
+}
+
+function snapshotOf(e: KvEntry): SendLimitsSnapshot | null {
+  return e.operation === 'PUT' && e.value.length > 0 ? (e.json() as SendLimitsSnapshot) : null;
 }
 
 function isConflict(err: unknown): boolean {
