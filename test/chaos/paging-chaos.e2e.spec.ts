@@ -48,7 +48,8 @@ const BUDGET_MS = Number(process.env.CHAOS_BUDGET_MS ?? 285_000);
  * change is in.
  */
 const AWAITING: Record<string, string> = {
-  // The limits shared through NATS KV hold most pauses, but a send to the chat can still arrive inside one (seen 0.9 to 2.7 s after a 429 with retry_after 3).
+  // Sends that waited now read the stored entry before going out, and a lost watch or a store that lost writes is recovered from; a send can still
+  // arrive inside a pause (seen 0.5 and 2.5 s after a 429 with retry_after 3), likely when a replica fell back to its own limits and forgot the pause.
   'retry_after holds across replicas': 'every send to a paused chat waiting out the pause, whichever replica makes it',
 };
 
@@ -281,7 +282,12 @@ describe('paging under chaos', () => {
     return [...problems, ...report.problems];
   });
 
-  check('retry_after holds across replicas', () => retryAfterViolations(telegram.calls('sendMessage')));
+  check('retry_after holds across replicas', () => {
+    const inFlight: string[] = [];
+    const found = retryAfterViolations(telegram.calls('sendMessage'), inFlight);
+    if (inFlight.length > 0) console.log(`chaos: ${inFlight.length} sends already on their way when a 429 paused the chat:\n  ${inFlight.join('\n  ')}`);
+    return found;
+  });
 
   check('every retry is in the group timeline', () => {
     const injected = telegram.calls('sendMessage').filter((c) => c.injected).length;

@@ -33,13 +33,13 @@ describe('send limits shared through NATS KV by two replicas', () => {
     telegram.reset();
   });
 
-  async function replica(): Promise<TelegramSender> {
+  async function replica(sleep?: (ms: number) => Promise<void>): Promise<TelegramSender> {
     const nc = await connect({ servers: NATS_URL });
     connections.push(nc);
     const limits = new KvSendLimits(() => new Kvm(nc).create(bucket, { history: 1, ttl: LIMITS_MAX_AGE_MS }), 'bot.123456789');
     stores.push(limits);
     const client = new Telegraf(telegram.token, { telegram: { apiRoot: telegram.apiRoot } }).telegram;
-    return new TelegramSender(client, { limits, onLimitsUnavailable: (err) => expect.fail(`shared limits unavailable: ${err}`) });
+    return new TelegramSender(client, { limits, onLimitsUnavailable: (err) => expect.fail(`shared limits unavailable: ${err}`), ...(sleep ? { sleep } : {}) });
   }
 
   const until = async (what: string, ok: () => boolean, timeoutMs = 10_000) => {
@@ -88,6 +88,42 @@ describe('send limits shared through NATS KV by two replicas', () => {
     for (const c of calls.slice(2)) expect(c.at - limited.at, `${c.text} after the 429`).toBeGreaterThanOrEqual(3000);
     expect(new Set(calls.slice(2).map((c) => c.text))).toEqual(new Set(['a1', 'b1', 'b2']));
     expectPerSecond(calls);
+  });
+
+  it('a send whose slot came due after the other replica recorded a 429 waits it out, even when its watched copy never saw it', async () => {
+    newBucket();
+    const rest = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    // While b waits for its slot, a gets the 429 and records the pause; b's watch is lost meanwhile (as in a NATS restart), so only the stored entry knows.
+    let interleave: (() => Promise<void>) | null = null;
+    const b = await replica(async (ms) => {
+      const step = interleave;
+      interleave = null;
+      if (step) await step();
+      else await rest(ms);
+    });
+    const a = await replica();
+    expect(await a.send(43, { text: 'a0' })).toMatchObject({ ok: true });
+    let a1: Promise<unknown> = Promise.resolve();
+    interleave = async () => {
+      (stores[0] as unknown as { watching: { stop(): void } | null }).watching?.stop();
+      telegram.failNext('sendMessage', { error_code: 429, retry_after: 3 });
+      // a1 books the slot after b1's, gets the 429 and records the pause before it reports the retry.
+      await new Promise<void>((paused) => (a1 = a.send(43, { text: 'a1' }, { onRetry: () => paused() })));
+    };
+    // b books the slot a second after a0; in its wait, a's 429 lands in the entry.
+    expect(await b.send(43, { text: 'b1' })).toMatchObject({ ok: true });
+    expect(await a1).toMatchObject({ ok: true, attempts: 2 });
+
+    const calls = log(43);
+    expect(calls.slice(0, 2).map((c) => `${c.text} ${c.status}`)).toEqual(['a0 200', 'a1 429']);
+    expect(
+      calls
+        .slice(2)
+        .map((c) => `${c.text} ${c.status}`)
+        .sort(),
+    ).toEqual(['a1 200', 'b1 200']);
+    const limited = calls[1]!;
+    for (const c of calls.slice(2)) expect(c.at - limited.at, `${c.text} after the 429`).toBeGreaterThanOrEqual(3000);
   });
 
   it('one message per second to a chat across both replicas', async () => {

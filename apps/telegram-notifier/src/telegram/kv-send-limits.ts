@@ -22,9 +22,10 @@ const MAX_CONFLICTS = 32;
  * Every change is a compare-and-set: put with the revision it was computed
  * from (Nats-Expected-Last-Subject-Sequence), run again on the newer value
  * after a conflict. Each process watches the entry and keeps the newest value
- * it has seen, so a change usually costs one round trip (the put), and the
- * check before a send costs none: a 429 or a breaker trip recorded by one
- * replica reaches the others' waiting sends within a watch delivery.
+ * it has seen, so a change usually costs one round trip (the put). A send
+ * that waited for its slot reads the entry once more just before going out
+ * (`current`): a 429 or a breaker trip recorded by one replica by then stops
+ * it, however late the watch delivers.
  *
  * One entry for the whole bot rather than one per chat: the global limit
  * (30 per second) needs a shared count anyway, one entry makes a booking
@@ -64,14 +65,20 @@ export class KvSendLimits implements SendLimitsStore {
     }
   }
 
+  async current(): Promise<SendLimits> {
+    await this.refresh(await this.ready());
+    return this.latest();
+  }
+
   latest(): SendLimits {
     const { snapshot } = this.mirror;
     return snapshot ? restoreSendLimits(snapshot, this.policy) : emptySendLimits(this.policy);
   }
 
   async close(): Promise<void> {
-    this.watching?.stop();
+    const watch = this.watching;
     this.watching = null;
+    watch?.stop();
   }
 
   private ready(): Promise<KV> {
@@ -82,9 +89,12 @@ export class KvSendLimits implements SendLimitsStore {
         await this.refresh(kv);
         const watch = await kv.watch({ key: this.key });
         this.watching = watch;
+        // A watch can end (a NATS restart it does not survive): open a new one on the next change rather than trust a copy no longer kept up.
         void (async () => {
           for await (const e of watch) this.take(e);
-        })().catch(() => undefined);
+        })()
+          .catch(() => undefined)
+          .finally(() => this.lost(watch));
         this.kv = kv;
         return kv;
       } catch (err) {
@@ -95,20 +105,36 @@ export class KvSendLimits implements SendLimitsStore {
     return this.opening;
   }
 
+  private lost(watch: { stop(): void }): void {
+    if (this.watching !== watch) return;
+    this.watching = null;
+    this.kv = null;
+    this.opening = null;
+  }
+
+  /**
+   * What the entry holds now is the truth, even at a lower revision than the
+   * copy: a NATS server killed before its store was flushed restarts with its
+   * last writes gone, and a copy that kept them would fail every
+   * compare-and-set and hide the stored pauses from `current`.
+   */
   private async refresh(kv: KV): Promise<void> {
     const e = await kv.get(this.key);
-    if (e) this.take(e);
-    else this.mirror = { revision: 0, snapshot: null };
+    this.mirror = e ? { revision: e.revision, snapshot: snapshotOf(e) } : { revision: 0, snapshot: null };
   }
 
   private take(e: KvEntry): void {
     if (e.revision <= this.mirror.revision && this.mirror.revision !== 0) return;
-    this.remember(e.revision, e.operation === 'PUT' && e.value.length > 0 ? (e.json() as SendLimitsSnapshot) : null);
+    this.remember(e.revision, snapshotOf(e));
   }
 
   private remember(revision: number, snapshot: SendLimitsSnapshot | null): void {
     if (revision >= this.mirror.revision) this.mirror = { revision, snapshot };
   }
+}
+
+function snapshotOf(e: KvEntry): SendLimitsSnapshot | null {
+  return e.operation === 'PUT' && e.value.length > 0 ? (e.json() as SendLimitsSnapshot) : null;
 }
 
 function isConflict(err: unknown): boolean {

@@ -5,6 +5,7 @@ import {
   clearToSend,
   emptySendLimits,
   pauseChat,
+  pausedAnswer,
   recordAnswer,
   recordServerError,
   restoreSendLimits,
@@ -85,6 +86,15 @@ describe('send limits', () => {
     expect(recordServerError(s, 0, P).changed).toBe(true);
     expect(recordAnswer(s).changed).toBe(true);
     expect(bookSend(s, 1, 0, 1000, P).changed).toBe(false);
+  });
+
+  it('a 429 pauses the chat and counts as an answer for the breaker, in one change', () => {
+    const s = emptySendLimits();
+    recordServerError(s, 0, P);
+    expect(pausedAnswer(s, 1, 3000).changed).toBe(true);
+    expect(s.limiter.notBefore(1)).toBe(3000);
+    expect(s.breaker).toEqual({ mode: 'closed', failures: 0 });
+    expect(pausedAnswer(s, 1, 2000).changed).toBe(false);
   });
 
   it('survives a snapshot through JSON, which drops what no longer matters', () => {

@@ -64,9 +64,9 @@ export function bookSend(s: SendLimits, chatId: number | string, now: number, ma
 /**
  * Whether a send booked for `chatId` may go out at `now`: no 429 arrived for
  * the chat meanwhile, and the breaker is closed (or this send is its probe).
- * Read from the latest state a process has seen, without a round trip: this
- * is what stops sends already waiting in a process after another replica's
- * 429 or breaker trip.
+ * Given the state as stored just before the request (`SendLimitsStore.current`),
+ * this is what stops sends already waiting in a process after another
+ * replica's 429 or breaker trip.
  */
 export function clearToSend(s: SendLimits, chatId: number | string, now: number, probe: boolean): boolean {
   return s.limiter.notBefore(chatId) <= now && (probe || s.breaker.mode === 'closed');
@@ -77,6 +77,13 @@ export function pauseChat(s: SendLimits, chatId: number | string, untilMs: numbe
   if (s.limiter.notBefore(chatId) >= untilMs) return { result: undefined, changed: false };
   s.limiter.deferChat(chatId, untilMs);
   return { result: undefined, changed: true };
+}
+
+/** A 429 answer: the chat pauses (`pauseChat`) and, as for any answer that is not a 5xx, the breaker closes (`recordAnswer`), in one change. */
+export function pausedAnswer(s: SendLimits, chatId: number | string, untilMs: number): Change<void> {
+  const paused = pauseChat(s, chatId, untilMs).changed;
+  const answered = recordAnswer(s).changed;
+  return { result: undefined, changed: paused || answered };
 }
 
 /** A call got a 5xx. */
@@ -104,6 +111,13 @@ export function recordAnswer(s: SendLimits): Change<void> {
 export interface SendLimitsStore {
   update<R>(now: number, change: (s: SendLimits) => Change<R>): Promise<R>;
   latest(): SendLimits;
+  /**
+   * The state as stored right now, one round trip: what a send that waited
+   * for its slot checks just before going out, since a watched copy can lag
+   * another replica's 429 by a delivery (or, with the watch lost, for good).
+   * Without it, `latest()` is the newest there is.
+   */
+  current?(): Promise<SendLimits>;
   close?(): Promise<void>;
 }
 

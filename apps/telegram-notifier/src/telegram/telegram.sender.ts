@@ -5,9 +5,9 @@ import {
   bookSend,
   clearToSend,
   LocalSendLimits,
-  pauseChat,
   recordAnswer,
   recordServerError,
+  pausedAnswer,
   type Change,
   type SendLimits,
   type SendLimitsStore,
@@ -23,7 +23,7 @@ import {
  *
  * The limits live in a SendLimitsStore: shared through NATS KV when several
  * replicas send for one bot, so a 429 pauses the chat for all of them, sends
- * already waiting included (they check the newest state just before going
+ * already waiting included (they read the stored state just before going
  * out).
  *
  * Expected failures never throw; only an error that is neither a Bot API
@@ -306,9 +306,25 @@ export class TelegramSender {
   }
 
   /**
+   * The state as stored now, for a send about to go out after waiting: the
+   * watched copy may not have caught up with another replica's 429 yet. When
+   * the store cannot be reached, the newest copy this process has.
+   */
+  private async current(): Promise<SendLimits> {
+    if (this.limits === this.local || !this.limits.current) return this.latest();
+    try {
+      return await this.limits.current();
+    } catch (err) {
+      this.onLimitsUnavailable(err);
+      return this.latest();
+    }
+  }
+
+  /**
    * Books a slot for the chat and waits for it. Just before it is due, the
-   * newest state decides: a 429 or a breaker trip recorded meanwhile (by any
-   * replica) sends it back to book again.
+   * stored state decides: a 429 or a breaker trip recorded meanwhile (by any
+   * replica) sends it back to book again. A slot due at once needs no second
+   * read: its booking was a compare-and-set on the newest state.
    */
   private async slot(chatId: number | string): Promise<SendSlot> {
     for (;;) {
@@ -325,7 +341,7 @@ export class TelegramSender {
           break;
         case 'slot':
           if (b.at > now) await this.sleep(b.at - now);
-          if (clearToSend(this.latest(), chatId, this.now(), b.probe)) return { ok: true, probe: b.probe };
+          if (clearToSend(b.at > now ? await this.current() : this.latest(), chatId, this.now(), b.probe)) return { ok: true, probe: b.probe };
           break;
         default: {
           const never: never = b;
@@ -336,14 +352,14 @@ export class TelegramSender {
   }
 
   /**
-   * A slot booked ahead, checked again against the newest state (a 429 or a
-   * breaker trip recorded since it came due): if it is no longer clear, book
+   * A slot booked ahead, checked again against the stored state (a 429 or a
+   * breaker trip recorded since it was booked): if it is no longer clear, book
    * another, as `slot` does.
    */
   private async bookedSlot(chatId: number | string, booked: Promise<BookedSlot>): Promise<SendSlot> {
     const b = await booked;
     if (b.chatId !== String(chatId)) throw new Error(`a slot booked for chat ${b.chatId} cannot send to chat ${chatId}`);
-    if (!b.slot.ok || clearToSend(this.latest(), chatId, this.now(), b.slot.probe)) return b.slot;
+    if (!b.slot.ok || clearToSend(await this.current(), chatId, this.now(), b.slot.probe)) return b.slot;
     return this.slot(chatId);
   }
 
@@ -386,7 +402,7 @@ export class TelegramSender {
         c = classifyTelegramError(e);
       }
       if (c.kind === 'transient' && c.reason === 'server_error') await this.limit((s) => recordServerError(s, this.now(), this.breaker));
-      else if (c.kind !== 'unknown' && c.kind !== 'transient') await this.answered();
+      else if (c.kind !== 'unknown' && c.kind !== 'transient' && c.kind !== 'retry_after') await this.answered();
       switch (c.kind) {
         case 'not_modified':
           return { ok: true, value: null, notModified: true, attempts: attempt };
@@ -397,8 +413,10 @@ export class TelegramSender {
         }
         case 'retry_after': {
           // Every replica holds this chat until then, sends already waiting included: the next slot() waits it out.
+          // The pause goes in the same write as the answer's breaker change, not after it: every round trip before it is a window for other replicas' sends.
           const until = this.now() + c.ms;
-          if (chatId !== null) await this.limit((s) => pauseChat(s, chatId, until));
+          if (chatId !== null) await this.limit((s) => pausedAnswer(s, chatId, until));
+          else await this.answered();
           if (c.ms > this.maxRetryAfterMs || attempt >= this.maxAttempts) {
             return {
               ok: false,
