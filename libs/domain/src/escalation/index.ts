@@ -3,3 +3,4 @@ export * from './escalation.decider.js';
 export * from './rotation.js';
 export * from './time-window.js';
 export * from './direct-paging.js';
+export * from './ack-reminder.js';
