@@ -4,3 +4,4 @@ export * from './rotation.js';
 export * from './time-window.js';
 export * from './direct-paging.js';
 export * from './ack-reminder.js';
+export * from './resolve-notice.js';
