@@ -12,8 +12,12 @@ import {
   parseHeartbeatTimerId,
   parseMaintenanceTimerId,
   parseNotificationId,
+  parseReminderTimerId,
+  parseUnackTimerId,
   parseSilenceTimerId,
+  reminderTimerId,
   silenceTimerId,
+  unackTimerId,
 } from './ids.js';
 
 const groupIds = fc
@@ -31,6 +35,19 @@ describe('ids', () => {
     expect(aggregateKeyOf('am', 'a')).not.toBe(aggregateKeyOf('am2', 'a'));
     expect(aggregateKeyOf('am', 'g')).toBe('qbt4sidpk7fd5i7zh3pd');
     fc.assert(fc.property(configIds, fc.string(), (i, g) => parseAlertGroupId(alertGroupId(aggregateKeyOf(i, g), 1))?.aggregateKey === aggregateKeyOf(i, g)));
+  });
+
+  it('acknowledge reminder and unack timer ids round-trip and never parse as each other', () => {
+    expect(reminderTimerId('abc-1', 7, 1)).toBe('reminder:abc-1:7:1');
+    expect(unackTimerId('abc-1', 7, 1)).toBe('unack:abc-1:7:1');
+    fc.assert(
+      fc.property(groupIds, counts, counts, (g, ack, n) => {
+        expect(parseReminderTimerId(reminderTimerId(g, ack, n))).toEqual({ alertGroupId: g, ack, n });
+        expect(parseUnackTimerId(unackTimerId(g, ack, n))).toEqual({ alertGroupId: g, ack, n });
+        expect(parseReminderTimerId(unackTimerId(g, ack, n))).toBeNull();
+        expect(parseEscalationTimerId(reminderTimerId(g, ack, n))).toBeNull();
+      }),
+    );
   });
 
   it('escalation timer ids round-trip', () => {

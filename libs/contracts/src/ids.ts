@@ -91,6 +91,31 @@ export function parseHeartbeatTimerId(id: string): { integrationId: string; dueA
   return m ? { integrationId: m[1]!, dueAt: m[2]! } : null;
 }
 
+/**
+ * An acknowledge reminder: `reminder:<alertGroupId>:<ack>:<n>`. `ack` is the
+ * stream sequence of the acknowledgment it follows (a new ack gets new ids,
+ * as OnCall's unacknowledge process id does) and `n` counts the reminders of
+ * that ack from 1.
+ */
+export function reminderTimerId(alertGroupId: string, ack: number, n: number): string {
+  return `reminder:${alertGroupId}:${ack}:${n}`;
+}
+
+export function parseReminderTimerId(id: string): { alertGroupId: string; ack: number; n: number } | null {
+  const m = /^reminder:([^:|]+):(\d+):(\d+)$/.exec(id);
+  return m ? { alertGroupId: m[1]!, ack: Number(m[2]), n: Number(m[3]) } : null;
+}
+
+/** The answer deadline of reminder `n` of an acknowledgment: `unack:<alertGroupId>:<ack>:<n>`; unanswered, the group is unacknowledged. */
+export function unackTimerId(alertGroupId: string, ack: number, n: number): string {
+  return `unack:${alertGroupId}:${ack}:${n}`;
+}
+
+export function parseUnackTimerId(id: string): { alertGroupId: string; ack: number; n: number } | null {
+  const m = /^unack:([^:|]+):(\d+):(\d+)$/.exec(id);
+  return m ? { alertGroupId: m[1]!, ack: Number(m[2]), n: Number(m[3]) } : null;
+}
+
 /** One notification of one user by one step run: `ntf:<alertGroupId>:<epoch>:<stepIndex>:<userId>`. */
 export function notificationId(alertGroupId: string, epoch: number, stepIndex: number, userId: string): string {
   return `ntf:${alertGroupId}:${epoch}:${stepIndex}:${userId}`;
