@@ -3,14 +3,25 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { findRepoRoot } from './fixtures.js';
 
+/**
+ * A port nothing listens on, drawn from below the kernel's ephemeral range
+ * (32768–60999 here): a port the kernel hands out for `listen(0)` is also one
+ * it hands to outgoing connections, so between our probe and the child's
+ * listen a client socket could take it (CI saw EADDRINUSE that way).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found in 20000–31999 after 50 tries');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
   });
 }
 
@@ -32,7 +43,19 @@ export class DozorProcess {
   ) {}
 
   async start(timeoutMs = 60_000): Promise<this> {
-    const port = Number(this.env.PORT) || (await freePort());
+    const fixed = Number(this.env.PORT) || 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOn(fixed || (await freePort()), timeoutMs);
+      } catch (e) {
+        // Another process took the port between the probe and the listen: try another one.
+        if (fixed || attempt >= 3 || !/EADDRINUSE/.test(String(e))) throw e;
+        this.output.push(`(port taken before dozor ${this.name} could listen; starting again on another port)`);
+      }
+    }
+  }
+
+  private async startOn(port: number, timeoutMs: number): Promise<this> {
     this.url = `http://127.0.0.1:${port}`;
     const root = findRepoRoot();
     this.child = spawn(process.execPath, [join(root, 'apps/dozor/dist/main.js'), `--target=${this.target}`], {
