@@ -147,4 +147,59 @@ describe('notifier killed between send and record', () => {
     expect(telegram.calls('sendMessage').filter((c) => c.status === 200)).toHaveLength(3);
     expect(await redelivered()).toBe(before);
   }, 60_000);
+
+  it('a chat post (notify_whole_channel) is claimed before it is sent: killed after the send, it is posted at most once more', async () => {
+    const CHAT = -1001234567;
+    const key = aggregateKeyOf('notifier-crash', 'chat-post');
+    const groupId = `${key}-1`;
+    const payload = loadFixture('firing-flapping.json').json;
+    await appendAsRouter(store, key, openedGroupEvents(key, { payload, title: 'chat-post (warning)', alertTitle: 'ChatPostCrash', severity: 'warning' }));
+    // Only the notifier with the exit hook may take the post: the one running since the first test stops first.
+    await second.stop();
+    const first = new DozorProcess('telegram-notifier', { ...env, DOZOR_TEST_EXIT_AFTER_SEND: '1' }, 'notifier#chat1');
+    procs.push(first);
+    await first.start();
+    await store.append(
+      subjects.escalation(store.topology, groupId),
+      [
+        {
+          type: 'ChatNotificationRequested',
+          data: { alertGroupId: groupId, notificationId: `ntf:${groupId}:1:0:chat`, chatId: String(CHAT), important: false, stepIndex: 0, aggregateKey: key },
+        },
+      ],
+      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.escalator, source: 'system' },
+    );
+    await poll('the first notifier to exit after its post', async () => first.output.some((l) => l.includes('DOZOR_TEST_EXIT_AFTER_SEND')));
+    expect(await first.stop()).toBe(70);
+    expect(telegram.chat(CHAT).messages()).toHaveLength(1);
+    expect((await notificationEvents(groupId)).map((e) => e.type)).toEqual(['NotificationDispatching']);
+
+    // A notifier without the hook takes the orphaned claim over once the request is redelivered.
+    const third = new DozorProcess('telegram-notifier', env, 'notifier#chat2');
+    procs.push(third);
+    await third.start();
+    const events = await poll(
+      'the recovered post',
+      async () => {
+        const evs = await notificationEvents(groupId);
+        return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+      },
+      90_000,
+    ).catch((e) => {
+      throw new Error(`${e}\n${third.tail()}`);
+    });
+    const claims = events.filter((e): e is EventOf<'NotificationDispatching'> => e.type === 'NotificationDispatching');
+    expect(claims.map((c) => [c.data.attempt, c.data.userId])).toEqual([
+      [1, `chat|${CHAT}`],
+      [2, `chat|${CHAT}`],
+    ]);
+    expect(claims[1]!.data.recovers).toBe(claims[0]!.data.dispatchId);
+    expect(events.filter((e) => e.type === 'NotificationSent').map((e) => (e as EventOf<'NotificationSent'>).data)).toEqual([
+      expect.objectContaining({ dispatchId: claims[1]!.data.dispatchId, recovered: true, chatId: String(CHAT) }),
+    ]);
+    // Redeliveries from here on find the post done: one duplicate, the bound, and nothing more.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(telegram.chat(CHAT).messages()).toHaveLength(2);
+    expect(await notificationEvents(groupId)).toHaveLength(events.length);
+  }, 150_000);
 });
