@@ -202,4 +202,38 @@ describe('notifier killed between send and record', () => {
     expect(telegram.chat(CHAT).messages()).toHaveLength(2);
     expect(await notificationEvents(groupId)).toHaveLength(events.length);
   }, 150_000);
+
+  it('a page claimed with the account last found goes to the account linked since: the claim is taken back and made again', async () => {
+    // The running notifier pages alice at her configured account, so it remembers that one; then she links another.
+    const before = await page('notifier-relink-before', 'relink-n0');
+    await poll('the page at the configured account', async () => (await notificationEvents(before.groupId)).some((e) => e.type === 'NotificationSent'));
+    const NEW_TG = 777001;
+    await store.append(
+      subjects.user(store.topology, 'alice'),
+      [{ type: 'TelegramAccountLinked', data: { userId: 'alice', telegramUserId: String(NEW_TG), chatId: String(NEW_TG), codeHash: 'spec-relink' } }],
+      { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'telegram' },
+    );
+    const { groupId } = await page('notifier-relinked', 'relink-n1');
+    const events = await poll('the page sent', async () => {
+      const evs = await notificationEvents(groupId);
+      return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+    });
+    const claims = events.filter((e): e is EventOf<'NotificationDispatching'> => e.type === 'NotificationDispatching');
+    const sent = events.find((e): e is EventOf<'NotificationSent'> => e.type === 'NotificationSent')!;
+    expect(sent.data.chatId).toBe(String(NEW_TG));
+    expect(telegram.chat(NEW_TG).messages()).toHaveLength(1);
+    expect(claims.at(-1)!.data.chatId).toBe(String(NEW_TG));
+    // The first claim, made for the account last found, was closed without a send.
+    expect(claims).toHaveLength(2);
+    for (const c of claims.slice(0, -1)) {
+      expect(c.data.chatId).toBe(String(ALICE_TG));
+      expect(events.some((e) => e.type === 'NotificationFailed' && e.data.dispatchId === c.data.dispatchId && !e.data.permanent)).toBe(true);
+    }
+    expect(
+      telegram
+        .chat(ALICE_TG)
+        .messages()
+        .filter((m) => m.text.includes('notifier-relinked')),
+    ).toHaveLength(0);
+  }, 60_000);
 });
