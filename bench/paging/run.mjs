@@ -197,6 +197,7 @@ try {
       if (e.type === 'AlertReceived') byReceipt.set(e.data.receiptId, { at, aggregateKey: e.data.aggregateKey });
       if (e.type === 'AlertGroupCreated') byAggregate.set(m.subject.split('.').at(-1), { at, alertGroupId: e.data.alertGroupId });
       if (e.type === 'NotificationRequested' && !byGroup.has(e.data.alertGroupId)) byGroup.set(e.data.alertGroupId, { requested: at });
+      if (e.type === 'NotificationDispatching' && byGroup.has(e.data.alertGroupId)) byGroup.get(e.data.alertGroupId).claimed ??= at;
       if (e.type === 'NotificationSent') byGroup.get(e.data.alertGroupId).sent = at;
     }
   }
@@ -205,6 +206,8 @@ try {
     '→ AlertGroupCreated (router)': [],
     '→ NotificationRequested (escalator)': [],
     '→ sendMessage arrives (notifier)': [],
+    '   of which → NotificationDispatching (delivery, reads, claim)': [],
+    '   of which claim → sendMessage arrives (slot, render, send)': [],
     'sendMessage → NotificationSent': [],
   };
   for (const x of posted) {
@@ -217,7 +220,11 @@ try {
     h[1].push(grp.at - rec.at);
     h[2].push(ntf.requested - grp.at);
     h[3].push(x.sentAt - ntf.requested);
-    if (ntf.sent) h[4].push(ntf.sent - x.sentAt);
+    if (ntf.claimed) {
+      h[4].push(ntf.claimed - ntf.requested);
+      h[5].push(x.sentAt - ntf.claimed);
+    }
+    if (ntf.sent) h[6].push(ntf.sent - x.sentAt);
   }
 
   // ------------------------------- cost per send of the shared send limits

@@ -47,11 +47,7 @@ const BUDGET_MS = Number(process.env.CHAOS_BUDGET_MS ?? 285_000);
  * CHAOS_STRICT=1 makes every check fail the suite. Remove an entry once its
  * change is in.
  */
-const AWAITING: Record<string, string> = {
-  // Sends that waited now read the stored entry before going out, and a lost watch or a store that lost writes is recovered from; a send can still
-  // arrive inside a pause (seen 0.5 and 2.5 s after a 429 with retry_after 3), likely when a replica fell back to its own limits and forgot the pause.
-  'retry_after holds across replicas': 'every send to a paused chat waiting out the pause, whichever replica makes it',
-};
+const AWAITING: Record<string, string> = {};
 
 const SERVICES = ['ingest', 'router', 'escalator', 'telegram-notifier', 'scheduler', 'api'] as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

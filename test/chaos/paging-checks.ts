@@ -165,7 +165,13 @@ export function retryAfterViolations(sendCalls: RecordedCall[], inFlight: string
   return out;
 }
 
-/** Every injected 429/502 on a message naming a group has its own NotificationRetrying entry in that group's REST timeline. */
+/**
+ * Every injected 429/502 on a message naming a group has its own entry in
+ * that group's REST timeline: a NotificationRetrying when the sender retried
+ * by itself, or, for the failure that ended its attempts (the fifth, or a
+ * retry_after longer than it waits), a NotificationFailed saying when the
+ * page is tried again.
+ */
 export function retriesMissingFromTimeline(sendCalls: RecordedCall[], api: Map<string, ApiGroup>, timelines: Map<string, { event: string }[]>): string[] {
   const failures = new Map<string, number>();
   for (const c of sendCalls) {
@@ -175,8 +181,8 @@ export function retriesMissingFromTimeline(sendCalls: RecordedCall[], api: Map<s
   const out: string[] = [];
   for (const [name, n] of [...failures].sort()) {
     const id = api.get(name)?.id;
-    const entries = (id ? (timelines.get(id) ?? []) : []).filter((t) => t.event === 'NotificationRetrying').length;
-    if (entries < n) out.push(`${name}: ${n} injected failures, ${entries} NotificationRetrying entries in the timeline`);
+    const entries = (id ? (timelines.get(id) ?? []) : []).filter((t) => t.event === 'NotificationRetrying' || t.event === 'NotificationFailed').length;
+    if (entries < n) out.push(`${name}: ${n} injected failures, ${entries} NotificationRetrying and NotificationFailed entries in the timeline`);
   }
   return out;
 }

@@ -147,4 +147,93 @@ describe('notifier killed between send and record', () => {
     expect(telegram.calls('sendMessage').filter((c) => c.status === 200)).toHaveLength(3);
     expect(await redelivered()).toBe(before);
   }, 60_000);
+
+  it('a chat post (notify_whole_channel) is claimed before it is sent: killed after the send, it is posted at most once more', async () => {
+    const CHAT = -1001234567;
+    const key = aggregateKeyOf('notifier-crash', 'chat-post');
+    const groupId = `${key}-1`;
+    const payload = loadFixture('firing-flapping.json').json;
+    await appendAsRouter(store, key, openedGroupEvents(key, { payload, title: 'chat-post (warning)', alertTitle: 'ChatPostCrash', severity: 'warning' }));
+    // Only the notifier with the exit hook may take the post: the one running since the first test stops first.
+    await second.stop();
+    const first = new DozorProcess('telegram-notifier', { ...env, DOZOR_TEST_EXIT_AFTER_SEND: '1' }, 'notifier#chat1');
+    procs.push(first);
+    await first.start();
+    await store.append(
+      subjects.escalation(store.topology, groupId),
+      [
+        {
+          type: 'ChatNotificationRequested',
+          data: { alertGroupId: groupId, notificationId: `ntf:${groupId}:1:0:chat`, chatId: String(CHAT), important: false, stepIndex: 0, aggregateKey: key },
+        },
+      ],
+      { expected: ExpectedVersion.noStream, actor: SYSTEM_ACTORS.escalator, source: 'system' },
+    );
+    await poll('the first notifier to exit after its post', async () => first.output.some((l) => l.includes('DOZOR_TEST_EXIT_AFTER_SEND')));
+    expect(await first.stop()).toBe(70);
+    expect(telegram.chat(CHAT).messages()).toHaveLength(1);
+    expect((await notificationEvents(groupId)).map((e) => e.type)).toEqual(['NotificationDispatching']);
+
+    // A notifier without the hook takes the orphaned claim over once the request is redelivered.
+    const third = new DozorProcess('telegram-notifier', env, 'notifier#chat2');
+    procs.push(third);
+    await third.start();
+    const events = await poll(
+      'the recovered post',
+      async () => {
+        const evs = await notificationEvents(groupId);
+        return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+      },
+      90_000,
+    ).catch((e) => {
+      throw new Error(`${e}\n${third.tail()}`);
+    });
+    const claims = events.filter((e): e is EventOf<'NotificationDispatching'> => e.type === 'NotificationDispatching');
+    expect(claims.map((c) => [c.data.attempt, c.data.userId])).toEqual([
+      [1, `chat|${CHAT}`],
+      [2, `chat|${CHAT}`],
+    ]);
+    expect(claims[1]!.data.recovers).toBe(claims[0]!.data.dispatchId);
+    expect(events.filter((e) => e.type === 'NotificationSent').map((e) => (e as EventOf<'NotificationSent'>).data)).toEqual([
+      expect.objectContaining({ dispatchId: claims[1]!.data.dispatchId, recovered: true, chatId: String(CHAT) }),
+    ]);
+    // Redeliveries from here on find the post done: one duplicate, the bound, and nothing more.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(telegram.chat(CHAT).messages()).toHaveLength(2);
+    expect(await notificationEvents(groupId)).toHaveLength(events.length);
+  }, 150_000);
+
+  it('a page claimed with the account last found goes to the account linked since: the claim is taken back and made again', async () => {
+    // The running notifier pages alice at her configured account, so it remembers that one; then she links another.
+    const before = await page('notifier-relink-before', 'relink-n0');
+    await poll('the page at the configured account', async () => (await notificationEvents(before.groupId)).some((e) => e.type === 'NotificationSent'));
+    const NEW_TG = 777001;
+    await store.append(
+      subjects.user(store.topology, 'alice'),
+      [{ type: 'TelegramAccountLinked', data: { userId: 'alice', telegramUserId: String(NEW_TG), chatId: String(NEW_TG), codeHash: 'spec-relink' } }],
+      { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'telegram' },
+    );
+    const { groupId } = await page('notifier-relinked', 'relink-n1');
+    const events = await poll('the page sent', async () => {
+      const evs = await notificationEvents(groupId);
+      return evs.some((e) => e.type === 'NotificationSent') ? evs : null;
+    });
+    const claims = events.filter((e): e is EventOf<'NotificationDispatching'> => e.type === 'NotificationDispatching');
+    const sent = events.find((e): e is EventOf<'NotificationSent'> => e.type === 'NotificationSent')!;
+    expect(sent.data.chatId).toBe(String(NEW_TG));
+    expect(telegram.chat(NEW_TG).messages()).toHaveLength(1);
+    expect(claims.at(-1)!.data.chatId).toBe(String(NEW_TG));
+    // The first claim, made for the account last found, was closed without a send.
+    expect(claims).toHaveLength(2);
+    for (const c of claims.slice(0, -1)) {
+      expect(c.data.chatId).toBe(String(ALICE_TG));
+      expect(events.some((e) => e.type === 'NotificationFailed' && e.data.dispatchId === c.data.dispatchId && !e.data.permanent)).toBe(true);
+    }
+    expect(
+      telegram
+        .chat(ALICE_TG)
+        .messages()
+        .filter((m) => m.text.includes('notifier-relinked')),
+    ).toHaveLength(0);
+  }, 60_000);
 });

@@ -62,10 +62,10 @@ export class TelegramBot implements OnApplicationShutdown {
     this.sender = new TelegramSender(telegram, {
       limits: this.limits,
       onLimitsUnavailable: (err) => {
-        // Sending goes on with this process's own limits; say so now and then, not on every send.
+        // Sends wait for the store (and are offered again later when it stays away); say so now and then, not on every send.
         if (Date.now() - warned < 60_000) return;
         warned = Date.now();
-        log.warn(`shared send limits unavailable, using this process's own: ${(err as Error).message}`, 'telegram');
+        log.warn(`shared send limits unavailable, sends wait for them: ${(err as Error).message}`, 'telegram');
       },
     });
   }

@@ -119,6 +119,32 @@ describe('EventStore on real JetStream', () => {
     expect(seqs.at(-1)).toBe(await store.lastSeq());
   });
 
+  it('replays nothing, and returns, when the filter matches no commit', async () => {
+    const at = await store.lastSeq();
+    expect(at).toBeGreaterThan(0);
+    const seen: RecordedCommit[] = [];
+    for await (const c of store.replay({ fromSeq: 1, filter: `${topo.prefix}.evt.no-such-aggregate.>` })) seen.push(c);
+    expect(seen).toEqual([]);
+  });
+
+  it('replays nothing when the filter matches only commits before fromSeq', async () => {
+    const s = subjects.alertGroup(topo, 'kkkkkkkkkkkkkkkkkkkk');
+    await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any });
+    await store.append(subjects.alertGroup(topo, 'llllllllllllllllllll'), [ev(2)], { ...opts, expected: ExpectedVersion.any });
+    const seen: RecordedCommit[] = [];
+    for await (const c of store.replay({ fromSeq: await store.lastSeq(), filter: s })) seen.push(c);
+    expect(seen).toEqual([]);
+  });
+
+  it('replays a filter whose last match lies before the end of the stream, then returns', async () => {
+    const s = subjects.alertGroup(topo, 'mmmmmmmmmmmmmmmmmmmm');
+    const first = await store.append(s, [ev(1)], { ...opts, expected: ExpectedVersion.any });
+    await store.append(subjects.alertGroup(topo, 'nnnnnnnnnnnnnnnnnnnn'), [ev(2)], { ...opts, expected: ExpectedVersion.any });
+    const seen: number[] = [];
+    for await (const c of store.replay({ fromSeq: 1, filter: s })) seen.push(c.seq);
+    expect(seen).toEqual([first.seq]);
+  });
+
   it('runs a durable consumer that acks on success and redelivers after a retry', async () => {
     const s = subjects.escalation(topo, 'g-consumer');
     const seen: number[] = [];

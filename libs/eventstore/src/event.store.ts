@@ -279,6 +279,17 @@ export class EventStore implements EventLog {
     }
   }
 
+  /** The sequence of the first commit at or after `fromSeq` on a subject the filter matches, null when there is none. */
+  private async nextMatching(filter: string, fromSeq: number): Promise<number | null> {
+    try {
+      const m = await this.jsm.direct.getMessage(this.topology.stream, { seq: fromSeq, next_by_subj: filter });
+      return m?.seq ?? null;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return null;
+      throw new EventStoreUnavailableError(`read of ${filter} from ${fromSeq} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
   /** The last sequence in the whole stream. */
   async lastSeq(): Promise<number> {
     const info = await this.streamInfo();
@@ -334,10 +345,17 @@ export class EventStore implements EventLog {
    */
   async *replay(opts: { fromSeq?: number; filter?: string; follow?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<RecordedCommit> {
     const fromSeq = Math.max(1, opts.fromSeq ?? 1);
+    const filter = opts.filter ?? subjects.all(this.topology);
     const until = opts.follow ? Infinity : await this.lastSeq();
     if (until < fromSeq) return;
+    // Nothing the filter matches from fromSeq to the end: the consumer below would deliver nothing and never say it is
+    // done (nothing carries its pending count), so the replay would never return. One direct get answers it first.
+    if (!opts.follow) {
+      const first = await this.nextMatching(filter, fromSeq);
+      if (first === null || first > until) return;
+    }
     const consumer = await this.js.consumers.get(this.topology.stream, {
-      filter_subjects: opts.filter ?? subjects.all(this.topology),
+      filter_subjects: filter,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: fromSeq,
     });
@@ -345,15 +363,8 @@ export class EventStore implements EventLog {
     const onAbort = () => void iter.stop();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (!opts.follow) {
-        // Stop as soon as the caught-up point is passed, even with a filter
-        // that has no message at `until` itself.
-        const pending = await consumer
-          .info(true)
-          .then((i) => i.num_pending)
-          .catch(() => 1);
-        if (pending === 0) return;
-      }
+      // Each message says how many more the filter matches; the last one (0 pending) ends a replay that does not follow,
+      // even when the filter has no message at `until` itself.
       for await (const m of iter) {
         yield toCommit(m.subject, m.seq, m.data, m.headers);
         if (m.seq >= until || (!opts.follow && m.info.pending === 0)) break;

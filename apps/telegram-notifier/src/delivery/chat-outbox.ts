@@ -4,7 +4,16 @@ import { subjects, SYSTEM_ACTORS, type NewEvent, type NotificationRequestedData 
 import { EventStore, EventStoreUnavailableError, ExpectedVersion, Outcome, type FinalOutcome } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
-import { renderGroupMessage, type DeliveryFailure, type OutgoingMessage, type RenderedMessage, type RetryInfo, type SendOutcome } from '../telegram/index.js';
+import {
+  renderGroupMessage,
+  type BookedSlot,
+  type DeliveryFailure,
+  type GroupView,
+  type OutgoingMessage,
+  type RenderedMessage,
+  type RetryInfo,
+  type SendOutcome,
+} from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
 import { DEFAULT_BUNDLE_POLICY, nextStep, type BundlePolicy } from './bundling.js';
 import { renderBundle } from './bundle-message.js';
@@ -18,6 +27,10 @@ export interface Page {
   chatId: string;
   dispatchId: string;
   recovered: boolean;
+  /** A slot booked while the claim was appended (`bookAhead`), for the page's own message. */
+  booked?: Promise<BookedSlot>;
+  /** The group's view as read just before the claim, and when: the message is rendered from it if it goes out soon after. */
+  view?: { view: GroupView; readAt: number };
 }
 
 interface QueuedPage extends Page {
@@ -60,6 +73,13 @@ const SHUTDOWN_WAIT_MS = 10_000;
 const RETRY_MS = 5000;
 
 /**
+ * A view read this recently (before the claim) renders the page's message
+ * without a second read; whatever changed meanwhile is shown by the edit
+ * that follows every send (`sendSingle`).
+ */
+const VIEW_FRESH_MS = 250;
+
+/**
  * The per-chat send queue of this process. A page enters it once claimed in
  * the log, and leaves it with its outcome recorded there; the consumer
  * message that asked for it stays unacked (kept alive) until then, so a
@@ -97,6 +117,21 @@ export class ChatOutbox implements OnApplicationShutdown {
   /** The outcome of a claim this process holds, or undefined when it holds none by that id. */
   outcomeOf(dispatchId: string): Promise<FinalOutcome> | undefined {
     return this.held.get(dispatchId);
+  }
+
+  /**
+   * Books the chat's next send slot now, while the page's claim is appended,
+   * when the page will go out on its own at once (nothing queued or being sent
+   * in its chat, no bundle open): the booking's round trip then overlaps the
+   * append instead of following it. Pass it to `enqueue` with the page; a page
+   * that ends up not sent, or sent in a bundle, leaves the slot empty.
+   */
+  bookAhead(chatId: string): Promise<BookedSlot> | undefined {
+    const lane = this.lanes.get(chatId);
+    if (this.stopping || !this.telegram.sender || (lane && (lane.running || lane.queue.length > 0 || lane.bundle))) return undefined;
+    const booked = this.telegram.sender.book(chatId);
+    booked.catch(() => undefined); // awaited by the send; unsent, its failure does not matter
+    return booked;
   }
 
   enqueue(page: Page): Promise<FinalOutcome> {
@@ -238,10 +273,15 @@ export class ChatOutbox implements OnApplicationShutdown {
   /** The group's own message. Returns whether a Bot API request was made. */
   private async sendSingle(lane: Lane, page: QueuedPage): Promise<boolean> {
     const sender = this.sender();
-    // The slot is booked while the view is read (two round trips at once); a page that goes unsent leaves it empty.
-    const booked = sender.book(lane.chatId);
-    booked.catch(() => undefined); // awaited by the send; unsent, its failure does not matter
-    const view = await this.views.current(page.req.aggregateKey, page.req.alertGroupId);
+    // The slot is booked while the view is read (two round trips at once), or was while the claim was appended; a page
+    // that goes unsent leaves it empty.
+    let booked = page.booked;
+    if (!booked) {
+      booked = sender.book(lane.chatId);
+      booked.catch(() => undefined); // awaited by the send; unsent, its failure does not matter
+    }
+    const view =
+      page.view && Date.now() - page.view.readAt <= VIEW_FRESH_MS ? page.view.view : await this.views.current(page.req.aggregateKey, page.req.alertGroupId);
     if (!view) {
       await this.recordFailed([page], 'the alert group is no longer current (a newer one opened for its grouping key)', true, 'Not sent');
       return false;

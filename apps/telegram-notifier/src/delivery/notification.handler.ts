@@ -15,7 +15,7 @@ import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
 import { renderGroupMessage } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
-import { TelegramAccounts } from '../accounts/telegram-accounts.js';
+import { TelegramAccounts, type TelegramAccount } from '../accounts/telegram-accounts.js';
 import { ChatOutbox, type EditResult } from './chat-outbox.js';
 import { decidePage, foldDispatches, type DispatchLog } from './dispatch-log.js';
 import { GroupViews, NotifierGroupReader } from './group-views.js';
@@ -62,11 +62,25 @@ export class NotificationHandler {
     private readonly views: GroupViews,
   ) {}
 
+  /**
+   * The Telegram account each user was last found to have. A page claims with
+   * it while the account is read again, and takes the claim back (a transient
+   * NotificationFailed) to claim again when the read finds another account.
+   */
+  private readonly lastAccount = new Map<string, TelegramAccount>();
+
   /** Pages being claimed in this process: a redelivery arriving meanwhile joins the first delivery instead of racing it. */
   private readonly claiming = new Map<string, Promise<HandlerOutcome>>();
 
   private get topology(): Topology {
     return this.runtime.settings.topology;
+  }
+
+  private remember(user: { id: string } | undefined, account: TelegramAccount | null): TelegramAccount | null {
+    if (!user) return account;
+    if (account) this.lastAccount.set(user.id, account);
+    else this.lastAccount.delete(user.id);
+    return account;
   }
 
   private async dispatchLog(alertGroupId: string): Promise<DispatchLog & { version: number }> {
@@ -100,7 +114,7 @@ export class NotificationHandler {
   private async claimAndQueue(req: NotificationRequestedData, meta: DozorEvent['metadata']): Promise<HandlerOutcome> {
     const subject = subjects.notification(this.topology, req.alertGroupId);
     const causation = { eventId: meta.eventId, correlationId: meta.correlationId };
-    const fail = async (reason: string, next: string) => {
+    const fail = async (reason: string, next: string, dispatchId?: string) => {
       await this.store.append(
         subject,
         [
@@ -113,6 +127,7 @@ export class NotificationHandler {
               channel: 'telegram',
               reason,
               permanent: true,
+              ...(dispatchId ? { dispatchId } : {}),
               next,
             },
           },
@@ -122,19 +137,28 @@ export class NotificationHandler {
           actor: SYSTEM_ACTORS.telegram,
           source: 'system',
           causation,
-          msgId: `${req.notificationId}:failed:true`,
+          msgId: `${dispatchId ?? req.notificationId}:failed:true`,
         },
       );
     };
     const user = this.runtime.config.users.find((u) => u.id === req.userId);
+    // The group's view is read beside the claim, not before it: it only says whether the page can still be shown, and
+    // what it shows; a page whose group is no longer current is claimed and recorded as failed (rare: a newer group
+    // opened for the grouping key meanwhile).
+    const viewRead = this.views.current(req.aggregateKey, req.alertGroupId).then((view) => ({ view, readAt: Date.now() }));
+    viewRead.catch(() => undefined); // awaited after the claim; unclaimed, its failure does not matter
     for (let conflicts = 0; conflicts < MAX_CLAIM_CONFLICTS; conflicts++) {
-      // Three independent reads, at once: one round trip on the page's path instead of three. Only the dispatch log
-      // guards the claim (its version is the claim's expected version); the account and the view only say whether to
-      // claim at all, and a change to either after this read is no different from one just after the claim.
-      const [log, account, view] = await Promise.all([
-        this.dispatchLog(req.alertGroupId),
-        user ? this.accounts.accountOf(user) : null,
-        this.views.current(req.aggregateKey, req.alertGroupId),
+      // Two independent reads, at once. Only the dispatch log guards the claim (its version is the claim's expected
+      // version). The first try takes the log as empty, without reading it: a page is most often the first on its
+      // group's subject, and if it is not, the claim's expected version (no commit yet) fails and the loop reads it.
+      // The account only says whether to claim at all, and where to; a change to it after this read is no different
+      // from one just after the claim. The first try claims with the account last found and checks it after the claim.
+      const accountRead = user ? this.accounts.accountOf(user) : Promise.resolve(null);
+      accountRead.catch(() => undefined); // awaited below, or after the claim
+      const known = conflicts === 0 && user ? this.lastAccount.get(user.id) : undefined;
+      const [log, account] = await Promise.all([
+        conflicts === 0 ? { pages: new Map(), refs: [], version: 0 } : this.dispatchLog(req.alertGroupId),
+        known ?? accountRead.then((a) => this.remember(user, a)),
       ]);
       const status = log.pages.get(req.notificationId);
       // A claim of this process that it no longer holds (its work ended without an outcome) counts as orphaned.
@@ -165,9 +189,11 @@ export class NotificationHandler {
         await fail('Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)', 'Not retried');
         return Outcome.done;
       }
-      if (!view) return Outcome.skipped('alert group is no longer current');
       await this.liveness.start();
       const dispatchId = randomUUID();
+      // The send slot is booked while the claim is appended (the two round trips at once); the claim still comes first
+      // in effect: nothing is sent before the append below succeeds, and a lost claim leaves its slot empty.
+      const booked = this.outbox.bookAhead(account.chatId);
       try {
         await this.store.append(
           subject,
@@ -193,11 +219,50 @@ export class NotificationHandler {
         if (err instanceof WrongExpectedVersionError) continue;
         throw err;
       }
+      if (known) {
+        const fresh = this.remember(user, await accountRead);
+        if (fresh?.chatId !== known.chatId) {
+          // Claimed for a chat that is no longer the user's: take the claim back (nothing was sent) and claim again.
+          await this.store.append(
+            subject,
+            [
+              {
+                type: 'NotificationFailed',
+                data: {
+                  alertGroupId: req.alertGroupId,
+                  notificationId: req.notificationId,
+                  userId: req.userId,
+                  channel: 'telegram',
+                  reason: "the user's Telegram account changed while the page was claimed",
+                  permanent: false,
+                  dispatchId,
+                  next: 'Claimed again at once',
+                },
+              },
+            ],
+            { expected: ExpectedVersion.any, actor: SYSTEM_ACTORS.telegram, source: 'system', causation, msgId: `${dispatchId}:failed` },
+          );
+          continue;
+        }
+      }
       if (decision.kind === 'recover')
         this.log.warn(`recovering page ${req.notificationId}: claim ${decision.recovers} has no outcome and its notifier is gone`, 'telegram');
+      const view = await viewRead;
+      if (!view.view) {
+        await fail('the alert group is no longer current (a newer one opened for its grouping key)', 'Not sent', dispatchId);
+        return Outcome.done;
+      }
       return Outcome.pending(
         'queued for Telegram',
-        this.outbox.enqueue({ req, causation, chatId: account.chatId, dispatchId, recovered: decision.kind === 'recover' }),
+        this.outbox.enqueue({
+          req,
+          causation,
+          chatId: account.chatId,
+          dispatchId,
+          recovered: decision.kind === 'recover',
+          ...(booked ? { booked } : {}),
+          view: { view: view.view, readAt: view.readAt },
+        }),
       );
     }
     return Outcome.retry('the notification subject kept changing while claiming');

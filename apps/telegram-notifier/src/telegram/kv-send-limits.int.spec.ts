@@ -126,6 +126,36 @@ describe('send limits shared through NATS KV by two replicas', () => {
     for (const c of calls.slice(2)) expect(c.at - limited.at, `${c.text} after the 429`).toBeGreaterThanOrEqual(3000);
   });
 
+  /**
+   * The failure seen under chaos: every page of a storm books its slot at
+   * once, so a replica's changes to the one limits entry raced each other for
+   * the same revision. A 429's pause that arrived amid them took seconds to
+   * be stored, or, after 32 conflicts, fell back to limits of that process
+   * alone; the other replica's send, booked a second later, went out inside
+   * the pause. Changes made at once in a process now share one write, and no
+   * send goes out on limits the store has not confirmed.
+   */
+  it("a 429 answered amid a burst of bookings from both replicas is stored in time to hold the other replica's send", async () => {
+    newBucket();
+    const [a, b] = [await replica(), await replica()];
+    expect(await b.send(45, { text: 'b0' })).toMatchObject({ ok: true });
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 3 });
+    const sends = [a.send(45, { text: 'a1' })];
+    await until('replica b sees a1 booked', () => (stores[1]!.latest().limiter.snapshot(Date.now()).chats['45']?.times.length ?? 0) >= 2);
+    // b1 is booked a second after a1, in the other replica.
+    sends.push(b.send(45, { text: 'b1' }));
+    await until('a1 answered 429', () => log(45).some((c) => c.status === 429), 15_000);
+    // The moment the 429 is answered, every page of a storm books its slot in both replicas.
+    const burst = Array.from({ length: 150 }, (_, i) => [a.book(2000 + i), b.book(3000 + i)]).flat();
+    const outcomes = await Promise.all(sends);
+    expect(outcomes).toMatchObject([{ ok: true, attempts: 2 }, { ok: true }]);
+    await Promise.all(burst);
+
+    const calls = log(45);
+    expect(calls.map((c) => `${c.text} ${c.status}`)).toEqual(['b0 200', 'a1 429', expect.stringMatching(/ 200$/), expect.stringMatching(/ 200$/)]);
+    for (const c of calls.slice(2)) expect(c.at - calls[1]!.at, `${c.text} after the 429`).toBeGreaterThanOrEqual(3000);
+  });
+
   it('one message per second to a chat across both replicas', async () => {
     newBucket();
     const [a, b] = [await replica(), await replica()];

@@ -16,12 +16,20 @@ export const LIMITS_MAX_AGE_MS = 60 * 60_000;
 
 const MAX_CONFLICTS = 32;
 
+interface QueuedChange {
+  now: number;
+  change: (s: SendLimits) => Change<unknown>;
+  resolve: (result: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * One bot's SendLimits in one NATS KV entry, shared by every replica.
  *
  * Every change is a compare-and-set: put with the revision it was computed
  * from (Nats-Expected-Last-Subject-Sequence), run again on the newer value
- * after a conflict. Each process watches the entry and keeps the newest value
+ * after a conflict; the changes a process makes at once share one write, so
+ * conflicts come only from other replicas. Each process watches the entry and keeps the newest value
  * it has seen, so a change usually costs one round trip (the put). A send
  * that waited for its slot reads the entry once more just before going out
  * (`current`): a 429 or a breaker trip recorded by one replica by then stops
@@ -38,6 +46,9 @@ export class KvSendLimits implements SendLimitsStore {
   private opening: Promise<KV> | null = null;
   private mirror: { revision: number; snapshot: SendLimitsSnapshot | null } = { revision: 0, snapshot: null };
   private watching: { stop(): void } | null = null;
+  /** Changes waiting for the write in flight to end; the next write takes them all. */
+  private readonly queued: QueuedChange[] = [];
+  private writing = false;
 
   constructor(
     private readonly open: () => Promise<KV>,
@@ -45,17 +56,54 @@ export class KvSendLimits implements SendLimitsStore {
     private readonly policy: SendLimitsPolicy = {},
   ) {}
 
-  async update<R>(now: number, change: (s: SendLimits) => Change<R>): Promise<R> {
+  /**
+   * Changes made in this process at once share one write: while a put is on
+   * its way the next changes queue, and the writer applies them all, in
+   * order, to the newest state it has and puts the result once. Sixteen
+   * pages booking their slots at once would otherwise race each other for the
+   * same revision, fifteen of them conflicting, reading and trying again.
+   */
+  update<R>(now: number, change: (s: SendLimits) => Change<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queued.push({ now, change: change as (s: SendLimits) => Change<unknown>, resolve: resolve as (r: unknown) => void, reject });
+      if (!this.writing) void this.write();
+    });
+  }
+
+  private async write(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0);
+        try {
+          const results = await this.commit(batch);
+          batch.forEach((c, i) => c.resolve(results[i]));
+        } catch (err) {
+          for (const c of batch) c.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Applies a batch of changes to the newest state and stores the result with a compare-and-set; on a conflict, again on the newer state. */
+  private async commit(batch: QueuedChange[]): Promise<unknown[]> {
     const kv = await this.ready();
     for (let conflicts = 0; ;) {
       const { revision, snapshot } = this.mirror;
       const state = snapshot ? restoreSendLimits(snapshot, this.policy) : emptySendLimits(this.policy);
-      const { result, changed } = change(state);
-      if (!changed) return result;
-      const next = snapshotSendLimits(state, now);
+      let changed = false;
+      const results = batch.map((c) => {
+        const r = c.change(state);
+        changed ||= r.changed;
+        return r.result;
+      });
+      if (!changed) return results;
+      const next = snapshotSendLimits(state, Math.max(...batch.map((c) => c.now)));
       try {
         this.remember(await kv.put(this.key, JSON.stringify(next), { previousSeq: revision }), next);
-        return result;
+        return results;
       } catch (err) {
         if (!isConflict(err) || ++conflicts >= MAX_CONFLICTS) throw err;
         // Replicas that keep colliding take turns: a short random pause, longer as collisions repeat.

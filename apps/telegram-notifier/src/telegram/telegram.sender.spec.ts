@@ -3,7 +3,7 @@ import { Telegraf } from 'telegraf';
 import { BotApiTestServer } from '@dozor/testing';
 import { RateLimiter } from './rate-limiter.js';
 import { renderGroupMessage, type GroupView } from './render.js';
-import { LocalSendLimits, pauseChat } from './send-limits.js';
+import { LocalSendLimits, pauseChat, type Change, type SendLimits } from './send-limits.js';
 import { classifyTelegramError, TelegramSender, type TelegramSenderOptions } from './telegram.sender.js';
 
 const view: GroupView = {
@@ -240,6 +240,43 @@ describe('TelegramSender against the Bot API test server', () => {
     const s = sender({ limits: new LocalSendLimits(new RateLimiter()) });
     await expect(s.send(44, { text: 'x' }, { booked: s.book(45) })).rejects.toThrow(/booked for chat 45/);
     expect(telegram.calls('sendMessage')).toHaveLength(0);
+  });
+
+  /** Limits in this process whose updates fail while `down` (or for the updates numbered in `failing`), as a store behind a NATS restart would. */
+  class UnreachableAtTimes extends LocalSendLimits {
+    down = false;
+    failing = new Set<number>();
+    updates = 0;
+    override update<R>(now: number, change: (s: SendLimits) => Change<R>): Promise<R> {
+      this.updates++;
+      if (this.down || this.failing.has(this.updates)) return Promise.reject(new Error('timeout'));
+      return super.update(now, change);
+    }
+  }
+
+  it('sends nothing while the shared limits cannot be reached: it waits for them, then fails as transient', async () => {
+    const limits = new UnreachableAtTimes(new RateLimiter());
+    limits.down = true;
+    const told: string[] = [];
+    const s = sender({ limits, onLimitsUnavailable: (e) => told.push((e as Error).message) });
+    expect(await s.send(46, { text: 'not on limits of its own' })).toMatchObject({ ok: false, permanent: false, reason: 'network_error', attempts: 0 });
+    expect(telegram.calls('sendMessage')).toHaveLength(0);
+    expect(told.length).toBeGreaterThan(1);
+    expect(sleeps.every((ms) => ms <= 1000)).toBe(true);
+  });
+
+  it('a 429 whose pause cannot be stored at once is written again until stored, and this process keeps to it meanwhile', async () => {
+    const limits = new UnreachableAtTimes(new RateLimiter());
+    // Update 1 books m0's slot; 2 and 3 are the pause's first two writes.
+    limits.failing = new Set([2, 3]);
+    const s = sender({ limits, onLimitsUnavailable: () => undefined });
+    telegram.failNext('sendMessage', { error_code: 429, retry_after: 3 });
+    const start = clock;
+    expect(await s.send(47, { text: 'm0' })).toMatchObject({ ok: true, attempts: 2 });
+    expect(limits.latest().limiter.notBefore(47)).toBe(start + 3000);
+    // Two backoffs while the pause was written, then the rest of the pause before the retry.
+    expect(sleeps.slice(0, 2)).toEqual([50, 100]);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(3000);
   });
 
   it('applies the rate limiter before each request, retries included', async () => {

@@ -5,9 +5,11 @@ import {
   bookSend,
   clearToSend,
   LocalSendLimits,
+  pauseChat,
   recordAnswer,
   recordServerError,
   pausedAnswer,
+  type Booking,
   type Change,
   type SendLimits,
   type SendLimitsStore,
@@ -24,7 +26,13 @@ import {
  * The limits live in a SendLimitsStore: shared through NATS KV when several
  * replicas send for one bot, so a 429 pauses the chat for all of them, sends
  * already waiting included (they read the stored state just before going
- * out).
+ * out). A pause this process got is also kept here until it ends: its own
+ * sends never go inside it, and every change it writes to the store carries
+ * it, so a pause whose own write failed (NATS restarting) or that the store
+ * lost is stored again. No request goes out on limits the store has not
+ * confirmed: while the store cannot be reached, sends wait for it and then
+ * fail as transient, rather than fall back to limits of this process that
+ * know nothing of other replicas' pauses.
  *
  * Expected failures never throw; only an error that is neither a Bot API
  * answer nor a network failure (a bug) does.
@@ -103,6 +111,8 @@ export interface DeliveryHooks {
 export interface BookedSlot {
   readonly chatId: string;
   readonly slot: SendSlot;
+  /** When the slot was last checked against the stored limits (epoch ms). */
+  readonly checkedAt: number;
 }
 
 export type SendOutcome = { ok: true; messageId: number; attempts: number } | DeliveryFailure;
@@ -122,8 +132,15 @@ export interface TelegramSenderOptions {
    * instead of holding its caller. Default 20 s, under the consumers' ack wait.
    */
   maxWaitMs?: number;
-  /** Told when the shared limits cannot be reached; the call then uses this process's own limits. */
+  /** Told when the shared limits cannot be reached; the call then waits for them (and gives up, as transient, after maxWaitMs). */
   onLimitsUnavailable?: (error: unknown) => void;
+  /**
+   * A slot booked ahead (`book`) and used within this long of its check
+   * against the store goes out on the watched copy of the limits instead of
+   * reading the store once more: the same window as a send already on its way
+   * when another replica's 429 arrives. Default 50 ms.
+   */
+  freshMs?: number;
   /** Default: a setTimeout promise. Tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
   /** Clock for the limiter. Default Date.now. */
@@ -196,11 +213,20 @@ export function classifyTelegramError(e: unknown): ClassifiedError {
 type Attempted<T> = { ok: true; value: T | null; notModified: boolean; attempts: number } | DeliveryFailure;
 
 /** What booking a send slot came to: go (the breaker's probe, perhaps), or why not and for how long. */
-export type SendSlot = { ok: true; probe: boolean } | { ok: false; waitMs: number; reason: 'rate_limited' | 'server_error'; description: string };
+export type SendSlot =
+  { ok: true; probe: boolean } | { ok: false; waitMs: number; reason: 'rate_limited' | 'server_error' | 'network_error'; description: string };
+
+/** How long to wait before asking an unreachable limits store again: doubling from 50 ms, at most 1 s. */
+const storeBackoffMs = (failures: number) => Math.min(1000, 50 * 2 ** (failures - 1));
+
+/** A send that found the limits store unreachable is offered again this much later. */
+const STORE_UNAVAILABLE_RETRY_MS = 5000;
 
 export class TelegramSender {
   private readonly limits: SendLimitsStore;
-  private readonly local: SendLimitsStore;
+  /** 429 pauses this process got, by chat, kept until they end (see the class comment). */
+  private readonly pauses = new Map<string, number>();
+  private readonly freshMs: number;
   private readonly breaker: BreakerParams;
   private readonly maxWaitMs: number;
   private readonly onLimitsUnavailable: (error: unknown) => void;
@@ -216,8 +242,8 @@ export class TelegramSender {
     private readonly telegram: Telegram,
     options: TelegramSenderOptions = {},
   ) {
-    this.local = new LocalSendLimits(options.limiter ?? new RateLimiter());
-    this.limits = options.limits ?? this.local;
+    this.limits = options.limits ?? new LocalSendLimits(options.limiter ?? new RateLimiter());
+    this.freshMs = options.freshMs ?? 50;
     this.breaker = options.breaker ?? BREAKER_DEFAULTS;
     this.maxWaitMs = options.maxWaitMs ?? 20_000;
     this.onLimitsUnavailable = options.onLimitsUnavailable ?? (() => undefined);
@@ -238,7 +264,8 @@ export class TelegramSender {
    * ever slows the chat down, never lets more through.
    */
   async book(chatId: number | string): Promise<BookedSlot> {
-    return { chatId: String(chatId), slot: await this.slot(chatId) };
+    const slot = await this.slot(chatId);
+    return { chatId: String(chatId), slot, checkedAt: this.now() };
   }
 
   async send(chatId: number | string, message: OutgoingMessage, hooks: DeliveryHooks = {}): Promise<SendOutcome> {
@@ -289,15 +316,58 @@ export class TelegramSender {
     return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
   }
 
-  /** Applies a change to the shared limits; when they cannot be reached, to this process's own. */
+  /**
+   * Applies a change to the limits store, with this process's pauses written
+   * in first (nothing to write for them once the store has them). Throws when
+   * the store cannot be reached.
+   */
   private async limit<R>(change: (s: SendLimits) => Change<R>): Promise<R> {
     const now = this.now();
-    if (this.limits === this.local) return this.local.update(now, change);
+    return this.limits.update(now, (s) => {
+      const reasserted = this.reassert(s, now);
+      const r = change(s);
+      return { result: r.result, changed: r.changed || reasserted };
+    });
+  }
+
+  /** Writes this process's pauses still in force into `s`; whether that changed it. Forgets the ones that ended. */
+  private reassert(s: SendLimits, now: number): boolean {
+    let changed = false;
+    for (const [chat, until] of this.pauses) {
+      if (until <= now) this.pauses.delete(chat);
+      else changed = pauseChat(s, chat, until).changed || changed;
+    }
+    return changed;
+  }
+
+  /** A change that only reports (a breaker answer): tried once, its failure told and otherwise ignored. */
+  private async bestEffort<R>(change: (s: SendLimits) => Change<R>): Promise<void> {
     try {
-      return await this.limits.update(now, change);
+      await this.limit(change);
     } catch (err) {
       this.onLimitsUnavailable(err);
-      return this.local.update(now, change);
+    }
+  }
+
+  /**
+   * Stores a 429's pause for every replica, in the same write as the answer's
+   * breaker change. Until the store has it, this process holds the chat by
+   * itself (`pauses`), and the write is tried again until it is stored or the
+   * pause is over: every replica's send to the chat is stopped from then on.
+   */
+  private async storePause(chatId: number | string, until: number): Promise<void> {
+    const chat = String(chatId);
+    this.pauses.set(chat, Math.max(this.pauses.get(chat) ?? -Infinity, until));
+    // Bounded by the pause's end, and by a count for clocks that do not move (tests): once given up on, the next
+    // change this process writes carries the pause anyway.
+    for (let failures = 0; this.now() < until && failures < 20;) {
+      try {
+        await this.limit((s) => pausedAnswer(s, chatId, until));
+        return;
+      } catch (err) {
+        this.onLimitsUnavailable(err);
+        await this.sleep(Math.min(storeBackoffMs(++failures), Math.max(0, until - this.now())));
+      }
     }
   }
 
@@ -305,19 +375,31 @@ export class TelegramSender {
     return this.limits.latest();
   }
 
+  /** Whether this process's own pauses let a message to the chat go at `now`. */
+  private pausedHere(chatId: number | string, now: number): boolean {
+    return (this.pauses.get(String(chatId)) ?? -Infinity) > now;
+  }
+
   /**
    * The state as stored now, for a send about to go out after waiting: the
-   * watched copy may not have caught up with another replica's 429 yet. When
-   * the store cannot be reached, the newest copy this process has.
+   * watched copy may not have caught up with another replica's 429 yet. Null
+   * when the store cannot be reached (the send then books again, which waits
+   * for the store).
    */
-  private async current(): Promise<SendLimits> {
-    if (this.limits === this.local || !this.limits.current) return this.latest();
+  private async current(): Promise<SendLimits | null> {
+    if (!this.limits.current) return this.latest();
     try {
       return await this.limits.current();
     } catch (err) {
       this.onLimitsUnavailable(err);
-      return this.latest();
+      return null;
     }
+  }
+
+  /** Whether a send booked for the chat may go at `now` given the stored state `s` (null: not known) and this process's pauses. */
+  private clear(s: SendLimits | null, chatId: number | string, probe: boolean): boolean {
+    const now = this.now();
+    return s !== null && clearToSend(s, chatId, now, probe) && !this.pausedHere(chatId, now);
   }
 
   /**
@@ -327,9 +409,27 @@ export class TelegramSender {
    * read: its booking was a compare-and-set on the newest state.
    */
   private async slot(chatId: number | string): Promise<SendSlot> {
-    for (;;) {
+    const started = this.now();
+    for (let failures = 0; ;) {
       const now = this.now();
-      const b = await this.limit((s) => bookSend(s, chatId, now, this.maxWaitMs, this.breaker));
+      let b: Booking;
+      try {
+        b = await this.limit((s) => bookSend(s, chatId, now, this.maxWaitMs, this.breaker));
+        failures = 0;
+      } catch (err) {
+        // Not on limits of this process alone: they know nothing of other replicas' pauses. Wait for the store, within bounds.
+        this.onLimitsUnavailable(err);
+        if (++failures > 8 || this.now() - started >= this.maxWaitMs) {
+          return {
+            ok: false,
+            waitMs: STORE_UNAVAILABLE_RETRY_MS,
+            reason: 'network_error',
+            description: `the shared send limits cannot be reached: ${(err as Error).message}`,
+          };
+        }
+        await this.sleep(storeBackoffMs(failures));
+        continue;
+      }
       switch (b.kind) {
         case 'too_far':
           return { ok: false, waitMs: b.at - now, reason: 'rate_limited', description: `no send slot for chat ${chatId} within ${this.maxWaitMs} ms` };
@@ -341,7 +441,7 @@ export class TelegramSender {
           break;
         case 'slot':
           if (b.at > now) await this.sleep(b.at - now);
-          if (clearToSend(b.at > now ? await this.current() : this.latest(), chatId, this.now(), b.probe)) return { ok: true, probe: b.probe };
+          if (this.clear(b.at > now ? await this.current() : this.latest(), chatId, b.probe)) return { ok: true, probe: b.probe };
           break;
         default: {
           const never: never = b;
@@ -354,19 +454,22 @@ export class TelegramSender {
   /**
    * A slot booked ahead, checked again against the stored state (a 429 or a
    * breaker trip recorded since it was booked): if it is no longer clear, book
-   * another, as `slot` does.
+   * another, as `slot` does. Used within `freshMs` of its check, the watched
+   * copy is checked instead of reading the store again.
    */
   private async bookedSlot(chatId: number | string, booked: Promise<BookedSlot>): Promise<SendSlot> {
     const b = await booked;
     if (b.chatId !== String(chatId)) throw new Error(`a slot booked for chat ${b.chatId} cannot send to chat ${chatId}`);
-    if (!b.slot.ok || clearToSend(await this.current(), chatId, this.now(), b.slot.probe)) return b.slot;
+    if (!b.slot.ok) return b.slot;
+    const fresh = this.now() - b.checkedAt <= this.freshMs;
+    if (this.clear(fresh ? this.latest() : await this.current(), chatId, b.slot.probe)) return b.slot;
     return this.slot(chatId);
   }
 
   /** An answer that is not a 5xx: the breaker closes (one round trip only when it was not already clean). */
   private async answered(): Promise<void> {
     const b = this.latest().breaker;
-    if (b.mode !== 'closed' || b.failures > 0) await this.limit(recordAnswer);
+    if (b.mode !== 'closed' || b.failures > 0) await this.bestEffort(recordAnswer);
   }
 
   private retrying(info: RetryInfo, hooks: DeliveryHooks): void {
@@ -401,7 +504,7 @@ export class TelegramSender {
       } catch (e) {
         c = classifyTelegramError(e);
       }
-      if (c.kind === 'transient' && c.reason === 'server_error') await this.limit((s) => recordServerError(s, this.now(), this.breaker));
+      if (c.kind === 'transient' && c.reason === 'server_error') await this.bestEffort((s) => recordServerError(s, this.now(), this.breaker));
       else if (c.kind !== 'unknown' && c.kind !== 'transient' && c.kind !== 'retry_after') await this.answered();
       switch (c.kind) {
         case 'not_modified':
@@ -415,7 +518,7 @@ export class TelegramSender {
           // Every replica holds this chat until then, sends already waiting included: the next slot() waits it out.
           // The pause goes in the same write as the answer's breaker change, not after it: every round trip before it is a window for other replicas' sends.
           const until = this.now() + c.ms;
-          if (chatId !== null) await this.limit((s) => pausedAnswer(s, chatId, until));
+          if (chatId !== null) await this.storePause(chatId, until);
           else await this.answered();
           if (c.ms > this.maxRetryAfterMs || attempt >= this.maxAttempts) {
             return {
