@@ -213,7 +213,11 @@ function ackEvents(g: AckReminderGroup, d: AckReminderDecision, firing: string |
   }
 }
 
-export function decideEscalation(cmd: EscalationCommand, s: EscalationState, lookups: OnCallLookups = ('onCall' in cmd ? cmd.onCall : undefined) ?? {}): EscalationDecision {
+export function decideEscalation(
+  cmd: EscalationCommand,
+  s: EscalationState,
+  lookups: OnCallLookups = ('onCall' in cmd ? cmd.onCall : undefined) ?? {},
+): EscalationDecision {
   switch (cmd.type) {
     case 'Reconcile':
       return reconcile(cmd, s, runInputs(cmd, lookups));
@@ -292,7 +296,9 @@ function reconcile(cmd: ReconcileEscalation, s: EscalationState, inputs: RunInpu
     };
     return runFrom(next, 0, inputs, [resumed]);
   }
-  if (s.status === 'active') return { events: [{ type: 'EscalationPaused', data: { ...ref, reason: cmd.groupState } }] };
+  // An ack, resolve or silence stops the chain, and the personal waits of its users too, even once the chain has run out.
+  if (s.status === 'active' || (Object.keys(s.personal).length > 0 && cmd.groupTransition > s.groupTransition))
+    return { events: [{ type: 'EscalationPaused', data: { ...ref, reason: cmd.groupState } }] };
   return { events: [] };
 }
 
