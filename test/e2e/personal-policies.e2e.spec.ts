@@ -156,7 +156,13 @@ describe('personal notification policies and acknowledge reminders, end to end',
       .filter((m) => pattern.test(m.text));
   const expectCount = (what: string, tg: number, pattern: RegExp, n: number) =>
     poll(what, async () => (messages(tg, pattern).length >= n ? true : undefined), 30_000).catch((e) => {
-      throw new Error(`${e}\n${telegram.chat(tg).messages().map((m) => m.text.slice(0, 80)).join('\n')}\n${dump()}`);
+      throw new Error(
+        `${e}\n${telegram
+          .chat(tg)
+          .messages()
+          .map((m) => m.text.slice(0, 80))
+          .join('\n')}\n${dump()}`,
+      );
     });
   const restartEscalator = async () => {
     await procs.get('escalator')!.kill9();
