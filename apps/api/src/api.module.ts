@@ -6,6 +6,7 @@ import { ApiTokenGuard } from '@dozor/platform';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { IntegrationCommands } from './integrations/integration.commands.js';
 import { UsersController } from './users/users.controller.js';
+import { PersonalNotificationRulesController } from './users/personal-notification-rules.controller.js';
 import { RouterRequests } from './router.client.js';
 
 /**
@@ -20,7 +21,7 @@ import { RouterRequests } from './router.client.js';
  * Telegram bot, for verification codes; when absent those endpoints answer 503).
  */
 @Module({
-  controllers: [AlertGroupsController, IntegrationsController, UsersController],
+  controllers: [AlertGroupsController, IntegrationsController, UsersController, PersonalNotificationRulesController],
   providers: [AlertGroupsReadModel, RouterRequests, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}

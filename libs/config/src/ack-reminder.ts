@@ -10,9 +10,9 @@ import { ACKNOWLEDGE_REMIND_HOURS, UNACKNOWLEDGE_TIMEOUT_MINUTES, type AckRemind
  *     unacknowledge_after: 5m      5m, 15m, 30m or 45m; absent: only remind
  *     notify_paged_on_resolve: true  a resolve notice to everyone paged (OnCall #3984)
  *
- * Absent or null: no reminders. Not yet read by the chain loader: the
- * escalator and notifier do not act on it yet, so dozor.yaml still refuses
- * the key rather than accept a setting that does nothing.
+ * Absent or null: no reminders. The escalator reads it from the chain of
+ * the group's escalation when the group is acknowledged, and again when a
+ * reminder is due (a setting, as in OnCall, not part of the frozen snapshot).
  */
 export interface AckReminderConfig {
   policy: AckReminderPolicy;

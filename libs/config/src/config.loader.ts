@@ -30,6 +30,8 @@ import {
 } from '@dozor/domain';
 import type { DozorConfig, EscalationChainConfig, IntegrationConfig, MemberListConfig, UserConfig } from './config.types.js';
 import { parseStep, type StepRefs } from './escalation-steps.js';
+import { parseAckReminder } from './ack-reminder.js';
+import { parsePersonalRules } from './personal-rules.js';
 
 /** A config error that names the file, line, column and field. */
 export class ConfigError extends Error {
@@ -146,11 +148,17 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
   const root = objectAt(raw, [], ['users', 'user_groups', 'teams', 'integrations', 'escalation_chains', 'schedules', 'webhooks']);
   const users = list(root.users, ['users']).map((u, i): UserConfig => {
     const p = ['users', i];
-    const o = objectAt(u, p, ['id', 'name', 'username', 'email', 'telegram_user_id']);
+    const o = objectAt(u, p, ['id', 'name', 'username', 'email', 'telegram_user_id', 'personal_notification_rules']);
     const tg = str(o, 'telegram_user_id', p, true);
     if (tg !== null && !/^-?\d{1,20}$/.test(tg)) failAt([...p, 'telegram_user_id'], `must be a numeric Telegram user id, got ${JSON.stringify(tg)}`);
     const uid = id(o, p);
-    return { id: uid, name: str(o, 'name', p, true) ?? str(o, 'username', p, true) ?? uid, email: str(o, 'email', p, true), telegramUserId: tg };
+    return {
+      id: uid,
+      name: str(o, 'name', p, true) ?? str(o, 'username', p, true) ?? uid,
+      email: str(o, 'email', p, true),
+      telegramUserId: tg,
+      personalRules: parsePersonalRules(o.personal_notification_rules, [...p, 'personal_notification_rules']),
+    };
   });
   unique(users, 'users');
   const userIds = new Set(users.map((u) => u.id));
@@ -165,10 +173,10 @@ function validate(raw: unknown, file: string, env: NodeJS.ProcessEnv): DozorConf
 
   const chains = list(root.escalation_chains, ['escalation_chains']).map((c, i): EscalationChainConfig => {
     const p = ['escalation_chains', i];
-    const o = objectAt(c, p, ['id', 'name', 'steps']);
+    const o = objectAt(c, p, ['id', 'name', 'steps', 'acknowledge_reminder']);
     const steps = list(o.steps, [...p, 'steps'], false).map((s, j) => parseStep(s, [...p, 'steps', j], j, refs));
     const cid = id(o, p);
-    return { id: cid, name: str(o, 'name', p, true) ?? cid, steps };
+    return { id: cid, name: str(o, 'name', p, true) ?? cid, steps, ackReminder: parseAckReminder(o.acknowledge_reminder, [...p, 'acknowledge_reminder']) };
   });
   unique(chains, 'escalation_chains');
   const chainIds = new Set(chains.map((c) => c.id));

@@ -1,5 +1,6 @@
 import type { EscalationStep, IntegrationKind, IntegrationMode } from '@dozor/contracts';
-import type { AuthorizationHeader, IntegrationTemplateKey, IntegrationTemplates, RouteDef, ScheduleDef, WebhookDef } from '@dozor/domain';
+import type { AuthorizationHeader, IntegrationTemplateKey, IntegrationTemplates, PersonalPolicy, RouteDef, ScheduleDef, WebhookDef } from '@dozor/domain';
+import type { AckReminderConfig } from './ack-reminder.js';
 
 export interface UserConfig {
   id: string;
@@ -7,6 +8,8 @@ export interface UserConfig {
   email: string | null;
   /** Telegram user id (a private chat with the bot has the same id). */
   telegramUserId: string | null;
+  /** `personal_notification_rules:`: how this user is reached by a page; null: one Telegram message. */
+  personalRules: PersonalPolicy | null;
 }
 
 export interface IntegrationConfig {
@@ -36,6 +39,8 @@ export interface EscalationChainConfig {
   id: string;
   name: string;
   steps: EscalationStep[];
+  /** `acknowledge_reminder:`: remind the acknowledger, unacknowledge when unanswered, the resolve notice; null: none. */
+  ackReminder: AckReminderConfig | null;
 }
 
 /** A user group (`user_groups:`, OnCall's user group) or a team (`teams:`, its `members`). */

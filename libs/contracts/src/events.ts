@@ -204,6 +204,92 @@ export interface NotificationRequestedData extends AlertGroupRef {
   important: boolean;
   stepIndex: number;
   aggregateKey: string;
+  /**
+   * The rule of the user's personal notification policy that sent it (0-based
+   * in the list `important` picks); absent: the user has no policy (one
+   * Telegram message, OnCall's fallback), or the event predates policies.
+   */
+  personalRule?: number;
+  /**
+   * Why, when it is not a page of a chain step: `ack_reminder` (the
+   * acknowledger is reminded; `stepIndex` is -1) or `resolve_notice` (the
+   * group was resolved; everyone it paged is told, OnCall #3984).
+   */
+  reason?: 'ack_reminder' | 'resolve_notice';
+}
+
+/**
+ * One rule of a personal notification policy: Grafana OnCall's public-API
+ * `personal_notification_rules` types Dozor can deliver.
+ */
+export type PersonalNotificationRule = { type: 'notify_by_telegram' } | { type: 'wait'; seconds: number };
+
+/**
+ * A personal `wait` of a user's policy: the rest of the user's list (from
+ * `ruleIndex`) runs at `dueAt`, on its own timer (`personalTimerId`). The
+ * chain's next step does not cut it off (OnCall #934); an ack, resolve or
+ * silence does (EscalationPaused), as does a restart of the escalation.
+ */
+export interface PersonalNotificationScheduledData extends AlertGroupRef {
+  timerId: string;
+  userId: string;
+  /** The chain step that notified the user. */
+  stepIndex: number;
+  important: boolean;
+  /** The next rule to run, 0-based in `rules`. */
+  ruleIndex: number;
+  /** The user's list as it was when the chain step ran (the snapshot rule, per user). */
+  rules: PersonalNotificationRule[];
+  dueAt: string;
+}
+
+/**
+ * A personal wait came due and the rest of the user's list ran (its
+ * NotificationRequested, or the next wait, follow in the same commit).
+ */
+export interface PersonalNotificationResumedData extends AlertGroupRef {
+  timerId: string;
+  userId: string;
+  stepIndex: number;
+  ruleIndex: number;
+}
+
+/** An acknowledge reminder timer (`reminder:…`) or its answer deadline (`unack:…`) is set. */
+export interface AckReminderScheduledData extends AlertGroupRef {
+  timerId: string;
+  kind: 'reminder' | 'unack';
+  /** Stream sequence of the acknowledgment it follows. */
+  ack: number;
+  /** Reminder count of that ack, from 1. */
+  n: number;
+  dueAt: string;
+}
+
+/** Reminder `n` went to the acknowledger (its NotificationRequested follows in the same commit). */
+export interface AckReminderSentData extends AlertGroupRef {
+  timerId: string;
+  ack: number;
+  n: number;
+  userId: string;
+}
+
+/**
+ * The answer deadline of reminder `n` passed. Unanswered, the escalator asks
+ * the router to unacknowledge the group (read back from this commit), which
+ * restarts its escalation.
+ */
+export interface AckReminderDeadlinePassedData extends AlertGroupRef {
+  timerId: string;
+  ack: number;
+  n: number;
+  userId: string;
+  answered: boolean;
+}
+
+/** The resolve notice of the resolve at stream sequence `resolve` went to `users` (their NotificationRequested follow). */
+export interface ResolveNoticeRequestedData extends AlertGroupRef {
+  resolve: number;
+  users: string[];
 }
 
 /** A `repeat_escalation` step sent the run back to `fromStepIndex`; `repeat` counts this step's repeats in this run (1-based). */
@@ -570,6 +656,12 @@ export interface EventCatalogue {
   TimerFired: TimerFiredData;
   EscalationStepExecuted: EscalationStepExecutedData;
   NotificationRequested: NotificationRequestedData;
+  PersonalNotificationScheduled: PersonalNotificationScheduledData;
+  PersonalNotificationResumed: PersonalNotificationResumedData;
+  AckReminderScheduled: AckReminderScheduledData;
+  AckReminderSent: AckReminderSentData;
+  AckReminderDeadlinePassed: AckReminderDeadlinePassedData;
+  ResolveNoticeRequested: ResolveNoticeRequestedData;
   EscalationPaused: EscalationPausedData;
   EscalationResumed: EscalationResumedData;
   EscalationFinished: EscalationFinishedData;
@@ -624,6 +716,12 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   TimerFired: 1,
   EscalationStepExecuted: 1,
   NotificationRequested: 1,
+  PersonalNotificationScheduled: 1,
+  PersonalNotificationResumed: 1,
+  AckReminderScheduled: 1,
+  AckReminderSent: 1,
+  AckReminderDeadlinePassed: 1,
+  ResolveNoticeRequested: 1,
   EscalationPaused: 1,
   EscalationResumed: 1,
   EscalationFinished: 1,

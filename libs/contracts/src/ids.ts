@@ -116,6 +116,41 @@ export function parseUnackTimerId(id: string): { alertGroupId: string; ack: numb
   return m ? { alertGroupId: m[1]!, ack: Number(m[2]), n: Number(m[3]) } : null;
 }
 
+/**
+ * A personal wait of a user's notification policy:
+ * `personal:<alertGroupId>:<epoch>:<stepIndex>:<ruleIndex>:<userId>`, where
+ * `ruleIndex` is the rule that runs when it is due. Its own timer, not the
+ * chain's (`esc:`), so the chain's next step does not replace it.
+ */
+export function personalTimerId(alertGroupId: string, epoch: number, stepIndex: number, ruleIndex: number, userId: string): string {
+  return `personal:${alertGroupId}:${epoch}:${stepIndex}:${ruleIndex}:${userId}`;
+}
+
+export function parsePersonalTimerId(id: string): { alertGroupId: string; epoch: number; stepIndex: number; ruleIndex: number; userId: string } | null {
+  const m = /^personal:([^:|]+):(\d+):(\d+):(\d+):([^:|]+)$/.exec(id);
+  return m ? { alertGroupId: m[1]!, epoch: Number(m[2]), stepIndex: Number(m[3]), ruleIndex: Number(m[4]), userId: m[5]! } : null;
+}
+
+/**
+ * A later Telegram message of a user's personal policy (rule `ruleIndex` > the
+ * first): `ntf:<alertGroupId>:<epoch>:<stepIndex>:<userId>#<ruleIndex>`. The
+ * first one keeps `notificationId`'s form, so a user without a policy, or
+ * whose list starts with a message, is paged under the same id as before.
+ */
+export function personalNotificationId(alertGroupId: string, epoch: number, stepIndex: number, userId: string, ruleIndex: number): string {
+  return `${notificationId(alertGroupId, epoch, stepIndex, userId)}#${ruleIndex}`;
+}
+
+/** Acknowledge reminder `n` of the ack at stream sequence `ack`, to `userId`: `ntf:<alertGroupId>:ack<ack>:reminder<n>:<userId>`. */
+export function reminderNotificationId(alertGroupId: string, ack: number, n: number, userId: string): string {
+  return `ntf:${alertGroupId}:ack${ack}:reminder${n}:${userId}`;
+}
+
+/** The resolve notice of the resolve at stream sequence `resolve`, to `userId`: `ntf:<alertGroupId>:resolve${resolve}:notice:<userId>`. */
+export function resolveNoticeNotificationId(alertGroupId: string, resolve: number, userId: string): string {
+  return `ntf:${alertGroupId}:resolve${resolve}:notice:${userId}`;
+}
+
 /** One notification of one user by one step run: `ntf:<alertGroupId>:<epoch>:<stepIndex>:<userId>`. */
 export function notificationId(alertGroupId: string, epoch: number, stepIndex: number, userId: string): string {
   return `ntf:${alertGroupId}:${epoch}:${stepIndex}:${userId}`;

@@ -150,6 +150,12 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'TimerFired':
     case 'EscalationStepExecuted':
     case 'NotificationRequested':
+    case 'PersonalNotificationScheduled':
+    case 'PersonalNotificationResumed':
+    case 'AckReminderScheduled':
+    case 'AckReminderSent':
+    case 'AckReminderDeadlinePassed':
+    case 'ResolveNoticeRequested':
     case 'EscalationPaused':
     case 'EscalationResumed':
     case 'EscalationFinished':

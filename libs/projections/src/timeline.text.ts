@@ -92,8 +92,26 @@ export function timelineText(e: DozorEvent): string | null {
       return `Escalation started: chain ${e.data.chainId}, ${e.data.steps.length} step${e.data.steps.length === 1 ? '' : 's'}`;
     case 'EscalationStepExecuted':
       return e.data.summary;
-    case 'NotificationRequested':
-      return `Notifying ${e.data.userId}${e.data.important ? ' (important)' : ''}`;
+    case 'NotificationRequested': {
+      // OnCall's personal notification log record ("sent telegram message to alice"), with why when it is not a page.
+      if (e.data.reason === 'ack_reminder') return `Acknowledge reminder: sent telegram message to ${e.data.userId}`;
+      if (e.data.reason === 'resolve_notice') return `Resolve notice: sent telegram message to ${e.data.userId}`;
+      const rule =
+        e.data.personalRule === undefined ? '' : `: personal notification rule ${e.data.personalRule + 1}, sent telegram message to ${e.data.userId}`;
+      return `Notifying ${e.data.userId}${e.data.important ? ' (important)' : ''}${rule}`;
+    }
+    case 'PersonalNotificationScheduled':
+      return `Personal notification of ${e.data.userId}: waiting until ${e.data.dueAt} before rule ${e.data.ruleIndex + 1}${e.data.important ? ' (important)' : ''}`;
+    case 'PersonalNotificationResumed':
+      return `Personal notification of ${e.data.userId}: wait over, rule ${e.data.ruleIndex + 1}`;
+    case 'AckReminderSent':
+      return `Acknowledge reminder ${e.data.n} to ${e.data.userId}`;
+    case 'AckReminderDeadlinePassed':
+      return e.data.answered
+        ? `Acknowledge reminder ${e.data.n} answered by ${e.data.userId}`
+        : `Acknowledge reminder ${e.data.n} not answered by ${e.data.userId}: unacknowledging`;
+    case 'ResolveNoticeRequested':
+      return e.data.users.length ? `Resolve notice to ${e.data.users.join(', ')}` : 'Resolve notice: nobody else was paged';
     case 'EscalationPaused':
       return `Escalation paused: alert group ${e.data.reason}`;
     case 'EscalationResumed':
@@ -143,6 +161,7 @@ export function timelineText(e: DozorEvent): string | null {
     case 'AlertReceived':
     case 'TimerFired':
     case 'EscalationStepScheduled':
+    case 'AckReminderScheduled':
     // The step's EscalationStepExecuted names who got the turn.
     case 'EscalationRotationAdvanced':
     // A bundle is about many groups; each member's NotificationSent is its timeline row.

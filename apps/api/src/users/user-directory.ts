@@ -1,3 +1,5 @@
+import type { RulesOwner } from './personal-notification-rules.js';
+
 /**
  * What the users endpoints need from the host: the users of dozor.yaml and
  * the Telegram bot (for the deep link's bot username). Provide it as a Nest
@@ -7,7 +9,8 @@ export class UserDirectory {
   private username: string | null = null;
 
   constructor(
-    readonly users: readonly { id: string; name: string }[],
+    /** With their personal notification rules, when dozor.yaml has them. */
+    readonly users: readonly { id: string; name: string; personalRules?: RulesOwner['personalRules'] }[],
     readonly telegram: { botToken: string; apiRoot: string } | null,
   ) {}
 

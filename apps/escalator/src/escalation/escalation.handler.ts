@@ -1,17 +1,30 @@
 import { Controller, Inject, Injectable } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { ALERT_GROUP_STATE_CHANGES, parseAlertGroupId, subjects, SYSTEM_ACTORS, type DozorEvent, type Topology } from '@dozor/contracts';
+import {
+  ALERT_GROUP_STATE_CHANGES,
+  parseAlertGroupId,
+  parseReminderTimerId,
+  parseUnackTimerId,
+  subjects,
+  SYSTEM_ACTORS,
+  type DozorEvent,
+  type Topology,
+} from '@dozor/contracts';
+import type { DozorConfig, EscalationChainConfig } from '@dozor/config';
 import {
   alertGroupDecider,
   escalationDecider,
   groupState,
+  resolveNoticeRecipients,
   rotationDecider,
+  type AckReminderGroup,
   type AlertGroupAggregate,
   type ClaimRotationTurn,
   type EscalationCommand,
   type EscalationRejection,
   type EscalationState,
   type OnCallLookups,
+  type PersonalPolicies,
   type RotationClaim,
   type RotationState,
   type RotationTurns,
@@ -56,6 +69,10 @@ export interface EscalatorGroupState {
   agg: AlertGroupAggregate;
   transition: number;
   alertTimes: string[];
+  /** The user (a Dozor user id) whose acknowledgment holds now, for acknowledge reminders; null: none, or the alert source. */
+  ackUser: string | null;
+  /** The user who resolved the current group, if a person did: the resolve notice leaves them out. */
+  resolver: string | null;
 }
 
 export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq: number): EscalatorGroupState {
@@ -67,13 +84,31 @@ export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq:
   else if (e.type === 'AlertAdded' && ofCurrent) alertTimes = [...s.alertTimes, e.metadata.occurredAt].slice(-MAX_ALERT_TIMES);
   const changed = STATE_EVENTS.has(e.type) && ofCurrent;
   if (!changed) return agg === s.agg && alertTimes === s.alertTimes ? s : { ...s, agg, alertTimes };
-  return { agg, transition: seq, alertTimes };
+  const user = e.metadata.actor.kind === 'user' ? e.metadata.actor.id : null;
+  const ackUser = e.type === 'AlertGroupAcknowledged' ? (e.data.by === 'source' ? null : user) : e.type === 'AlertGroupSilenced' ? s.ackUser : null;
+  const resolver = e.type === 'AlertGroupResolved' ? user : null;
+  return { agg, transition: seq, alertTimes, ackUser, resolver };
+}
+
+const policiesCache = new WeakMap<DozorConfig, PersonalPolicies>();
+
+/** The users' personal notification policies of a config, by user id. */
+export function personalPoliciesOf(config: DozorConfig): PersonalPolicies {
+  let p = policiesCache.get(config);
+  if (!p) {
+    p = Object.fromEntries(config.users.flatMap((u) => (u.personalRules ? [[u.id, u.personalRules]] : [])));
+    policiesCache.set(config, p);
+  }
+  return p;
 }
 
 @Injectable()
 export class GroupReader extends AggregateRepository<EscalatorGroupState> {
   constructor(@Inject(EventStore) store: EventLog) {
-    super(store, { initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0, alertTimes: [] }), evolve: evolveEscalatorGroup });
+    super(store, {
+      initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0, alertTimes: [], ackUser: null, resolver: null }),
+      evolve: evolveEscalatorGroup,
+    });
   }
 }
 
@@ -114,15 +149,14 @@ export class EscalationHandler {
       if (STATE_EVENTS.has(e.type) || e.type === 'AlertAdded') ids.add((e.data as { alertGroupId: string }).alertGroupId);
     }
     if (ids.size === 0) return Outcome.skipped('no state change');
-    const {
-      state: { agg, transition, alertTimes },
-    } = await this.groups.load(commit.subject);
+    const { state: groupState_ } = await this.groups.load(commit.subject);
+    const { agg, transition, alertTimes } = groupState_;
     let failed: HandlerOutcome | null = null;
     for (const alertGroupId of ids) {
       const g = agg.current;
       // Only the latest generation escalates; older ones are resolved.
       if (!g || g.alertGroupId !== alertGroupId) continue;
-      const chain = g.escalationChainId ? (this.runtime.config.escalationChains.find((c) => c.id === g.escalationChainId) ?? null) : null;
+      const chain = this.chainOf(g.escalationChainId);
       const cause = commit.events.find((e) => STATE_EVENTS.has(e.type)) ?? commit.events.find((e) => e.type === 'AlertAdded')!;
       const out = await this.decideAndAppend(
         alertGroupId,
@@ -137,12 +171,62 @@ export class EscalationHandler {
           now: this.runtime.now(),
           alertTimes,
           trigger: changed.has(alertGroupId) ? 'state_change' : 'new_alert',
+          policies: personalPoliciesOf(this.runtime.config),
         },
         { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId },
       );
       failed ??= out;
+      if (out || !changed.has(alertGroupId) || !chain?.ackReminder) continue;
+      failed ??= await this.afterStateChange(alertGroupId, groupState_, chain, {
+        eventId: cause.metadata.eventId,
+        correlationId: cause.metadata.correlationId,
+      });
     }
     return failed ?? Outcome.done;
+  }
+
+  private chainOf(chainId: string | null | undefined): EscalationChainConfig | null {
+    return chainId ? (this.runtime.config.escalationChains.find((c) => c.id === chainId) ?? null) : null;
+  }
+
+  /** What the group's acknowledge reminders know of it now. */
+  private ackGroupOf(alertGroupId: string, s: EscalatorGroupState): AckReminderGroup {
+    const g = s.agg.current;
+    const state = g && g.alertGroupId === alertGroupId ? groupState(g) : 'resolved';
+    const acked = state === 'acknowledged';
+    return { alertGroupId, state, ack: acked ? s.transition : null, acknowledgedBy: acked ? s.ackUser : null, answered: [] };
+  }
+
+  /**
+   * A state change of a group whose chain has `acknowledge_reminder:`: an ack
+   * sets its first reminder; a resolve sends the resolve notice, when asked
+   * for, to everyone the group's pages reached. Each at most once per change
+   * (the escalation records the ack and the resolve it acted on).
+   */
+  private async afterStateChange(
+    alertGroupId: string,
+    s: EscalatorGroupState,
+    chain: EscalationChainConfig,
+    causation: { eventId: string; correlationId: string },
+  ): Promise<HandlerOutcome | null> {
+    const group = this.ackGroupOf(alertGroupId, s);
+    const now = this.runtime.now();
+    if (group.state === 'acknowledged')
+      return this.decideAndAppend(alertGroupId, { type: 'StartAckReminders', group, policy: chain.ackReminder!.policy, now }, causation);
+    if (group.state === 'resolved' && chain.ackReminder!.notifyPagedOnResolve) {
+      const pages = await this.store.readSubject(subjects.notification(this.topology, alertGroupId));
+      const recipients = resolveNoticeRecipients(
+        pages.flatMap((c) => c.events),
+        alertGroupId,
+        s.resolver,
+      );
+      return this.decideAndAppend(
+        alertGroupId,
+        { type: 'SendResolveNotice', alertGroupId, resolve: s.transition, recipients, aggregateKey: s.agg.aggregateKey!, now },
+        causation,
+      );
+    }
+    return null;
   }
 
   /** Escalation commits: a fired timer runs its step; a `resolve` step's commit sends the resolve to the router. */
@@ -150,21 +234,50 @@ export class EscalationHandler {
   async onEscalationCommit(commit: RecordedCommit): Promise<HandlerOutcome> {
     const fired = commit.events.filter((e) => e.type === 'TimerFired');
     const resolves = commit.events.filter((e) => e.type === 'EscalationStepExecuted' && e.data.kind === 'resolve');
-    if (fired.length === 0 && resolves.length === 0) return Outcome.skipped('no timer');
+    const unanswered = commit.events.filter((e) => e.type === 'AckReminderDeadlinePassed' && !e.data.answered);
+    if (fired.length === 0 && resolves.length === 0 && unanswered.length === 0) return Outcome.skipped('no timer');
     const id = subjects.parse(this.topology, commit.subject)?.id;
     if (!id || !parseAlertGroupId(id)) return Outcome.skipped('not an escalation subject');
     if (resolves.length) return this.resolveFor(id, commit);
+    if (unanswered.length) return this.unacknowledgeFor(id, commit);
     let failed: HandlerOutcome | null = null;
     for (const e of fired) {
       if (e.type !== 'TimerFired') continue;
+      const timerId = e.data.timerId;
+      const group = await this.groupOf(id);
+      const ack = parseReminderTimerId(timerId) ?? parseUnackTimerId(timerId);
       const out = await this.decideAndAppend(
         id,
-        { type: 'FireTimer', timerId: e.data.timerId, now: this.runtime.now(), alertTimes: await this.alertTimesOf(id) },
+        {
+          type: 'FireTimer',
+          timerId,
+          now: this.runtime.now(),
+          alertTimes: group?.agg.current?.alertGroupId === id ? group.alertTimes : [],
+          policies: personalPoliciesOf(this.runtime.config),
+          ...(ack && group
+            ? { ackGroup: this.ackGroupOf(id, group), ackPolicy: this.chainOf(group.agg.current?.escalationChainId)?.ackReminder?.policy ?? null }
+            : {}),
+        },
         { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },
       );
       failed ??= out;
     }
     return failed ?? Outcome.done;
+  }
+
+  /**
+   * An acknowledge reminder went unanswered: ask the router to unacknowledge,
+   * as the escalator; the group fires again and its escalation restarts. A
+   * commit read again after the group was acknowledged anew (a later
+   * reminder set) or the escalation restarted unacknowledges nothing.
+   */
+  private async unacknowledgeFor(alertGroupId: string, commit: RecordedCommit): Promise<HandlerOutcome> {
+    const later = await this.store.readSubject(commit.subject, commit.seq);
+    if (later.some((c) => c.events.some((e) => e.type === 'EscalationResumed' || e.type === 'EscalationStarted' || e.type === 'AckReminderScheduled')))
+      return Outcome.skipped('acknowledged again or restarted since');
+    const r = await this.resolver.unacknowledge(alertGroupId);
+    if (!r.done) return Outcome.retry(r.reason);
+    return Outcome.done;
   }
 
   /**
@@ -182,11 +295,11 @@ export class EscalationHandler {
     return Outcome.done;
   }
 
-  /** When the group's alerts arrived, for a run a timer continues. */
-  private async alertTimesOf(alertGroupId: string): Promise<string[]> {
+  /** The group's log as the escalator reads it (alert times for a run a timer continues; its ack for a reminder). */
+  private async groupOf(alertGroupId: string): Promise<EscalatorGroupState | null> {
     const parsed = parseAlertGroupId(alertGroupId)!;
     const { state } = await this.groups.load(subjects.alertGroup(this.topology, parsed.aggregateKey));
-    return state.agg.current?.alertGroupId === alertGroupId ? state.alertTimes : [];
+    return state;
   }
 
   /** Decides and appends; null when that went through, else the failure outcome for the runner. */
@@ -200,7 +313,8 @@ export class EscalationHandler {
     const rotation: RotationTurns = {};
     // Asking the scheduler and claiming a turn are I/O: do them outside the decision, then decide again with the answer.
     for (let i = 0; i < MAX_LOOKUPS; i++) {
-      const r = await this.escalations.handle(subject, { ...cmd, onCall, rotation }, { actor: SYSTEM_ACTORS.escalator, source: 'system', causation });
+      const withAnswers: EscalationCommand = cmd.type === 'Reconcile' || cmd.type === 'FireTimer' ? { ...cmd, onCall, rotation } : cmd;
+      const r = await this.escalations.handle(subject, withAnswers, { actor: SYSTEM_ACTORS.escalator, source: 'system', causation });
       switch (r.kind) {
         case 'appended':
         case 'unchanged':

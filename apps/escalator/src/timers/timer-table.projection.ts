@@ -22,7 +22,7 @@ export interface TimerFacts {
 
 /**
  * Which timers a commit schedules or records as fired: escalation steps,
- * silence ends, maintenance ends (fired onto the integration subject) and
+ * personal waits, acknowledge reminders and their deadlines, silence ends, maintenance ends (fired onto the integration subject) and
  * heartbeat deadlines (fired onto the integration subject, where the router
  * checks them).
  */
@@ -30,7 +30,8 @@ export function timerFactsOf(commit: RecordedCommit, t: Topology): TimerFacts {
   const out: TimerFacts = { rows: [], latest: [], fired: [] };
   for (const e of commit.events) {
     const tp = e.metadata.traceparent;
-    if (e.type === 'EscalationStepScheduled') {
+    // A chain step's wait, a user's personal wait and an acknowledge reminder all fire onto the escalation subject.
+    if (e.type === 'EscalationStepScheduled' || e.type === 'PersonalNotificationScheduled' || e.type === 'AckReminderScheduled') {
       out.rows.push({ timerId: e.data.timerId, dueAt: e.data.dueAt, subject: commit.subject, purpose: 'escalation', traceparent: tp });
     } else if (e.type === 'AlertGroupSilenced' && e.data.until) {
       out.rows.push({

@@ -6,6 +6,7 @@ import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
 import {
   renderGroupMessage,
+  TELEGRAM_TEXT_LIMIT,
   type BookedSlot,
   type DeliveryFailure,
   type GroupView,
@@ -286,7 +287,7 @@ export class ChatOutbox implements OnApplicationShutdown {
       await this.recordFailed([page], 'the alert group is no longer current (a newer one opened for its grouping key)', true, 'Not sent');
       return false;
     }
-    const msg = renderGroupMessage(view, { callbackSecret: this.runtime.settings.callbackSecret });
+    const msg = renderPage(view, this.runtime.settings.callbackSecret, page.req.reason);
     const sent = await sender.send(lane.chatId, { ...msg, disableNotification: false }, { onRetry: (r) => this.recordRetry([page], r), booked });
     if (!sent.ok) {
       await this.recordFailure([page], sent);
@@ -298,7 +299,7 @@ export class ChatOutbox implements OnApplicationShutdown {
     // The group may have changed while the message was on its way, before its reference was in the log.
     void this.edit(lane.chatId, sent.messageId, async () => {
       const now = await this.views.current(page.req.aggregateKey, page.req.alertGroupId);
-      const next = now ? renderGroupMessage(now, { callbackSecret: this.runtime.settings.callbackSecret }) : null;
+      const next = now ? renderPage(now, this.runtime.settings.callbackSecret, page.req.reason) : null;
       return next && next.text !== msg.text ? next : null;
     });
     return true;
@@ -499,4 +500,22 @@ function uniqueMembers(existing: Bundle['members'], pages: Page[]): Bundle['memb
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The first line of a message that is not a page: an acknowledge reminder, or a resolve notice (escalator, `NotificationRequested.reason`). */
+const REASON_LINE: Record<NonNullable<NotificationRequestedData['reason']>, string> = {
+  ack_reminder: '⏰ <b>Reminder:</b> you acknowledged this alert group. Still on it?',
+  resolve_notice: '✅ <b>Resolved:</b> an alert group you were paged for.',
+};
+
+function renderPage(
+  view: Parameters<typeof renderGroupMessage>[0],
+  callbackSecret: Parameters<typeof renderGroupMessage>[1]['callbackSecret'],
+  reason: NotificationRequestedData['reason'],
+): RenderedMessage {
+  if (!reason) return renderGroupMessage(view, { callbackSecret });
+  const line = REASON_LINE[reason];
+  // The group's text is cut shorter, so the line fits within Telegram's limit.
+  const msg = renderGroupMessage(view, { callbackSecret, maxLength: TELEGRAM_TEXT_LIMIT - line.length - 1 });
+  return { ...msg, text: `${line}\n${msg.text}` };
 }

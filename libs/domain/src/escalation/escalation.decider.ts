@@ -1,7 +1,11 @@
 import {
   chatNotificationId,
   escalationTimerId,
-  notificationId,
+  parsePersonalTimerId,
+  parseReminderTimerId,
+  parseUnackTimerId,
+  reminderNotificationId,
+  resolveNoticeNotificationId,
   rotationClaimId,
   webhookRequestId,
   type AlertGroupState,
@@ -12,6 +16,8 @@ import {
 import type { Decider, Decision, DomainRejection } from '../decider.js';
 import { evolveEscalation, initialEscalationState, type EscalationState } from './escalation.state.js';
 import { timeWindowOpensAt } from './time-window.js';
+import { personalRules, runPersonalRules, type PersonalPolicies } from './personal-policy.js';
+import { onAcknowledged, onAckReminderTimer, type AckReminderDecision, type AckReminderGroup, type AckReminderPolicy } from './ack-reminder.js';
 
 export interface ChainSnapshot {
   id: string;
@@ -45,6 +51,8 @@ export interface ReconcileEscalation {
    * restarts an escalation. Default `state_change`.
    */
   trigger?: 'state_change' | 'new_alert';
+  /** The users' personal notification policies (dozor.yaml); absent: nobody has one. */
+  policies?: PersonalPolicies;
 }
 
 export interface FireEscalationTimer {
@@ -57,9 +65,36 @@ export interface FireEscalationTimer {
   rotation?: RotationTurns;
   /** When the group's alerts arrived (ISO, oldest first), for `notify_if_num_alerts_in_window`. */
   alertTimes?: string[];
+  /** The users' personal notification policies (dozor.yaml), for chain steps this timer runs. */
+  policies?: PersonalPolicies;
+  /** For an acknowledge reminder or deadline timer: the group as it is now, and the chain's reminder setting. */
+  ackGroup?: AckReminderGroup;
+  ackPolicy?: AckReminderPolicy | null;
 }
 
-export type EscalationCommand = ReconcileEscalation | FireEscalationTimer;
+/** The group was acknowledged (or is, on a redelivery): set its first acknowledge reminder, once per acknowledgment. */
+export interface StartAckReminders {
+  type: 'StartAckReminders';
+  group: AckReminderGroup;
+  policy: AckReminderPolicy | null;
+  now: string;
+}
+
+/**
+ * The group was resolved (the resolve at stream sequence `resolve`): tell
+ * everyone its pages reached (`recipients`, from resolveNoticeRecipients),
+ * once per resolve.
+ */
+export interface SendResolveNotice {
+  type: 'SendResolveNotice';
+  alertGroupId: string;
+  resolve: number;
+  recipients: string[];
+  aggregateKey: string;
+  now: string;
+}
+
+export type EscalationCommand = ReconcileEscalation | FireEscalationTimer | StartAckReminders | SendResolveNotice;
 
 /** On-call answers fetched by the caller: users, or the reason nobody could be asked. */
 export type OnCallLookups = Record<string, { users: string[] } | { error: string }>;
@@ -88,19 +123,116 @@ interface RunInputs {
   onCall: OnCallLookups;
   rotation: RotationTurns;
   alertTimes: string[];
+  policies: PersonalPolicies;
 }
 
 const MAX_STEPS_PER_RUN = 100;
 
-export function decideEscalation(cmd: EscalationCommand, s: EscalationState, lookups: OnCallLookups = cmd.onCall ?? {}): EscalationDecision {
-  const inputs: RunInputs = { now: cmd.now, onCall: lookups, rotation: cmd.rotation ?? {}, alertTimes: cmd.alertTimes ?? [] };
+function runInputs(cmd: ReconcileEscalation | FireEscalationTimer, lookups: OnCallLookups): RunInputs {
+  return { now: cmd.now, onCall: lookups, rotation: cmd.rotation ?? {}, alertTimes: cmd.alertTimes ?? [], policies: cmd.policies ?? {} };
+}
+
+/**
+ * A personal wait is due: the rest of the user's list runs, whatever the
+ * chain did meanwhile (its next step, its end). A wait cleared by a pause,
+ * a resolve step or a restart, or one that already ran, does nothing.
+ */
+function firePersonalWait(s: EscalationState, timerId: string, now: string): NewEvent[] {
+  const w = s.personal[timerId];
+  const t = parsePersonalTimerId(timerId)!;
+  if (!w || !s.alertGroupId || !s.aggregateKey) return [];
+  return [
+    { type: 'PersonalNotificationResumed', data: { alertGroupId: s.alertGroupId, timerId, userId: w.userId, stepIndex: w.stepIndex, ruleIndex: w.ruleIndex } },
+    ...runPersonalRules({
+      alertGroupId: s.alertGroupId,
+      epoch: t.epoch,
+      stepIndex: w.stepIndex,
+      userId: w.userId,
+      important: w.important,
+      aggregateKey: s.aggregateKey,
+      rules: w.rules,
+      from: w.ruleIndex,
+      now,
+    }),
+  ];
+}
+
+/** A reminder or answer deadline is due: only one this escalation set and has not acted on yet counts. */
+function fireAckTimer(s: EscalationState, cmd: FireEscalationTimer): NewEvent[] {
+  if (!s.ackTimers[cmd.timerId] || !cmd.ackGroup) return [];
+  return ackEvents(cmd.ackGroup, onAckReminderTimer(cmd.timerId, cmd.ackGroup, cmd.ackPolicy ?? null, cmd.now), cmd.timerId, s.aggregateKey);
+}
+
+/**
+ * The events of an acknowledge reminder decision. `firing` is the timer
+ * acted on: AckReminderSent or AckReminderDeadlinePassed records it as
+ * done, so a redelivered TimerFired finds it gone and does nothing.
+ */
+function ackEvents(g: AckReminderGroup, d: AckReminderDecision, firing: string | null, aggregateKey: string | null = null): NewEvent[] {
+  const ref = { alertGroupId: g.alertGroupId };
+  const scheduled = (t: { kind: 'reminder' | 'unack'; timerId: string; n: number; dueAt: string }, ack: number): NewEvent => ({
+    type: 'AckReminderScheduled',
+    data: { ...ref, timerId: t.timerId, kind: t.kind, ack, n: t.n, dueAt: t.dueAt },
+  });
+  const t = firing ? (parseReminderTimerId(firing) ?? parseUnackTimerId(firing)) : null;
+  const ack = t?.ack ?? g.ack ?? 0;
+  switch (d.kind) {
+    case 'nothing':
+      // A timer of an ack that no longer holds stays in ackTimers, harmless: it does nothing again, and a restart clears it.
+      return [];
+    case 'schedule':
+      return [
+        ...(firing && t
+          ? [{ type: 'AckReminderDeadlinePassed' as const, data: { ...ref, timerId: firing, ack, n: t.n, userId: g.acknowledgedBy ?? '', answered: true } }]
+          : []),
+        scheduled(d.timer, ack),
+      ];
+    case 'remind':
+      return [
+        { type: 'AckReminderSent', data: { ...ref, timerId: firing!, ack, n: d.n, userId: d.userId } },
+        {
+          type: 'NotificationRequested',
+          data: {
+            ...ref,
+            notificationId: reminderNotificationId(g.alertGroupId, ack, d.n, d.userId),
+            userId: d.userId,
+            important: false,
+            stepIndex: -1,
+            aggregateKey: aggregateKey ?? '',
+            reason: 'ack_reminder',
+          },
+        },
+        scheduled(d.next, ack),
+      ];
+    case 'unacknowledge':
+      return [{ type: 'AckReminderDeadlinePassed', data: { ...ref, timerId: firing!, ack, n: d.n, userId: d.userId, answered: false } }];
+    default: {
+      const never: never = d;
+      return never;
+    }
+  }
+}
+
+export function decideEscalation(
+  cmd: EscalationCommand,
+  s: EscalationState,
+  lookups: OnCallLookups = ('onCall' in cmd ? cmd.onCall : undefined) ?? {},
+): EscalationDecision {
   switch (cmd.type) {
     case 'Reconcile':
-      return reconcile(cmd, s, inputs);
+      return reconcile(cmd, s, runInputs(cmd, lookups));
     case 'FireTimer': {
+      if (parsePersonalTimerId(cmd.timerId)) return { events: firePersonalWait(s, cmd.timerId, cmd.now) };
+      if (parseReminderTimerId(cmd.timerId) || parseUnackTimerId(cmd.timerId)) return { events: fireAckTimer(s, cmd) };
       if (s.status !== 'active' || !s.timer || s.timer.timerId !== cmd.timerId) return { events: [] };
-      return runFrom(s, s.timer.stepIndex, inputs, []);
+      return runFrom(s, s.timer.stepIndex, runInputs(cmd, lookups), []);
     }
+    case 'StartAckReminders': {
+      if (cmd.group.ack === null || cmd.group.ack <= s.remindedAck) return { events: [] };
+      return { events: ackEvents(cmd.group, onAcknowledged(cmd.group, cmd.policy, cmd.now), null) };
+    }
+    case 'SendResolveNotice':
+      return { events: resolveNotice(s, cmd) };
     default: {
       const never: never = cmd;
       return never;
@@ -140,6 +272,8 @@ function reconcile(cmd: ReconcileEscalation, s: EscalationState, inputs: RunInpu
         groupTransition: Math.max(s.groupTransition, cmd.groupTransition),
         repeats: {},
         held: null,
+        personal: {},
+        ackTimers: {},
       };
       return runFrom(next, 0, inputs, [started]);
     }
@@ -157,10 +291,14 @@ function reconcile(cmd: ReconcileEscalation, s: EscalationState, inputs: RunInpu
       groupTransition: cmd.groupTransition,
       repeats: {},
       held: null,
+      personal: {},
+      ackTimers: {},
     };
     return runFrom(next, 0, inputs, [resumed]);
   }
-  if (s.status === 'active') return { events: [{ type: 'EscalationPaused', data: { ...ref, reason: cmd.groupState } }] };
+  // An ack, resolve or silence stops the chain, and the personal waits of its users too, even once the chain has run out.
+  if (s.status === 'active' || (Object.keys(s.personal).length > 0 && cmd.groupTransition > s.groupTransition))
+    return { events: [{ type: 'EscalationPaused', data: { ...ref, reason: cmd.groupState } }] };
   return { events: [] };
 }
 
@@ -187,7 +325,15 @@ function runFrom(s0: EscalationState, from: number, inputs: RunInputs, events: N
         return { events };
       }
       case 'notify_persons':
-        notify(events, s, i, step.users, step.important, step.users.length ? `Notified ${step.users.join(', ')}` : 'Notify persons: no users in this step');
+        notify(
+          events,
+          s,
+          i,
+          inputs,
+          step.users,
+          step.important,
+          step.users.length ? `Notified ${step.users.join(', ')}` : 'Notify persons: no users in this step',
+        );
         break;
       case 'notify_person_next_each_time': {
         if (step.users.length === 0) {
@@ -197,7 +343,7 @@ function runFrom(s0: EscalationState, from: number, inputs: RunInputs, events: N
         const claimId = rotationClaimId(id, s.epoch, i);
         const turn = inputs.rotation[claimId];
         if (turn === undefined) return { needsRotation: { chainId: s.chainId!, stepIndex: i, claimId, users: step.users } };
-        notify(events, s, i, [turn], step.important, `Notified ${turn}, next in turn of ${step.users.join(', ')}`);
+        notify(events, s, i, inputs, [turn], step.important, `Notified ${turn}, next in turn of ${step.users.join(', ')}`);
         break;
       }
       case 'notify_on_call_from_schedule': {
@@ -205,14 +351,14 @@ function runFrom(s0: EscalationState, from: number, inputs: RunInputs, events: N
         if (!answer) return { needsOnCall: step.schedule };
         if ('error' in answer) executed(`Nobody notified from schedule ${step.schedule}: ${answer.error}`);
         else if (answer.users.length === 0) executed(`Nobody is on call in schedule ${step.schedule}`);
-        else notify(events, s, i, answer.users, step.important, `Notified on-call from schedule ${step.schedule}: ${answer.users.join(', ')}`);
+        else notify(events, s, i, inputs, answer.users, step.important, `Notified on-call from schedule ${step.schedule}: ${answer.users.join(', ')}`);
         break;
       }
       case 'notify_user_group':
       case 'notify_team_members': {
         const what = step.kind === 'notify_user_group' ? `user group ${step.group}` : `team ${step.team}`;
         if (step.users.length === 0) executed(`Nobody notified: ${what} has no users`);
-        else notify(events, s, i, step.users, step.important, `Notified ${what}: ${step.users.join(', ')}`);
+        else notify(events, s, i, inputs, step.users, step.important, `Notified ${what}: ${step.users.join(', ')}`);
         break;
       }
       case 'notify_whole_channel': {
@@ -303,19 +449,53 @@ export function alertsInWindow(alertTimes: string[], minutes: number): number {
  * already notified at least as urgently: a chain of "on-call from schedule"
  * then "persons" that names the same person sends one message, not two.
  */
-function notify(events: NewEvent[], s: EscalationState, i: number, users: string[], important: boolean, summary: string): void {
+function notify(events: NewEvent[], s: EscalationState, i: number, inputs: RunInputs, users: string[], important: boolean, summary: string): void {
   const id = s.alertGroupId!;
-  const already = new Set(events.flatMap((e) => (e.type === 'NotificationRequested' && (e.data.important || !important) ? [e.data.userId] : [])));
+  const already = new Set(
+    events.flatMap((e) =>
+      (e.type === 'NotificationRequested' || e.type === 'PersonalNotificationScheduled') && (e.data.important || !important) ? [e.data.userId] : [],
+    ),
+  );
   const fresh = users.filter((u) => !already.has(u));
   const skipped = users.filter((u) => already.has(u));
   const text = skipped.length ? `${summary} (${skipped.join(', ')} already notified in this step run)` : summary;
   events.push({ type: 'EscalationStepExecuted', data: { alertGroupId: id, stepIndex: i, kind: s.steps[i]!.kind, summary: text, notifiedUsers: fresh } });
-  for (const userId of fresh) {
-    events.push({
+  // Each user is reached as their personal policy says (or with one Telegram message when they have none).
+  for (const userId of fresh)
+    events.push(
+      ...runPersonalRules({
+        alertGroupId: id,
+        epoch: s.epoch,
+        stepIndex: i,
+        userId,
+        important,
+        aggregateKey: s.aggregateKey!,
+        rules: personalRules(inputs.policies, userId, important),
+        from: 0,
+        now: inputs.now,
+      }),
+    );
+}
+
+/** The resolve notice, once per resolve: one message to each recipient, recorded with who got it. */
+function resolveNotice(s: EscalationState, cmd: SendResolveNotice): NewEvent[] {
+  if (cmd.resolve <= s.noticedResolve) return [];
+  const ref = { alertGroupId: cmd.alertGroupId };
+  return [
+    { type: 'ResolveNoticeRequested', data: { ...ref, resolve: cmd.resolve, users: cmd.recipients } },
+    ...cmd.recipients.map((userId): NewEvent => ({
       type: 'NotificationRequested',
-      data: { alertGroupId: id, notificationId: notificationId(id, s.epoch, i, userId), userId, important, stepIndex: i, aggregateKey: s.aggregateKey! },
-    });
-  }
+      data: {
+        ...ref,
+        notificationId: resolveNoticeNotificationId(cmd.alertGroupId, cmd.resolve, userId),
+        userId,
+        important: false,
+        stepIndex: -1,
+        aggregateKey: cmd.aggregateKey,
+        reason: 'resolve_notice',
+      },
+    })),
+  ];
 }
 
 export function formatSeconds(sec: number): string {

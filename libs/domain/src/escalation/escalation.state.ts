@@ -1,4 +1,13 @@
-import { isOneOf, type DozorEvent, type EscalationStep } from '@dozor/contracts';
+import { isOneOf, type DozorEvent, type EscalationStep, type PersonalNotificationRule } from '@dozor/contracts';
+
+/** A user's personal wait that is pending: the rest of their list runs when its timer is due. */
+export interface PendingPersonalWait {
+  userId: string;
+  stepIndex: number;
+  important: boolean;
+  ruleIndex: number;
+  rules: PersonalNotificationRule[];
+}
 
 export type EscalationStatus = 'idle' | 'active' | 'paused' | 'finished';
 
@@ -23,6 +32,18 @@ export interface EscalationState {
   repeats: Record<number, number>;
   /** The `notify_if_num_alerts_in_window` step the run waits at for more alerts, if any. */
   held: number | null;
+  /**
+   * Personal waits pending, by timer id (`personal:…`). Each is its own timer:
+   * the chain's next step leaves them; a pause (ack, silence, resolve), a
+   * resolve step and a restart clear them.
+   */
+  personal: Record<string, PendingPersonalWait>;
+  /** Acknowledge reminder and answer-deadline timers pending, by timer id (`reminder:…`, `unack:…`). */
+  ackTimers: Record<string, true>;
+  /** The latest acknowledgment (its stream sequence) whose reminders were scheduled; 0 when none. */
+  remindedAck: number;
+  /** The latest resolve (its stream sequence) whose notice was sent; 0 when none. */
+  noticedResolve: number;
 }
 
 export function initialEscalationState(): EscalationState {
@@ -38,6 +59,10 @@ export function initialEscalationState(): EscalationState {
     groupTransition: 0,
     repeats: {},
     held: null,
+    personal: {},
+    ackTimers: {},
+    remindedAck: 0,
+    noticedResolve: 0,
   };
 }
 
@@ -55,6 +80,12 @@ const isEscalationEvent = isOneOf(
   'EscalationFinished',
   'EscalationRepeated',
   'EscalationHeld',
+  'PersonalNotificationScheduled',
+  'PersonalNotificationResumed',
+  'AckReminderScheduled',
+  'AckReminderSent',
+  'AckReminderDeadlinePassed',
+  'ResolveNoticeRequested',
 );
 
 export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationState {
@@ -74,6 +105,8 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
         groupTransition: seen(s, e.data.groupTransition),
         repeats: {},
         held: null,
+        personal: {},
+        ackTimers: {},
       };
     case 'EscalationResumed':
       return {
@@ -84,6 +117,8 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
         groupTransition: seen(s, e.data.groupTransition),
         repeats: {},
         held: null,
+        personal: {},
+        ackTimers: {},
         ...(e.data.steps ? { steps: e.data.steps, chainId: e.data.chainId ?? s.chainId } : {}),
       };
     case 'EscalationRepeated':
@@ -98,14 +133,37 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
       return timer === s.timer && held === s.held ? s : { ...s, timer, held };
     }
     case 'EscalationPaused':
-      return { ...s, status: 'paused', timer: null, held: null, groupTransition: seen(s, e.data.groupTransition) };
+      return { ...s, status: 'paused', timer: null, held: null, personal: {}, groupTransition: seen(s, e.data.groupTransition) };
     case 'EscalationFinished':
-      return { ...s, status: 'finished', timer: null, held: null };
+      // A chain that ran out of steps leaves its users' personal waits running (OnCall #934); a resolve step ends them.
+      return { ...s, status: 'finished', timer: null, held: null, ...(e.data.reason === 'resolved' ? { personal: {} } : {}) };
+    case 'PersonalNotificationScheduled': {
+      const d = e.data;
+      return {
+        ...s,
+        personal: { ...s.personal, [d.timerId]: { userId: d.userId, stepIndex: d.stepIndex, important: d.important, ruleIndex: d.ruleIndex, rules: d.rules } },
+      };
+    }
+    case 'PersonalNotificationResumed':
+      return { ...s, personal: without(s.personal, e.data.timerId) };
+    case 'AckReminderScheduled':
+      return { ...s, ackTimers: { ...s.ackTimers, [e.data.timerId]: true }, remindedAck: Math.max(s.remindedAck, e.data.ack) };
+    case 'AckReminderSent':
+    case 'AckReminderDeadlinePassed':
+      return { ...s, ackTimers: without(s.ackTimers, e.data.timerId) };
+    case 'ResolveNoticeRequested':
+      return { ...s, noticedResolve: Math.max(s.noticedResolve, e.data.resolve) };
     default: {
       const never: never = e;
       return never;
     }
   }
+}
+
+function without<T>(r: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in r)) return r;
+  const { [key]: _gone, ...rest } = r;
+  return rest;
 }
 
 function seen(s: EscalationState, groupTransition: number | undefined): number {

@@ -5,3 +5,4 @@ export * from './time-window.js';
 export * from './direct-paging.js';
 export * from './ack-reminder.js';
 export * from './resolve-notice.js';
+export * from './personal-policy.js';
