@@ -123,6 +123,7 @@ FIXTURE_TEMPLATES = [
     ("group-key-clean", '{{ payload.groupKey | regex_replace("[{}\\"]", "") }}'),
     ("starts-minus-window", '{{ (payload.alerts[0].startsAt | iso8601_to_time - ("5m" | timedeltaparse)) | datetimeformat }}'),
     ("age", "{{ time() - (payload.alerts[0].startsAt | iso8601_to_time) }}"),
+    ("pprint-payload", "{{ payload | pprint }}"),
 ]
 
 DEFAULT_TEMPLATE_REFS = [
@@ -343,6 +344,9 @@ FEATURE_CASES = [
     ("str-methods-more", "{{ 'a\\tbc\\td'.expandtabs(4) }}|{{ 'x\\ty'.expandtabs() }}|{{ '{a}-{b}'.format_map({'a': 1, 'b': 'x'}) }}|{{ 'Straße'.casefold() }}|{{ '{0.real}/{0.imag}'.format(3) }}"),
     ("dict-fromkeys", "{{ dict.fromkeys(['a', 'b']) }} {{ dict.fromkeys('xy', 0) }}"),
     ("pprint-sorted", "{{ {'b': 1, 'a': {'d': 2, 'c': [1]}} | pprint }}"),
+    ("pprint-wrap-dict", "{{ payload.services | pprint }}\n{{ {'labels': payload.labels, 'text': payload.text, 'words': payload.words, 'd': payload.d} | pprint }}"),
+    ("pprint-wrap-nested", "{{ [payload.d, payload.services, (payload.text, payload.text), (payload.words,), [payload.nums, payload.nums, payload.nums, payload.nums, payload.nums, payload.nums]] | pprint }}"),
+    ("pprint-wrap-strings", "{{ (payload.text ~ ' ' ~ payload.text ~ ' ' ~ payload.text) | pprint }}\n{{ [payload.text ~ '\\n' ~ payload.text ~ payload.text] | pprint }}\n{{ {'k': payload.text ~ payload.text} | pprint }}\n{{ ('x' * 100) | pprint }}\n{{ (payload.uni * 12) | pprint }}"),
     ("parse-json-floats", """{{ '{"v": 2.0, "i": 2, "e": 1e3, "n": -0.5}' | parse_json }}"""),
     ("tuple-literals", "{{ '%s' % (payload.v,) }} {{ () }} {{ (1,) }} {{ (1, 2,) }} {{ ((1,),) }} {{ 'x' in () }} {{ 'ab'.startswith(('x', 'a',)) }} {{ (1,) * 3 }}"),
     ("number-literals", "{{ 1e9 }} {{ 0x1F }} {{ 1_000 }} {{ 1.5e-3 }} {{ 2.5E+2 }} {{ 0o17 }} {{ 0b101 }} {{ 00 }} {{ 1e-7 }} {{ 1_0.5 }}"),
@@ -367,7 +371,7 @@ HOSTILE_CASES = [
     ("hostile-proto", "{{ payload.__proto__ }}|{{ payload['__proto__'] }}|{{ payload.constructor }}|{{ payload.prototype }}|"),
     ("hostile-globals", "{{ cycler.__init__.__globals__ }}"),
     ("hostile-range", "{% for i in range(100000000) %}x{% endfor %}"),
-    ("hostile-regex-catastrophe", '{{ payload.text | regex_replace("e", "a") }}{{ ("a" * 1000 ~ "b") | regex_search("(a+)+$") }}'),
+    ("hostile-regex-catastrophe", '{{ payload.text | regex_replace("e", "a") }}{{ ("a" * 5000 ~ "b") | regex_search("(a+)+$") }}'),
     ("hostile-process", "{{ process }}|{{ globalThis }}|{{ config }}|{{ request }}|"),
 ]
 

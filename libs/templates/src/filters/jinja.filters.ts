@@ -6,6 +6,7 @@ import { pyRepr, typeName } from '../runtime/py-str.format.js';
 import { htmlSafeJsonDumps } from '../runtime/py-json.format.js';
 import { percentFormat } from '../runtime/py-percent.format.js';
 import { roundFloat } from '../runtime/py-number.format.js';
+import { pformat } from '../runtime/py-pprint.format.js';
 import { pyCapitalize, pyReplace, splitlines, strip } from '../runtime/py-text.helpers.js';
 import { filesizeformat, indent, striptags, toFloat, toInt, truncate, wrapParagraph } from './jinja-text.helpers.js';
 import { builtinMethod } from '../runtime/py-methods.builtins.js';
@@ -92,7 +93,7 @@ function xmlattr(d: PyValue, autospace: boolean): string {
 
 /**
  * `pprint.pformat` sorts dict keys (mixed key types by type name, as its safe key
- * does). It also wraps past 80 columns, which is not reproduced.
+ * does); `pformat` then wraps past 80 columns as Python does.
  */
 function sortedForPprint(v: PyValue): PyValue {
   if (Array.isArray(v)) return v.map(sortedForPprint);
@@ -315,7 +316,7 @@ export const JINJA_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, Filt
       return items.reduce((best, x) => (compare(key(x), key(best)) < 0 ? x : best));
     },
   ],
-  ['pprint', (v) => pyRepr(sortedForPprint(v))],
+  ['pprint', (v) => pformat(sortedForPprint(v))],
   [
     'random',
     () => {
