@@ -55,6 +55,9 @@ const SIZED: readonly (readonly [string, 'refused' | 'ok'])[] = [
   [`{{ "{:.${N}%}".format(1.5) }}`, 'refused'],
   [`{{ "{:.${N}e}".format(payload.n) }}`, 'refused'],
   [`{{ "{:>${N}}".format("x") }}`, 'refused'],
+  [`{{ "{:{}}".format("x", ${N}) }}`, 'refused'],
+  [`{{ "{:.{p}f}".format(1.5, p=${N}) }}`, 'refused'],
+  [`{{ ([payload.s * 1000] * 1000) | pprint | length }}`, 'refused'],
   [`{{ "%s" | format(1) | center(${N}) }}`, 'refused'],
   [`{{ "x" * ${N} }}`, 'refused'],
   [`{{ ${N} * "x" }}`, 'refused'],
@@ -110,6 +113,8 @@ describe('size arguments are charged before anything is built', () => {
       (n: number) => ` | list * ${n}`,
       (n: number) => ` | round(${n})`,
       (n: number) => ` | string | replace("a", "bb", ${n})`,
+      (n: number) => ` | string | pprint | center(${n})`,
+      (n: number) => ` | list | pprint`,
     );
     const wrap = fc.constantFrom(
       (e: string) => `{{ ${e} }}`,
@@ -117,6 +122,7 @@ describe('size arguments are charged before anything is built', () => {
       (e: string) => `{{ "%.${'{n}'}f" % 1.5 }}{{ ${e} }}`,
       (e: string) => `{{ "{:.${'{n}'}f}".format(1.5) }}{{ ${e} }}`,
       (e: string) => `{{ "%${'{n}'}s" % "" }}{{ ${e} }}`,
+      (e: string) => `{{ "{:{}.{}}".format(1.5, ${'{n}'}, ${'{n}'}) }}{{ ${e} }}`,
     );
     fc.assert(
       fc.property(receiver, fc.array(fc.tuple(call, huge), { minLength: 1, maxLength: 3 }), wrap, huge, (recv, calls, wrapper, n) => {
