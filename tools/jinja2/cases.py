@@ -364,6 +364,11 @@ FEATURE_CASES = [
     ("datetime-parts", "{% set t = payload.t | iso8601_to_time %}{{ t.date() }}|{{ t.time() }}|{{ t.replace(hour=3, minute=0) }}|{{ t.utcoffset() }}|{{ t.replace(tzinfo=None).utcoffset() }}|{{ [t.date(), t.time()] }}|{{ t.date().strftime('%d.%m') }}|{{ t.time().strftime('%H:%M') }}|{{ t.date() == t.date() }}|{{ (payload.t_off | iso8601_to_time).utcoffset() }}|{{ t.date().year }}"),
     ("datetime-replace-invalid", "{{ (payload.t | iso8601_to_time).replace(month=13) }}"),
     ("unicode-name-escapes", "{{ '\\N{BULLET} \\N{bullet}x \\N{RIGHTWARDS ARROW} \\N{WARNING SIGN} \\N{EM DASH}' }}"),
+    ("unicode-name-more", "{{ '\\N{FIRE} \\N{police cars revolving light} \\N{LARGE RED CIRCLE} \\N{WHITE HEAVY CHECK MARK} \\N{GREEK SMALL LETTER ALPHA} \\N{CYRILLIC CAPITAL LETTER ZHE} \\N{LATIN SMALL LETTER A WITH DIAERESIS} \\N{SPACE}\\N{DIGIT SEVEN} \\N{INFINITY} \\N{HEAVY BLACK HEART}\\N{VARIATION SELECTOR-16} \\N{BLACK RIGHT-POINTING TRIANGLE}' }}"),
+    ("unicode-name-derived", "{{ '\\N{CJK UNIFIED IDEOGRAPH-4E00}\\N{CJK UNIFIED IDEOGRAPH-20000}\\N{CJK UNIFIED IDEOGRAPH-04E01}\\N{cjk compatibility ideograph-f900}\\N{HANGUL SYLLABLE GAG}\\N{HANGUL SYLLABLE A}\\N{HANGUL SYLLABLE HIH}' }}"),
+    ("unicode-name-derived-lowercase", "{{ '\\N{cjk unified ideograph-4E00}' }}"),
+    ("unicode-name-hangul-lowercase", "{{ '\\N{hangul syllable gag}' }}"),
+    ("unicode-name-derived-out-of-range", "{{ '\\N{CJK UNIFIED IDEOGRAPH-A000}' }}"),
     ("unicode-name-unknown", "{{ '\\N{NO SUCH CHARACTER NAME}' }}"),
     ("parse-json-nan", "{{ 'NaN' | parse_json }} {{ '[Infinity, -Infinity]' | parse_json }} {{ '[1,]' | parse_json }}"),
 ]

@@ -10,13 +10,18 @@
  */
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
-import { UNICODE_NAMES } from './unicode-names.lookup.js';
+import { lookupUnicodeName } from './unicode-names.helpers.js';
 import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
 
 const KEPT_ESCAPES = new Set(['n', 't', 'r', 'b', 'f', 'v', "'", '"', '\\', 'x', 'u']);
-const u = (cp: number): string => `\\u${cp.toString(16).padStart(4, '0')}`;
+/** `\\uXXXX` escapes for the library's lexer; a code point beyond the BMP becomes its surrogate pair. */
+const u = (cp: number): string =>
+  String.fromCodePoint(cp)
+    .split('')
+    .map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('');
 
 /** Rewrites escapes inside string literals of tags so the library lexer reads them as Python would. */
 export function normalizeEscapes(src: string): string {
@@ -61,10 +66,10 @@ export function normalizeEscapes(src: string): string {
               i += 1 + oct[0].length;
             } else if (e === 'N' && src[i + 2] === '{') {
               const close = src.indexOf('}', i + 3);
-              const name = close < 0 ? '' : src.slice(i + 3, close).toUpperCase();
-              const cp = Object.hasOwn(UNICODE_NAMES, name) ? UNICODE_NAMES[name] : undefined;
+              const name = close < 0 ? '' : src.slice(i + 3, close);
+              const cp = lookupUnicodeName(name);
               if (cp === undefined)
-                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the symbol blocks only)`);
+                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the blocks listed in docs/templates-and-routing.md)`);
               out += u(cp);
               i = close + 1;
             } else if (e === 'a') {
