@@ -1,6 +1,6 @@
 /** Jinja2 3.1's builtin filters, with its argument names and edge cases. */
 import { budget, TemplateError, typeError, valueError } from '../runtime/render.budget.js';
-import { PyDict, PyDictView, PyFloat, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from '../runtime/py.model.js';
+import { PyBigInt, PyDict, PyDictView, PyFloat, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from '../runtime/py.model.js';
 import { binaryArith, compare, eq, iterate, len, num, truthy, undefinedError } from '../runtime/py.ops.js';
 import { pyRepr, typeName } from '../runtime/py-str.format.js';
 import { htmlSafeJsonDumps } from '../runtime/py-json.format.js';
@@ -21,6 +21,7 @@ function pyAbs(v: PyValue): PyValue {
   if (typeof v === 'number') return Math.abs(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return new PyFloat(Math.abs(v.v));
+  if (v instanceof PyBigInt) return v.v < 0n ? new PyBigInt(-v.v) : v;
   if (v instanceof Undefined) throw undefinedError(v);
   throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
 }

@@ -1,6 +1,6 @@
 /** Python's printf-style `%` formatting and `str.format()`. */
 import { budget, TemplateError, typeError, valueError } from './render.budget.js';
-import { PyDict, PyFloat, PyTuple, Undefined, type PyValue } from './py.model.js';
+import { PyBigInt, PyDict, PyFloat, PyTuple, Undefined, type PyValue } from './py.model.js';
 import { pyRepr, pyStr, typeName } from './py-str.format.js';
 import { exponential, fixed, general, nonFinite } from './py-number.format.js';
 import { undefinedError } from './py.ops.js';
@@ -21,6 +21,7 @@ function toNumber(v: PyValue, conv: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return v.v;
+  if (v instanceof PyBigInt) return Number(v.v);
   if (v instanceof Undefined) throw undefinedError(v);
   throw typeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
 }
@@ -33,8 +34,18 @@ function groupDigits(intPart: string, sep: string): string {
 function formatNumber(v: PyValue, s: Spec): [string, string] {
   const t = s.type;
   let x = toNumber(v, t || 'd');
-  const isInt = typeof v === 'number' || typeof v === 'boolean';
+  const isInt = typeof v === 'number' || typeof v === 'boolean' || v instanceof PyBigInt;
   let body: string;
+  if (v instanceof PyBigInt && 'diun xXob'.includes(t || ' ')) {
+    // exact digits of a big int; x (a double) still gives the sign
+    const abs = v.v < 0n ? -v.v : v.v;
+    const radix = t === 'o' ? 8 : t === 'b' ? 2 : t === 'x' || t === 'X' ? 16 : 10;
+    body = radix === 10 ? groupDigits(abs.toString(), s.grouping) : abs.toString(radix);
+    if (t === 'X') body = body.toUpperCase();
+    if (radix !== 10 && s.alt) body = `0${t}${body}`;
+    const sign = v.v < 0n ? '-' : s.sign === '+' ? '+' : s.sign === ' ' ? ' ' : '';
+    return [sign, body];
+  }
   switch (t) {
     case 'd':
     case 'i':
@@ -192,7 +203,7 @@ function parseSpec(specStr: string): Spec {
 export function formatSpec(v: PyValue, specStr: string): string {
   if (specStr === '') return pyStr(v);
   const s = parseSpec(specStr);
-  const numeric = typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+  const numeric = typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat || v instanceof PyBigInt;
   if (numeric && s.type !== 's') {
     if (typeof v === 'boolean' && s.type === '') return pad('', pyStr(v), { ...s, zero: false }, false);
     const [sign, body] = formatNumber(v, s);

@@ -77,6 +77,11 @@ const SIZED: readonly (readonly [string, 'refused' | 'ok'])[] = [
   [`{{ payload.s.replace("x", "yy", ${N}) | length }}`, 'ok'],
   [`{{ ([payload.s] * 1000) | join(payload.s * 1000) }}`, 'refused'],
   [`{{ "abc"[:${N}] }}{{ payload.l[${N}:] }}`, 'ok'],
+  [`{{ 2 ** ${N} }}`, 'refused'],
+  [`{{ (2 ** 64) ** ${N} }}`, 'refused'],
+  [`{{ 10 ** 10 ** 9 }}|{{ (3 ** 100000) * (3 ** 100000) * 0 }}`, 'ok'],
+  [`{{ (3 ** 300000) * (3 ** 300000) * (3 ** 300000) * 0 }}`, 'refused'],
+  [`{{ (2 ** 64) ** 2 ** 0 }}|{{ 1 ** ${N} }}|{{ (-1) ** ${N} }}`, 'ok'],
 ];
 
 describe('size arguments are charged before anything is built', () => {
@@ -115,6 +120,8 @@ describe('size arguments are charged before anything is built', () => {
       (n: number) => ` | string | replace("a", "bb", ${n})`,
       (n: number) => ` | string | pprint | center(${n})`,
       (n: number) => ` | list | pprint`,
+      (n: number) => ` | length + 3 ** ${n}`,
+      (n: number) => ` | length + (2 ** 64) ** ${n} * ${n}`,
     );
     const wrap = fc.constantFrom(
       (e: string) => `{{ ${e} }}`,

@@ -11,7 +11,7 @@
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
 import { lookupUnicodeName } from './unicode-names.helpers.js';
-import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
+import { BIG_INT_CALL, RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
 
@@ -133,14 +133,19 @@ function plainDecimal(x: number): string {
 /** Rewrites one number literal for the library's lexer: ints in decimal, floats with a point. */
 function decimalLiteral(lit: string): string {
   const s = lit.replace(/_/g, '');
-  if (/^0[xXoObB]/.test(s)) return BigInt(s).toString();
+  if (/^0[xXoObB]/.test(s)) return bigLiteral(BigInt(s).toString());
   if (/[.eE]/.test(s)) {
     const x = Number(s);
     if (!Number.isFinite(x)) throw new TemplateError('TemplateSyntaxError', `number literal ${lit} is out of range`);
     return plainDecimal(x);
   }
   if (/^0\d/.test(s) && /[1-9]/.test(s)) throw new TemplateError('TemplateSyntaxError', `leading zeros in decimal integer literals are not permitted: ${lit}`);
-  return s.replace(/^0+(?=\d)/, '');
+  return bigLiteral(s.replace(/^0+(?=\d)/, ''));
+}
+
+/** An int literal past 2^53 becomes a call of the internal big-int constructor, so it stays exact. */
+function bigLiteral(digits: string): string {
+  return BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER) ? `${BIG_INT_CALL}("${digits}")` : digits;
 }
 
 const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
