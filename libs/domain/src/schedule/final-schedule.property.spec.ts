@@ -1,6 +1,7 @@
 /**
  * Properties of the final schedule over random rotations, single shifts and
- * overrides, two years at a time, in zones with unusual DST: Lord Howe (30
+ * overrides, two years at a time, in Berlin, New York, Santiago (changes at local
+ * midnight, southern summer) and zones with unusual DST: Lord Howe (30
  * minutes), Apia (a skipped day in 2011, DST until 2021), Kolkata (+05:30).
  *
  * Some overrides and single events are declared in config form (`start` and
@@ -17,7 +18,7 @@ import { defineOverride, defineRotation, defineSchedule, defineSingleShift } fro
 import { expandShifts, finalSchedule } from './final-schedule.js';
 import { parseSchedules } from './schedule.config.js';
 
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Apia', 'UTC'] as const;
+const ZONES = ['Europe/Berlin', 'America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Apia', 'UTC'] as const;
 /** Runs per zone; raise with SCHEDULE_PROPERTY_RUNS=200 for a deeper search. */
 const NUM_RUNS = Number(process.env.SCHEDULE_PROPERTY_RUNS ?? 6);
 /** Shrinking two-year schedules takes minutes, so a failure reports its seed unshrunk unless SCHEDULE_PROPERTY_SHRINK=1. */

@@ -1,11 +1,12 @@
 /** Jinja2 3.1's builtin filters, with its argument names and edge cases. */
 import { budget, TemplateError, typeError, valueError } from '../runtime/render.budget.js';
-import { PyDict, PyDictView, PyFloat, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from '../runtime/py.model.js';
+import { PyBigInt, PyDict, PyDictView, PyFloat, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from '../runtime/py.model.js';
 import { binaryArith, compare, eq, iterate, len, num, truthy, undefinedError } from '../runtime/py.ops.js';
 import { pyRepr, typeName } from '../runtime/py-str.format.js';
 import { htmlSafeJsonDumps } from '../runtime/py-json.format.js';
 import { percentFormat } from '../runtime/py-percent.format.js';
 import { roundFloat } from '../runtime/py-number.format.js';
+import { pformat } from '../runtime/py-pprint.format.js';
 import { pyCapitalize, pyReplace, splitlines, strip } from '../runtime/py-text.helpers.js';
 import { filesizeformat, indent, striptags, toFloat, toInt, truncate, wrapParagraph } from './jinja-text.helpers.js';
 import { builtinMethod } from '../runtime/py-methods.builtins.js';
@@ -20,6 +21,7 @@ function pyAbs(v: PyValue): PyValue {
   if (typeof v === 'number') return Math.abs(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return new PyFloat(Math.abs(v.v));
+  if (v instanceof PyBigInt) return v.v < 0n ? new PyBigInt(-v.v) : v;
   if (v instanceof Undefined) throw undefinedError(v);
   throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
 }
@@ -92,7 +94,7 @@ function xmlattr(d: PyValue, autospace: boolean): string {
 
 /**
  * `pprint.pformat` sorts dict keys (mixed key types by type name, as its safe key
- * does). It also wraps past 80 columns, which is not reproduced.
+ * does); `pformat` then wraps past 80 columns as Python does.
  */
 function sortedForPprint(v: PyValue): PyValue {
   if (Array.isArray(v)) return v.map(sortedForPprint);
@@ -315,7 +317,7 @@ export const JINJA_FILTERS: ReadonlyMap<string, FilterFn> = new Map<string, Filt
       return items.reduce((best, x) => (compare(key(x), key(best)) < 0 ? x : best));
     },
   ],
-  ['pprint', (v) => pyRepr(sortedForPprint(v))],
+  ['pprint', (v) => pformat(sortedForPprint(v))],
   [
     'random',
     () => {

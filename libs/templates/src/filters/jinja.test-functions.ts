@@ -1,6 +1,6 @@
 /** Jinja2 3.1's builtin tests (`x is defined`, `x is divisibleby 3`, ...). */
 import { typeError } from '../runtime/render.budget.js';
-import { PyCallable, PyDict, PyFloat, PyTuple, Undefined, type PyValue } from '../runtime/py.model.js';
+import { PyBigInt, PyCallable, PyDict, PyFloat, PyTuple, Undefined, type PyValue } from '../runtime/py.model.js';
 import { compare, contains, eq, num, undefinedError } from '../runtime/py.ops.js';
 import { typeName } from '../runtime/py-str.format.js';
 import type { TestFn } from '../runtime/jinja.runtime.js';
@@ -38,13 +38,13 @@ export function makeJinjaTests(filterNames: () => ReadonlySet<string>, testNames
     ['boolean', (v) => typeof v === 'boolean'],
     ['false', (v) => v === false],
     ['true', (v) => v === true],
-    ['integer', (v) => typeof v === 'number'],
+    ['integer', (v) => typeof v === 'number' || v instanceof PyBigInt],
     ['float', (v) => v instanceof PyFloat],
     ['lower', (v) => isLower(softStr(v))],
     ['upper', (v) => isUpper(softStr(v))],
     ['string', (v) => typeof v === 'string'],
     ['mapping', (v) => v instanceof PyDict],
-    ['number', (v) => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat],
+    ['number', (v) => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat || v instanceof PyBigInt],
     ['sequence', (v) => typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof Undefined],
     ['iterable', (v) => typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof Undefined],
     ['callable', (v) => v instanceof PyCallable],

@@ -17,10 +17,10 @@ import type {
   SliceExpressionNode,
   StatementNode,
 } from '../syntax/jinja.ast.js';
-import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL } from '../syntax/jinja.ast.js';
+import { BIG_INT_CALL, RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL } from '../syntax/jinja.ast.js';
 import { identifiersIn } from '../syntax/jinja.names.js';
 import { budget, BudgetExceeded, TemplateError, typeError, valueError, type Budget } from './render.budget.js';
-import { PyCallable, PyDict, PyFloat, PyNamespace, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
+import { intValue, PyBigInt, PyCallable, PyDict, PyFloat, PyNamespace, PyObject, PyTuple, Undefined, type Kwargs, type PyValue } from './py.model.js';
 import { binaryArith, compare, concat, contains, dictKey, eq, iterate, num, truthy, undefinedError } from './py.ops.js';
 import { pyRepr, pyStr, typeName } from './py-str.format.js';
 import { percentFormat } from './py-percent.format.js';
@@ -86,6 +86,7 @@ const CONSTANTS = new Map<string, PyValue>([
   ['False', false],
   ['None', null],
   [TUPLE_CALL, new PyCallable('tuple', (args) => new PyTuple(args))],
+  [BIG_INT_CALL, new PyCallable('int', ([digits]) => (typeof digits === 'string' && /^\d+$/.test(digits) ? intValue(BigInt(digits)) : null))],
 ]);
 
 function typeRepr(obj: PyValue): string {
@@ -374,6 +375,7 @@ export class Interpreter implements Runtime {
         const v = this.eval(node.argument, scope);
         if (node.operator.value === 'not') return !truthy(v);
         if (v instanceof Undefined) throw undefinedError(v);
+        if (v instanceof PyBigInt) return node.operator.value === '-' ? intValue(-v.v) : v;
         const n = num(v);
         if (n === undefined) throw typeError(`bad operand type for unary ${node.operator.value}: '${typeName(v)}'`);
         const r = node.operator.value === '-' ? -n : n;

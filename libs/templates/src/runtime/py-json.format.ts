@@ -1,6 +1,6 @@
 /** Python's `json.dumps`, byte for byte: separators, `ensure_ascii`, `sort_keys`, `indent`. */
 import { budget, BudgetExceeded, typeError, valueError } from './render.budget.js';
-import { PyDict, PyFloat, PyTuple, type DictKey, type PyValue } from './py.model.js';
+import { PyBigInt, PyDict, PyFloat, PyTuple, type DictKey, type PyValue } from './py.model.js';
 import { floatRepr, intStr, typeName } from './py-str.format.js';
 
 export interface JsonDumpsOptions {
@@ -63,6 +63,7 @@ export function jsonDumps(value: PyValue, opts: JsonDumpsOptions = {}): string {
     if (typeof v === 'number') return push(intStr(v));
     if (typeof v === 'string') return push(jsonString(v, ensureAscii));
     if (v instanceof PyFloat) return push(floatJson(v.v));
+    if (v instanceof PyBigInt) return push(v.repr());
     if (Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict) {
       if (seen.has(v)) throw valueError('Circular reference detected');
       seen.add(v);

@@ -1,6 +1,6 @@
 /** Python's printf-style `%` formatting and `str.format()`. */
 import { budget, TemplateError, typeError, valueError } from './render.budget.js';
-import { PyDict, PyFloat, PyTuple, Undefined, type PyValue } from './py.model.js';
+import { PyBigInt, PyDict, PyFloat, PyTuple, Undefined, type PyValue } from './py.model.js';
 import { pyRepr, pyStr, typeName } from './py-str.format.js';
 import { exponential, fixed, general, nonFinite } from './py-number.format.js';
 import { undefinedError } from './py.ops.js';
@@ -21,6 +21,7 @@ function toNumber(v: PyValue, conv: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return v.v;
+  if (v instanceof PyBigInt) return Number(v.v);
   if (v instanceof Undefined) throw undefinedError(v);
   throw typeError(`%${conv} format: a real number is required, not ${typeName(v)}`);
 }
@@ -33,8 +34,18 @@ function groupDigits(intPart: string, sep: string): string {
 function formatNumber(v: PyValue, s: Spec): [string, string] {
   const t = s.type;
   let x = toNumber(v, t || 'd');
-  const isInt = typeof v === 'number' || typeof v === 'boolean';
+  const isInt = typeof v === 'number' || typeof v === 'boolean' || v instanceof PyBigInt;
   let body: string;
+  if (v instanceof PyBigInt && 'diun xXob'.includes(t || ' ')) {
+    // exact digits of a big int; x (a double) still gives the sign
+    const abs = v.v < 0n ? -v.v : v.v;
+    const radix = t === 'o' ? 8 : t === 'b' ? 2 : t === 'x' || t === 'X' ? 16 : 10;
+    body = radix === 10 ? groupDigits(abs.toString(), s.grouping) : abs.toString(radix);
+    if (t === 'X') body = body.toUpperCase();
+    if (radix !== 10 && s.alt) body = `0${t}${body}`;
+    const sign = v.v < 0n ? '-' : s.sign === '+' ? '+' : s.sign === ' ' ? ' ' : '';
+    return [sign, body];
+  }
   switch (t) {
     case 'd':
     case 'i':
@@ -192,7 +203,7 @@ function parseSpec(specStr: string): Spec {
 export function formatSpec(v: PyValue, specStr: string): string {
   if (specStr === '') return pyStr(v);
   const s = parseSpec(specStr);
-  const numeric = typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+  const numeric = typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat || v instanceof PyBigInt;
   if (numeric && s.type !== 's') {
     if (typeof v === 'boolean' && s.type === '') return pad('', pyStr(v), { ...s, zero: false }, false);
     const [sign, body] = formatNumber(v, s);
@@ -209,59 +220,81 @@ export interface FieldAccess {
   getitem(obj: PyValue, key: PyValue): PyValue;
 }
 
-/** `str.format(*args, **kwargs)`; attribute access goes through the sandboxed accessors. */
+/**
+ * `str.format(*args, **kwargs)`; attribute access goes through the sandboxed accessors.
+ * A format spec may hold replacement fields itself (`'{:{w}.{p}f}'`), one level deep
+ * as in Python ("Max string recursion exceeded" beyond).
+ */
 export function strFormat(fmt: string, args: readonly PyValue[], kwargs: Map<string, PyValue>, access: FieldAccess): string {
-  let auto = 0;
-  let out = '';
-  let i = 0;
-  while (i < fmt.length) {
-    const c = fmt[i];
-    if (c === '{' && fmt[i + 1] === '{') {
-      out += '{';
-      i += 2;
-      continue;
-    }
-    if (c === '}' && fmt[i + 1] === '}') {
-      out += '}';
-      i += 2;
-      continue;
-    }
-    if (c === '}') throw valueError("Single '}' encountered in format string");
-    if (c !== '{') {
-      out += c;
-      i++;
-      continue;
-    }
-    const end = fmt.indexOf('}', i);
-    if (end < 0) throw valueError("Single '{' encountered in format string");
-    const field = fmt.slice(i + 1, end);
-    i = end + 1;
-    const m = /^([^.[!:]*)((?:\.[^.[!:]+|\[[^\]]*\])*)(?:!([rsa]))?(?::(.*))?$/s.exec(field);
-    if (!m) throw valueError(`bad format field '${field}'`);
-    const [, head, path, conv, spec] = m;
-    let v: PyValue;
-    if (head === '') {
-      if (auto >= args.length) throw new TemplateError('IndexError', 'Replacement index out of range for positional args tuple');
-      v = args[auto++];
-    } else if (/^\d+$/.test(head)) {
-      const n = Number(head);
-      if (n >= args.length) throw new TemplateError('IndexError', 'Replacement index out of range for positional args tuple');
-      v = args[n];
-    } else {
-      if (!kwargs.has(head)) throw new TemplateError('KeyError', `'${head}'`);
-      v = kwargs.get(head) as PyValue;
-    }
-    for (const part of path.match(/\.[^.[]+|\[[^\]]*\]/g) ?? []) {
-      if (part.startsWith('.')) v = access.getattr(v, part.slice(1));
-      else {
-        const k = part.slice(1, -1);
-        v = access.getitem(v, /^\d+$/.test(k) ? Number(k) : k);
+  const numbering = { auto: 0, mode: '' as '' | 'auto' | 'manual' };
+  const lookup = (head: string): PyValue => {
+    if (head === '' || /^\d+$/.test(head)) {
+      const mode = head === '' ? 'auto' : 'manual';
+      if (numbering.mode && numbering.mode !== mode) {
+        throw valueError(mode === 'auto' ? 'cannot switch from manual field specification to automatic field numbering' : 'cannot switch from automatic field numbering to manual field specification');
       }
+      numbering.mode = mode;
+      const n = head === '' ? numbering.auto++ : Number(head);
+      if (n >= args.length) throw new TemplateError('IndexError', `Replacement index ${n} out of range for positional args tuple`);
+      return args[n] as PyValue;
     }
-    if (conv === 'r' || conv === 'a') v = pyRepr(v);
-    else if (conv === 's') v = pyStr(v);
-    out += formatSpec(v, spec ?? '');
-    budget().alloc(out.length);
-  }
-  return out;
+    if (!kwargs.has(head)) throw new TemplateError('KeyError', `'${head}'`);
+    return kwargs.get(head) as PyValue;
+  };
+  const render = (text: string, depth: number): string => {
+    if (depth <= 0) throw valueError('Max string recursion exceeded');
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '{' && text[i + 1] === '{') {
+        out += '{';
+        i += 2;
+        continue;
+      }
+      if (c === '}' && text[i + 1] === '}') {
+        out += '}';
+        i += 2;
+        continue;
+      }
+      if (c === '}') throw valueError("Single '}' encountered in format string");
+      if (c !== '{') {
+        out += c;
+        i++;
+        continue;
+      }
+      // the field runs to its matching '}', counting nested braces
+      let level = 1;
+      let end = i + 1;
+      for (; end < text.length; end++) {
+        if (text[end] === '{') level++;
+        else if (text[end] === '}' && --level === 0) break;
+      }
+      if (level > 0) throw valueError(level > 1 ? "expected '}' before end of string" : "Single '{' encountered in format string");
+      const field = text.slice(i + 1, end);
+      i = end + 1;
+      const m = /^([^.[!:]*)((?:\.[^.[!:]+|\[[^\]]*\])*)(?:!([^:]*))?(?::(.*))?$/s.exec(field);
+      if (!m) throw valueError(`bad format field '${field}'`);
+      const [, head, path, conv, rawSpec] = m;
+      if (head.includes('{')) throw valueError('unexpected \'{\' in field name');
+      if (conv !== undefined && !/^[rsa]$/.test(conv)) {
+        throw valueError(conv.length === 1 ? `Unknown conversion specifier ${conv}` : 'expected \':\' after conversion specifier');
+      }
+      let v = lookup(head);
+      for (const part of path.match(/\.[^.[]+|\[[^\]]*\]/g) ?? []) {
+        if (part.startsWith('.')) v = access.getattr(v, part.slice(1));
+        else {
+          const k = part.slice(1, -1);
+          v = access.getitem(v, /^\d+$/.test(k) ? Number(k) : k);
+        }
+      }
+      if (conv === 'r' || conv === 'a') v = pyRepr(v);
+      else if (conv === 's') v = pyStr(v);
+      const spec = rawSpec !== undefined && rawSpec.includes('{') ? render(rawSpec, depth - 1) : (rawSpec ?? '');
+      out += formatSpec(v, spec);
+      budget().alloc(out.length);
+    }
+    return out;
+  };
+  return render(fmt, 2);
 }

@@ -1,3 +1,5 @@
+import { TemplateError } from './render.budget.js';
+
 /**
  * The value model of the template runtime: Python's types as Jinja2 sees them.
  *
@@ -203,4 +205,62 @@ export function fromPy(v: PyValue): unknown {
   }
   if (v instanceof Undefined) return undefined;
   return String(reprHook.repr(v));
+}
+
+/**
+ * A Python int outside JavaScript's exact range (beyond ±(2^53 − 1)): integer
+ * arithmetic that overflows it continues in BigInt, so `2 ** 64 + 1` is exact.
+ * Ints within the range stay plain numbers (`intValue` normalises).
+ */
+export class PyBigInt extends PyObject {
+  readonly typeName = 'int';
+  constructor(readonly v: bigint) {
+    super();
+  }
+  getAttr(name: string): PyValue | undefined {
+    if (name === 'real' || name === 'numerator') return this;
+    if (name === 'imag') return 0;
+    if (name === 'denominator') return 1;
+    return undefined;
+  }
+  /** Python's `str(int)`, refused past 4,300 digits as Python 3.11+ refuses (`sys.int_info.default_max_str_digits`). */
+  repr(): string {
+    const hex = (this.v < 0n ? -this.v : this.v).toString(16).length;
+    if (hex > 3570) {
+      // 16^3570 < 10^4300 < 16^3700: between the two, count the digits
+      const s = hex > 3700 ? '' : this.v.toString();
+      if (hex > 3700 || s.replace('-', '').length > 4300)
+        throw new TemplateError('ValueError', 'Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit');
+      return s;
+    }
+    return this.v.toString();
+  }
+  override equals(other: PyValue): boolean {
+    const o = exactInt(other);
+    return o !== undefined && o === this.v;
+  }
+  override compare(other: PyValue): number | undefined {
+    const o = exactInt(other);
+    if (o !== undefined) return this.v < o ? -1 : this.v > o ? 1 : 0;
+    if (other instanceof PyFloat) {
+      if (Number.isNaN(other.v)) return undefined;
+      const x = Number(this.v);
+      return x < other.v ? -1 : x > other.v ? 1 : 0;
+    }
+    return undefined;
+  }
+}
+
+/** The exact integer value of an int, bool, big int or integral float; `undefined` otherwise. */
+export function exactInt(v: PyValue): bigint | undefined {
+  if (typeof v === 'number') return BigInt(v);
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (v instanceof PyBigInt) return v.v;
+  if (v instanceof PyFloat && Number.isInteger(v.v)) return BigInt(v.v);
+  return undefined;
+}
+
+/** A BigInt result as a template int: a plain number when it is exact as one. */
+export function intValue(b: bigint): number | PyBigInt {
+  return b >= -BigInt(Number.MAX_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : new PyBigInt(b);
 }

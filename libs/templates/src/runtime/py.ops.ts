@@ -1,6 +1,6 @@
 /** Python semantics for truth, equality, ordering, arithmetic, membership, iteration. */
-import { budget, TemplateError, typeError } from './render.budget.js';
-import { PyDict, PyDictView, PyFloat, PyObject, PyTuple, Undefined, type DictKey, type PyValue } from './py.model.js';
+import { budget, BudgetExceeded, TemplateError, typeError } from './render.budget.js';
+import { intValue, PyBigInt, PyDict, PyDictView, PyFloat, PyObject, PyTuple, Undefined, type DictKey, type PyValue } from './py.model.js';
 import { pyStr, typeName } from './py-str.format.js';
 
 export function undefinedError(u: Undefined): TemplateError {
@@ -24,6 +24,7 @@ export function num(v: PyValue): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return v.v;
+  if (v instanceof PyBigInt) return Number(v.v);
   return undefined;
 }
 
@@ -40,6 +41,8 @@ export function dictKey(v: PyValue): DictKey {
 
 export function eq(a: PyValue, b: PyValue): boolean {
   if (a === b) return true;
+  if (a instanceof PyBigInt) return a.equals(b);
+  if (b instanceof PyBigInt) return b.equals(a);
   const na = num(a);
   if (na !== undefined) {
     const nb = num(b);
@@ -74,6 +77,10 @@ function seqEq(a: readonly PyValue[], b: readonly PyValue[]): boolean {
 
 /** Python ordering (`<` and friends, `sort`). Throws TypeError for mixed types. */
 export function compare(a: PyValue, b: PyValue): number {
+  if (a instanceof PyBigInt || b instanceof PyBigInt) {
+    const c = a instanceof PyBigInt ? a.compare(b) : (b as PyBigInt).compare(a);
+    if (c !== undefined) return a instanceof PyBigInt ? c : -c;
+  }
   const na = num(a);
   const nb = num(b);
   if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
@@ -170,6 +177,11 @@ export function binaryArith(op: string, a: PyValue, b: PyValue): PyValue {
   const nb = num(b);
   if (na !== undefined && nb !== undefined) {
     const f = isFloat(a) || isFloat(b);
+    if (!f && INT_OPS.has(op)) {
+      const r = a instanceof PyBigInt || b instanceof PyBigInt ? undefined : intArith(op, na, nb);
+      if (r !== undefined) return r;
+      return bigArith(op, BigInt(a instanceof PyBigInt ? a.v : na), BigInt(b instanceof PyBigInt ? b.v : nb));
+    }
     switch (op) {
       case '+':
         return mkNumber(na + nb, f);
@@ -215,6 +227,92 @@ export function binaryArith(op: string, a: PyValue, b: PyValue): PyValue {
     if (r !== undefined) return r;
   }
   throw typeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+const INT_OPS = new Set(['+', '-', '*', '//', '%', '**']);
+
+/** Int arithmetic in doubles; `undefined` when the result is not exact (past 2^53), for `bigArith`. */
+function intArith(op: string, a: number, b: number): PyValue | undefined {
+  let r: number;
+  switch (op) {
+    case '+':
+      r = a + b;
+      break;
+    case '-':
+      r = a - b;
+      break;
+    case '*':
+      r = a * b;
+      break;
+    case '//':
+      if (b === 0) throw new TemplateError('ZeroDivisionError', 'integer division or modulo by zero');
+      r = Math.floor(a / b);
+      break;
+    case '%':
+      if (b === 0) throw new TemplateError('ZeroDivisionError', 'integer division or modulo by zero');
+      return pyMod(a, b);
+    case '**':
+      if (b < 0) {
+        if (a === 0) throw new TemplateError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+        return new PyFloat(a ** b);
+      }
+      r = a ** b;
+      break;
+    default:
+      return undefined;
+  }
+  return Number.isSafeInteger(r) ? r : undefined;
+}
+
+/** Bits of a BigInt's magnitude (hex digits × 4: cheap, unlike decimal). */
+const bitsOf = (x: bigint): number => (x < 0n ? -x : x).toString(16).length * 4;
+
+/**
+ * The largest int a template may build, in bits (about 300,000 decimal digits).
+ * Python has no such bound, but its `str()` refuses past 4,300 digits; this one
+ * keeps BigInt products and powers within the render's time. Each operation is
+ * charged by the size of its result, before it is computed.
+ */
+export const MAX_INT_BITS = 1_000_000;
+
+function chargeInt(bits: number): void {
+  if (bits > MAX_INT_BITS) throw new BudgetExceeded(`an int of about ${Math.round(bits)} bits exceeds the limit of ${MAX_INT_BITS}`);
+  budget().work(bits * 4);
+}
+
+/** Python int arithmetic past 2^53, exact; the result's size is charged before it is computed. */
+function bigArith(op: string, a: bigint, b: bigint): PyValue {
+  switch (op) {
+    case '+':
+      chargeInt(Math.max(bitsOf(a), bitsOf(b)) + 1);
+      return intValue(a + b);
+    case '-':
+      chargeInt(Math.max(bitsOf(a), bitsOf(b)) + 1);
+      return intValue(a - b);
+    case '*':
+      chargeInt(bitsOf(a) + bitsOf(b));
+      return intValue(a * b);
+    case '//': {
+      if (b === 0n) throw new TemplateError('ZeroDivisionError', 'integer division or modulo by zero');
+      chargeInt(bitsOf(a));
+      const q = a / b;
+      return intValue(a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q);
+    }
+    case '%': {
+      if (b === 0n) throw new TemplateError('ZeroDivisionError', 'integer division or modulo by zero');
+      const r = a % b;
+      return intValue(r !== 0n && r < 0n !== b < 0n ? r + b : r);
+    }
+    case '**': {
+      if (b < 0n) return new PyFloat(Number(a) ** Number(b));
+      const abs = a < 0n ? -a : a;
+      if (abs <= 1n) return intValue(a ** b);
+      chargeInt(Number(b) * (bitsOf(abs) - 3));
+      return intValue(a ** b);
+    }
+    default:
+      throw typeError(`unsupported operand type(s) for ${op}: 'int' and 'int'`);
+  }
 }
 
 /** Hook for datetime arithmetic, installed by the datetime model. */

@@ -55,6 +55,9 @@ const SIZED: readonly (readonly [string, 'refused' | 'ok'])[] = [
   [`{{ "{:.${N}%}".format(1.5) }}`, 'refused'],
   [`{{ "{:.${N}e}".format(payload.n) }}`, 'refused'],
   [`{{ "{:>${N}}".format("x") }}`, 'refused'],
+  [`{{ "{:{}}".format("x", ${N}) }}`, 'refused'],
+  [`{{ "{:.{p}f}".format(1.5, p=${N}) }}`, 'refused'],
+  [`{{ ([payload.s * 1000] * 1000) | pprint | length }}`, 'refused'],
   [`{{ "%s" | format(1) | center(${N}) }}`, 'refused'],
   [`{{ "x" * ${N} }}`, 'refused'],
   [`{{ ${N} * "x" }}`, 'refused'],
@@ -74,6 +77,11 @@ const SIZED: readonly (readonly [string, 'refused' | 'ok'])[] = [
   [`{{ payload.s.replace("x", "yy", ${N}) | length }}`, 'ok'],
   [`{{ ([payload.s] * 1000) | join(payload.s * 1000) }}`, 'refused'],
   [`{{ "abc"[:${N}] }}{{ payload.l[${N}:] }}`, 'ok'],
+  [`{{ 2 ** ${N} }}`, 'refused'],
+  [`{{ (2 ** 64) ** ${N} }}`, 'refused'],
+  [`{{ 10 ** 10 ** 9 }}|{{ (3 ** 100000) * (3 ** 100000) * 0 }}`, 'ok'],
+  [`{{ (3 ** 300000) * (3 ** 300000) * (3 ** 300000) * 0 }}`, 'refused'],
+  [`{{ (2 ** 64) ** 2 ** 0 }}|{{ 1 ** ${N} }}|{{ (-1) ** ${N} }}`, 'ok'],
 ];
 
 describe('size arguments are charged before anything is built', () => {
@@ -110,6 +118,10 @@ describe('size arguments are charged before anything is built', () => {
       (n: number) => ` | list * ${n}`,
       (n: number) => ` | round(${n})`,
       (n: number) => ` | string | replace("a", "bb", ${n})`,
+      (n: number) => ` | string | pprint | center(${n})`,
+      (n: number) => ` | list | pprint`,
+      (n: number) => ` | length + 3 ** ${n}`,
+      (n: number) => ` | length + (2 ** 64) ** ${n} * ${n}`,
     );
     const wrap = fc.constantFrom(
       (e: string) => `{{ ${e} }}`,
@@ -117,6 +129,7 @@ describe('size arguments are charged before anything is built', () => {
       (e: string) => `{{ "%.${'{n}'}f" % 1.5 }}{{ ${e} }}`,
       (e: string) => `{{ "{:.${'{n}'}f}".format(1.5) }}{{ ${e} }}`,
       (e: string) => `{{ "%${'{n}'}s" % "" }}{{ ${e} }}`,
+      (e: string) => `{{ "{:{}.{}}".format(1.5, ${'{n}'}, ${'{n}'}) }}{{ ${e} }}`,
     );
     fc.assert(
       fc.property(receiver, fc.array(fc.tuple(call, huge), { minLength: 1, maxLength: 3 }), wrap, huge, (recv, calls, wrapper, n) => {

@@ -191,6 +191,8 @@ export const TEST_FILTER_PREFIX = '\u0000is:';
 
 /** The internal tuple constructor that `()` and `(x,)` are rewritten to call, see jinja.parser.ts. */
 export const TUPLE_CALL = '\u0000tuple';
+/** The global that int literals past 2^53 are rewritten to call with their digits (`syntax/jinja.parser.ts`). */
+export const BIG_INT_CALL = '__int_literal__';
 
 /** The filter name marking the iterable of `{% for … recursive %}`, see jinja.parser.ts. */
 export const RECURSIVE_LOOP = '\u0000recursive';

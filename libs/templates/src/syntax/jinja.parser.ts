@@ -10,13 +10,18 @@
  */
 import { parse, tokenize } from '@huggingface/jinja';
 import { TemplateError } from '../runtime/render.budget.js';
-import { UNICODE_NAMES } from './unicode-names.lookup.js';
-import { RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
+import { lookupUnicodeName } from './unicode-names.helpers.js';
+import { BIG_INT_CALL, RECURSIVE_LOOP, TEST_FILTER_PREFIX, TUPLE_CALL, type ProgramNode, type Token } from './jinja.ast.js';
 
 type LibToken = Parameters<typeof parse>[0][number];
 
 const KEPT_ESCAPES = new Set(['n', 't', 'r', 'b', 'f', 'v', "'", '"', '\\', 'x', 'u']);
-const u = (cp: number): string => `\\u${cp.toString(16).padStart(4, '0')}`;
+/** `\\uXXXX` escapes for the library's lexer; a code point beyond the BMP becomes its surrogate pair. */
+const u = (cp: number): string =>
+  String.fromCodePoint(cp)
+    .split('')
+    .map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('');
 
 /** Rewrites escapes inside string literals of tags so the library lexer reads them as Python would. */
 export function normalizeEscapes(src: string): string {
@@ -61,10 +66,10 @@ export function normalizeEscapes(src: string): string {
               i += 1 + oct[0].length;
             } else if (e === 'N' && src[i + 2] === '{') {
               const close = src.indexOf('}', i + 3);
-              const name = close < 0 ? '' : src.slice(i + 3, close).toUpperCase();
-              const cp = Object.hasOwn(UNICODE_NAMES, name) ? UNICODE_NAMES[name] : undefined;
+              const name = close < 0 ? '' : src.slice(i + 3, close);
+              const cp = lookupUnicodeName(name);
               if (cp === undefined)
-                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the symbol blocks only)`);
+                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the blocks listed in docs/templates-and-routing.md)`);
               out += u(cp);
               i = close + 1;
             } else if (e === 'a') {
@@ -128,14 +133,19 @@ function plainDecimal(x: number): string {
 /** Rewrites one number literal for the library's lexer: ints in decimal, floats with a point. */
 function decimalLiteral(lit: string): string {
   const s = lit.replace(/_/g, '');
-  if (/^0[xXoObB]/.test(s)) return BigInt(s).toString();
+  if (/^0[xXoObB]/.test(s)) return bigLiteral(BigInt(s).toString());
   if (/[.eE]/.test(s)) {
     const x = Number(s);
     if (!Number.isFinite(x)) throw new TemplateError('TemplateSyntaxError', `number literal ${lit} is out of range`);
     return plainDecimal(x);
   }
   if (/^0\d/.test(s) && /[1-9]/.test(s)) throw new TemplateError('TemplateSyntaxError', `leading zeros in decimal integer literals are not permitted: ${lit}`);
-  return s.replace(/^0+(?=\d)/, '');
+  return bigLiteral(s.replace(/^0+(?=\d)/, ''));
+}
+
+/** An int literal past 2^53 becomes a call of the internal big-int constructor, so it stays exact. */
+function bigLiteral(digits: string): string {
+  return BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER) ? `${BIG_INT_CALL}("${digits}")` : digits;
 }
 
 const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
