@@ -240,4 +240,37 @@ describe('personal notification policies and acknowledge reminders, end to end',
     expect((notice!.data as { users: string[] }).users).toEqual(['carol']);
     expect(messages(BOB_TG, /Resolved:/)).toHaveLength(0);
   }, 180_000);
+
+  it('answer: "Still on it" on the reminder keeps the acknowledgment, and the next reminder comes a full period after the first', async () => {
+    await post(payload('ReminderA', 'remind'));
+    const a = await poll('a second group of chain remind', async () => {
+      const started = (await events('escalation')).filter((e) => e.type === 'EscalationStarted' && e.data.chainId === 'remind');
+      return started.length >= 2 ? started.at(-1)!.data.alertGroupId : undefined;
+    });
+    await expectCount('carol paged', CAROL_TG, /ReminderA/, 1);
+    const page = messages(CAROL_TG, /ReminderA/)[0]!;
+    expect(await telegram.pressButton(CAROL_TG, page.message_id, 'Acknowledge', CAROL_TG, { timeoutMs: 20_000 })).toMatch(/Acknowledged/);
+    await until('reminder 1 set', a, 'AckReminderScheduled', 1);
+
+    await clock.advance('1h');
+    await expectCount('carol reminded', CAROL_TG, /Reminder:[\s\S]*ReminderA/, 1);
+    await until('the answer deadline set', a, 'AckReminderScheduled', 2);
+    const reminder = messages(CAROL_TG, /Reminder:[\s\S]*ReminderA/)[0]!;
+    expect(await telegram.pressButton(CAROL_TG, reminder.message_id, 'Still on it', CAROL_TG, { timeoutMs: 20_000 })).toMatch(/Confirmed/);
+    await poll(
+      'the confirmation recorded',
+      async () => (await events('alert-group')).some((e) => e.type === 'AlertGroupAcknowledgmentConfirmed' && e.data.alertGroupId === a) || undefined,
+      30_000,
+    );
+
+    await clock.advance('5m');
+    await until('the deadline passed', a, 'AckReminderDeadlinePassed', 1);
+    expect((await ofGroup(a, 'AckReminderDeadlinePassed')).map((e) => (e.data as { answered: boolean }).answered)).toEqual([true]);
+    await until('reminder 2 set', a, 'AckReminderScheduled', 3);
+    expect((await events('alert-group')).some((e) => e.type === 'AlertGroupUnacknowledged' && e.data.alertGroupId === a)).toBe(false);
+
+    await clock.advance('55m');
+    await expectCount('carol reminded again', CAROL_TG, /Reminder:[\s\S]*ReminderA/, 2);
+    expect(await ofGroup(a, 'AckReminderSent')).toHaveLength(2);
+  }, 180_000);
 });

@@ -104,6 +104,13 @@ export interface AlertGroupResolvedData extends AlertGroupRef {
   by: 'source' | 'action' | 'escalation' | 'maintenance';
 }
 
+/**
+ * The user whose acknowledgment holds acknowledged again: the answer to an
+ * acknowledge reminder ("still on it"). Changes nothing in the group's state;
+ * a reminder sent before it counts as answered.
+ */
+export type AlertGroupAcknowledgmentConfirmedData = AlertGroupRef;
+
 export interface AlertGroupAcknowledgedData extends AlertGroupRef {
   /** `source`: the integration's acknowledge condition; absent (older events) or `action`: a person. */
   by?: 'source' | 'action';
@@ -646,6 +653,7 @@ export interface EventCatalogue {
   AlertAdded: AlertAddedData;
   AlertDiscarded: AlertDiscardedData;
   AlertGroupAcknowledged: AlertGroupAcknowledgedData;
+  AlertGroupAcknowledgmentConfirmed: AlertGroupAcknowledgmentConfirmedData;
   AlertGroupUnacknowledged: AlertGroupRef;
   AlertGroupResolved: AlertGroupResolvedData;
   AlertGroupUnresolved: AlertGroupRef;
@@ -706,6 +714,7 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   AlertAdded: 1,
   AlertDiscarded: 1,
   AlertGroupAcknowledged: 1,
+  AlertGroupAcknowledgmentConfirmed: 1,
   AlertGroupUnacknowledged: 1,
   AlertGroupResolved: 1,
   AlertGroupUnresolved: 1,
@@ -782,6 +791,7 @@ export const ALERT_GROUP_EVENTS = [
   'AlertAdded',
   'AlertDiscarded',
   ...ALERT_GROUP_STATE_CHANGES,
+  'AlertGroupAcknowledgmentConfirmed',
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.schedule.<scheduleId>`. */

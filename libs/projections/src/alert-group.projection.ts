@@ -154,6 +154,7 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'PersonalNotificationResumed':
     case 'AckReminderScheduled':
     case 'AckReminderSent':
+    case 'AlertGroupAcknowledgmentConfirmed':
     case 'AckReminderDeadlinePassed':
     case 'ResolveNoticeRequested':
     case 'EscalationPaused':

@@ -75,6 +75,8 @@ export function timelineText(e: DozorEvent): string | null {
       return `Alert discarded: ${e.data.reason}`;
     case 'AlertGroupAcknowledged':
       return e.data.by === 'source' ? 'Acknowledged by the alert source' : `Acknowledged by ${by}`;
+    case 'AlertGroupAcknowledgmentConfirmed':
+      return `${by} confirmed the acknowledgment (still on it)`;
     case 'AlertGroupUnacknowledged':
       return `Unacknowledged by ${by}`;
     case 'AlertGroupResolved':

@@ -73,6 +73,8 @@ export interface EscalatorGroupState {
   ackUser: string | null;
   /** The user who resolved the current group, if a person did: the resolve notice leaves them out. */
   resolver: string | null;
+  /** Stream sequences of the acknowledger's confirmations ("still on it") since the ack that holds. */
+  confirmed?: number[];
 }
 
 export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq: number): EscalatorGroupState {
@@ -82,12 +84,13 @@ export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq:
   let alertTimes = s.alertTimes;
   if (e.type === 'AlertGroupCreated') alertTimes = [];
   else if (e.type === 'AlertAdded' && ofCurrent) alertTimes = [...s.alertTimes, e.metadata.occurredAt].slice(-MAX_ALERT_TIMES);
+  if (e.type === 'AlertGroupAcknowledgmentConfirmed' && ofCurrent) return { ...s, agg, alertTimes, confirmed: [...(s.confirmed ?? []), seq].slice(-100) };
   const changed = STATE_EVENTS.has(e.type) && ofCurrent;
   if (!changed) return agg === s.agg && alertTimes === s.alertTimes ? s : { ...s, agg, alertTimes };
   const user = e.metadata.actor.kind === 'user' ? e.metadata.actor.id : null;
   const ackUser = e.type === 'AlertGroupAcknowledged' ? (e.data.by === 'source' ? null : user) : e.type === 'AlertGroupSilenced' ? s.ackUser : null;
   const resolver = e.type === 'AlertGroupResolved' ? user : null;
-  return { agg, transition: seq, alertTimes, ackUser, resolver };
+  return { agg, transition: seq, alertTimes, ackUser, resolver, confirmed: [] };
 }
 
 const policiesCache = new WeakMap<DozorConfig, PersonalPolicies>();
@@ -106,7 +109,7 @@ export function personalPoliciesOf(config: DozorConfig): PersonalPolicies {
 export class GroupReader extends AggregateRepository<EscalatorGroupState> {
   constructor(@Inject(EventStore) store: EventLog) {
     super(store, {
-      initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0, alertTimes: [], ackUser: null, resolver: null }),
+      initialState: () => ({ agg: alertGroupDecider.initialState(), transition: 0, alertTimes: [], ackUser: null, resolver: null, confirmed: [] }),
       evolve: evolveEscalatorGroup,
     });
   }
@@ -189,12 +192,27 @@ export class EscalationHandler {
     return chainId ? (this.runtime.config.escalationChains.find((c) => c.id === chainId) ?? null) : null;
   }
 
-  /** What the group's acknowledge reminders know of it now. */
-  private ackGroupOf(alertGroupId: string, s: EscalatorGroupState): AckReminderGroup {
+  /**
+   * What the group's acknowledge reminders know of it now. `sent` maps each
+   * reminder of the holding ack to the stream sequence of its AckReminderSent:
+   * a reminder is answered when the acknowledger confirmed after it (one
+   * stream, so sequences order the two subjects).
+   */
+  private ackGroupOf(alertGroupId: string, s: EscalatorGroupState, sent: Map<number, number> = new Map()): AckReminderGroup {
     const g = s.agg.current;
     const state = g && g.alertGroupId === alertGroupId ? groupState(g) : 'resolved';
     const acked = state === 'acknowledged';
-    return { alertGroupId, state, ack: acked ? s.transition : null, acknowledgedBy: acked ? s.ackUser : null, answered: [] };
+    const confirmed = s.confirmed ?? [];
+    const answered = acked ? [...sent].filter(([, seq]) => confirmed.some((c) => c > seq)).map(([n]) => n) : [];
+    return { alertGroupId, state, ack: acked ? s.transition : null, acknowledgedBy: acked ? s.ackUser : null, answered };
+  }
+
+  /** The reminders sent for the ack at stream sequence `ack`: n → the sequence of its AckReminderSent commit. */
+  private async remindersSent(alertGroupId: string, ack: number): Promise<Map<number, number>> {
+    const sent = new Map<number, number>();
+    for (const c of await this.store.readSubject(subjects.escalation(this.topology, alertGroupId)))
+      for (const e of c.events) if (e.type === 'AckReminderSent' && e.data.ack === ack) sent.set(e.data.n, c.seq);
+    return sent;
   }
 
   /**
@@ -255,7 +273,10 @@ export class EscalationHandler {
           alertTimes: group?.agg.current?.alertGroupId === id ? group.alertTimes : [],
           policies: personalPoliciesOf(this.runtime.config),
           ...(ack && group
-            ? { ackGroup: this.ackGroupOf(id, group), ackPolicy: this.chainOf(group.agg.current?.escalationChainId)?.ackReminder?.policy ?? null }
+            ? {
+                ackGroup: this.ackGroupOf(id, group, await this.remindersSent(id, ack.ack)),
+                ackPolicy: this.chainOf(group.agg.current?.escalationChainId)?.ackReminder?.policy ?? null,
+              }
             : {}),
         },
         { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },

@@ -6,6 +6,7 @@ import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
 import {
   renderGroupMessage,
+  signCallback,
   TELEGRAM_TEXT_LIMIT,
   type BookedSlot,
   type DeliveryFailure,
@@ -508,6 +509,9 @@ const REASON_LINE: Record<NonNullable<NotificationRequestedData['reason']>, stri
   resolve_notice: '✅ <b>Resolved:</b> an alert group you were paged for.',
 };
 
+/** The button that answers an acknowledge reminder. */
+export const STILL_ON_IT = '✋ Still on it';
+
 function renderPage(
   view: Parameters<typeof renderGroupMessage>[0],
   callbackSecret: Parameters<typeof renderGroupMessage>[1]['callbackSecret'],
@@ -517,5 +521,13 @@ function renderPage(
   const line = REASON_LINE[reason];
   // The group's text is cut shorter, so the line fits within Telegram's limit.
   const msg = renderGroupMessage(view, { callbackSecret, maxLength: TELEGRAM_TEXT_LIMIT - line.length - 1 });
-  return { ...msg, text: `${line}\n${msg.text}` };
+  // A reminder is answered by acknowledging again (the router records AlertGroupAcknowledgmentConfirmed for the acknowledger).
+  const keyboard =
+    reason === 'ack_reminder' && view.state === 'acknowledged'
+      ? [
+          [{ text: STILL_ON_IT, callback_data: signCallback(callbackSecret, { action: 'acknowledge', alertGroupId: view.alertGroupId }) }],
+          ...msg.reply_markup.inline_keyboard,
+        ]
+      : msg.reply_markup.inline_keyboard;
+  return { ...msg, text: `${line}\n${msg.text}`, reply_markup: { inline_keyboard: keyboard } };
 }

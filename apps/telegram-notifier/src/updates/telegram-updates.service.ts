@@ -183,7 +183,8 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
       } catch (err) {
         reply = { ok: false, code: 'unavailable', message: `Dozor could not process the action (${(err as Error).message}); try again` };
       }
-      await answer(reply.ok ? (DONE_TEXT[parsed.action] ?? 'Done') : reply.message.slice(0, 190));
+      const done = reply.ok && reply.events?.includes('AlertGroupAcknowledgmentConfirmed') ? 'Confirmed: still acknowledged by you' : DONE_TEXT[parsed.action];
+      await answer(reply.ok ? (done ?? 'Done') : reply.message.slice(0, 190));
     });
   }
 }

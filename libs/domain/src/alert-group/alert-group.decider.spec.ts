@@ -151,11 +151,24 @@ describe('AlertGroup decider: actions (Grafana OnCall transitions)', () => {
       .given(opened())
       .when(act('acknowledge'))
       .then([{ type: 'AlertGroupAcknowledged', data: { alertGroupId: ID } }]));
-  it('acknowledge twice is rejected', () =>
+  it('acknowledge by someone else of a group acknowledged is rejected, naming the acknowledger', () =>
     spec
       .given(withAction(opened(), 'acknowledge'))
-      .when(act('acknowledge'))
+      .when(act('acknowledge', { actor: { kind: 'user', id: 'bob', name: 'bob' } }))
       .thenRejected('invalid_transition', /already acknowledged by alice/));
+  it('the acknowledger acknowledging again confirms (the answer to a reminder) and changes no state', () => {
+    const h = withAction(opened(), 'acknowledge');
+    spec
+      .given(h)
+      .when(act('acknowledge'))
+      .then([{ type: 'AlertGroupAcknowledgmentConfirmed', data: { alertGroupId: ID } }]);
+    expect(stateOf(h)).toBe('acknowledged');
+  });
+  it('an ack by the alert source is not confirmed by a person', () =>
+    spec
+      .given([...opened(), { type: 'AlertGroupAcknowledged', data: { alertGroupId: ID, by: 'source' } }])
+      .when(act('acknowledge'))
+      .thenRejected('invalid_transition', /already acknowledged/));
   it('acknowledge a resolved group is rejected', () =>
     spec
       .given(withAction(opened(), 'resolve'))

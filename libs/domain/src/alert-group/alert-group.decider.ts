@@ -159,6 +159,8 @@ function act(cmd: ActOnAlertGroup, s: AlertGroupAggregate): AlertGroupDecision {
   switch (cmd.action) {
     case 'acknowledge':
       if (g.resolved) return reject('invalid_transition', `can't acknowledge ${g.alertGroupId}: it is resolved`);
+      // The acknowledger pressing it again answers an acknowledge reminder ("still on it", OnCall's acknowledged_by_confirmed).
+      if (g.acknowledged && cmd.actor.kind === 'user' && g.acknowledgerId === cmd.actor.id) return ok({ type: 'AlertGroupAcknowledgmentConfirmed', data: ref });
       if (g.acknowledged) return reject('invalid_transition', `${g.alertGroupId} is already acknowledged by ${g.acknowledgedBy}`);
       return ok({ type: 'AlertGroupAcknowledged', data: { ...ref, by: 'action' } });
     case 'unacknowledge':

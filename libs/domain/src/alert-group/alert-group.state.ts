@@ -34,6 +34,8 @@ export interface GroupGeneration extends Pick<AlertGroupCreatedData, CreatedFact
   alertsCount: number;
   acknowledged: boolean;
   acknowledgedBy: string | null;
+  /** The Dozor user id of a person's acknowledgment that holds now; null: none, or not a user. */
+  acknowledgerId?: string | null;
   resolved: boolean;
   resolvedBy: string | null;
   /** ISO instant, 'forever', or null when not silenced. */
@@ -149,11 +151,12 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
         ...g,
         acknowledged: true,
         acknowledgedBy: e.data.by === 'source' ? 'the alert source' : actorName(e),
+        acknowledgerId: e.data.by !== 'source' && e.metadata.actor.kind === 'user' ? e.metadata.actor.id : null,
         silencedUntil: null,
         silencedBy: null,
       }));
     case 'AlertGroupUnacknowledged':
-      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: false, acknowledgedBy: null }));
+      return update(s, e.data.alertGroupId, (g) => ({ ...g, acknowledged: false, acknowledgedBy: null, acknowledgerId: null }));
     case 'AlertGroupResolved':
       return update(s, e.data.alertGroupId, (g) => ({
         ...g,
@@ -163,7 +166,14 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
         silencedBy: null,
       }));
     case 'AlertGroupUnresolved':
-      return update(s, e.data.alertGroupId, (g) => ({ ...g, resolved: false, resolvedBy: null, acknowledged: false, acknowledgedBy: null }));
+      return update(s, e.data.alertGroupId, (g) => ({
+        ...g,
+        resolved: false,
+        resolvedBy: null,
+        acknowledged: false,
+        acknowledgedBy: null,
+        acknowledgerId: null,
+      }));
     case 'AlertGroupSilenced':
       return update(s, e.data.alertGroupId, (g) => ({
         ...g,
@@ -171,9 +181,13 @@ export function evolve(s: AlertGroupAggregate, e: DozorEvent): AlertGroupAggrega
         silencedBy: actorName(e),
         acknowledged: false,
         acknowledgedBy: null,
+        acknowledgerId: null,
       }));
     case 'AlertGroupUnsilenced':
       return update(s, e.data.alertGroupId, (g) => ({ ...g, silencedUntil: null, silencedBy: null }));
+    case 'AlertGroupAcknowledgmentConfirmed':
+      // An answer to an acknowledge reminder: the state is what it was.
+      return s;
     case 'RouteAssigned':
       // Its route and chain are in AlertGroupCreated, in the same commit.
       return s;
