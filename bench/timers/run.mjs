@@ -2,7 +2,11 @@
 // Durable timer lateness with many timers pending: the escalator's real
 // TimerStore and TimerWorker against PostgreSQL and JetStream.
 //
-//   node bench/timers/run.mjs [--timers=100000] [--spread=60] [--workers=2]
+//   node bench/timers/run.mjs [--timers=100000] [--spread=60] [--workers=2] [--personal=0.4]
+//
+// `personal` is the share of timers that are not chain waits: half personal
+// notification waits (`personal:…`), half acknowledge reminders and their
+// deadlines (`reminder:…`, `unack:…`), with the ids the escalator gives them.
 //
 // Timers are due evenly over `spread` seconds, starting 5 s after they are
 // inserted. Lateness = fired_at - due_at. The physical limit printed beside
@@ -11,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { topology } from '@dozor/contracts';
+import { escalationTimerId, personalTimerId, reminderTimerId, topology, unackTimerId } from '@dozor/contracts';
 import { EventStore, connectNats } from '@dozor/eventstore';
 import { openDatabase } from '@dozor/projections';
 import { TimerStore } from '@dozor/escalator';
@@ -19,11 +23,17 @@ import { JsonLogger } from '@dozor/telemetry';
 import { TimerWorker } from '../../apps/escalator/dist/timers/timer.worker.js';
 
 const { values } = parseArgs({
-  options: { timers: { type: 'string', default: '100000' }, spread: { type: 'string', default: '60' }, workers: { type: 'string', default: '2' } },
+  options: {
+    timers: { type: 'string', default: '100000' },
+    spread: { type: 'string', default: '60' },
+    workers: { type: 'string', default: '2' },
+    personal: { type: 'string', default: '0.4' },
+  },
 });
 const N = Number(values.timers);
 const SPREAD = Number(values.spread) * 1000;
 const W = Number(values.workers);
+const PERSONAL = Number(values.personal);
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const id = randomBytes(3).toString('hex');
 const schema = `bench_timers_${id}`;
@@ -54,13 +64,26 @@ for (let i = 0; i < 50; i++) {
 rt.sort((a, b) => a - b);
 const floor = rt[Math.floor(rt.length / 2)];
 
+/** Timer j's id: a chain wait, or (a PERSONAL share) a personal wait, a reminder or its answer deadline. */
+const kinds = { esc: 0, personal: 0, reminder: 0, unack: 0 };
+function timerIdOf(j) {
+  const g = `bench${String(j).padStart(15, '0')}-1`;
+  const r = (j * 0.618033988749895) % 1;
+  const kind = r >= PERSONAL ? 'esc' : r < PERSONAL / 2 ? 'personal' : r < (PERSONAL * 3) / 4 ? 'reminder' : 'unack';
+  kinds[kind]++;
+  if (kind === 'personal') return personalTimerId(g, 1, 2, 1, `user${j % 50}`);
+  if (kind === 'reminder') return reminderTimerId(g, 1000 + j, 1);
+  if (kind === 'unack') return unackTimerId(g, 1000 + j, 1);
+  return escalationTimerId(g, 1, 1);
+}
+
 // Insert N timers due over SPREAD ms, starting in 5 s (plus the insert time).
 const start = Date.now() + 5000 + N / 20;
 for (let i = 0; i < N; i += 1000) {
   const rows = [];
   for (let j = i; j < Math.min(N, i + 1000); j++)
     rows.push({
-      timerId: `t-${j}`,
+      timerId: `t-${timerIdOf(j)}`,
       dueAt: new Date(start + (j * SPREAD) / N).toISOString(),
       subject: `bt${id}.evt.escalation.g${j % 1000}`,
       purpose: 'escalation',
@@ -69,7 +92,7 @@ for (let i = 0; i < N; i += 1000) {
   await timers[0].schedule(rows);
 }
 const pending = await timers[0].pendingCount();
-const runtime = { clock: () => new Date(), now: () => new Date().toISOString() };
+const runtime = { clock: () => new Date(), now: () => new Date().toISOString(), onClockJump: () => undefined };
 const workers = timers.map((t) => new TimerWorker(t, store, runtime, log));
 for (const w of workers) w.onApplicationBootstrap();
 
@@ -86,6 +109,7 @@ const late = rows.map((r) => Number(r.late));
 const fired = await store.lastSeq();
 const p = (q) => late[Math.min(late.length - 1, Math.floor(q * late.length))];
 console.log(`timers=${N} spread=${SPREAD / 1000}s workers=${W} pending at start=${pending}`);
+console.log(`kinds: chain waits ${kinds.esc}, personal waits ${kinds.personal}, reminders ${kinds.reminder}, answer deadlines ${kinds.unack}`);
 console.log(`lateness ms: p50 ${p(0.5).toFixed(1)}  p99 ${p(0.99).toFixed(1)}  max ${late.at(-1).toFixed(1)}`);
 console.log(`physical limit (one claim + one append, median): ${floor.toFixed(1)} ms`);
 console.log(`ratio p99/limit: ${(p(0.99) / floor).toFixed(1)}   target p99 <= 50 ms: ${p(0.99) <= 50 ? 'met' : 'NOT met'}`);
