@@ -253,6 +253,12 @@ describe('REST API /api/v1/alert_groups', () => {
     });
   });
 
+  it('answers / with an index of the API, without a token', async () => {
+    const r = await app.inject({ method: 'GET', url: '/' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ name: 'Dozor', api: '/api/v1/', routes: expect.arrayContaining(['GET /api/v1/alert_groups/']) });
+  });
+
   describe('GET /api/v1/alert_groups', () => {
     it('serves OnCall’s URLs with a trailing slash', async () => {
       expect((await get('/api/v1/alert_groups/?state=new')).json().results.map((g: { id: string }) => g.id)).toEqual([ids.firing]);

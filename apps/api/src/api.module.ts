@@ -7,6 +7,7 @@ import { IntegrationsController } from './integrations/integrations.controller.j
 import { IntegrationCommands } from './integrations/integration.commands.js';
 import { UsersController } from './users/users.controller.js';
 import { RouterRequests } from './router.client.js';
+import { IndexController } from './index.controller.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
@@ -20,7 +21,7 @@ import { RouterRequests } from './router.client.js';
  * Telegram bot, for verification codes; when absent those endpoints answer 503).
  */
 @Module({
-  controllers: [AlertGroupsController, IntegrationsController, UsersController],
+  controllers: [AlertGroupsController, IntegrationsController, UsersController, IndexController],
   providers: [AlertGroupsReadModel, RouterRequests, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}
