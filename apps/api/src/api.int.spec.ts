@@ -369,7 +369,10 @@ describe('REST API /api/v1/alert_groups', () => {
         ['started_at=2026-02-30T00:00:00_2026-03-01T00:00:00', /^Invalid range value for started_at/],
         ['started_at=2026-11-24_2026-11-25', /^Invalid range value for started_at/],
         ['team_id=TEAM1', /^team_id "TEAM1" is not a team: Dozor has no teams yet/],
-        ['search=disk', /^unknown query parameter "search": alert_groups takes id, route_id, integration_id, label, team_id, started_at, state, page, perpage$/],
+        [
+          'search=disk',
+          /^unknown query parameter "search": alert_groups takes id, route_id, integration_id, label, team_id, started_at, state, page, perpage$/,
+        ],
         ['statе=new&foo=1', /^unknown query parameters "statе", "foo"/],
       ];
       for (const [qs, detail] of refused) {
@@ -383,7 +386,22 @@ describe('REST API /api/v1/alert_groups', () => {
       // docs/sources/oncall-api-reference/alertgroups.md (grafana/oncall): the list response and a result's fields
       const body = (await get('/api/v1/alert_groups/')).json();
       expect(Object.keys(body)).toEqual(['count', 'next', 'previous', 'results', 'current_page_number', 'page_size', 'total_pages']);
-      const documented = ['id', 'integration_id', 'route_id', 'alerts_count', 'state', 'created_at', 'resolved_at', 'acknowledged_at', 'acknowledged_by', 'resolved_by', 'title', 'permalinks', 'silenced_at', 'last_alert'];
+      const documented = [
+        'id',
+        'integration_id',
+        'route_id',
+        'alerts_count',
+        'state',
+        'created_at',
+        'resolved_at',
+        'acknowledged_at',
+        'acknowledged_by',
+        'resolved_by',
+        'title',
+        'permalinks',
+        'silenced_at',
+        'last_alert',
+      ];
       for (const g of body.results) {
         expect(Object.keys(g)).toEqual(expect.arrayContaining(documented));
         expect(Object.keys(g.permalinks)).toEqual(expect.arrayContaining(['slack', 'telegram']));

@@ -48,7 +48,8 @@ export class AlertGroupsController {
     if (one(q.route_id)) filter.routeId = one(q.route_id);
     const teamId = one(q.team_id);
     // Dozor has no teams yet: every group is OnCall's "no team" (team_id=null), and a team id cannot match
-    if (teamId && teamId !== NO_TEAM) throw badRequest(`team_id ${JSON.stringify(teamId.slice(0, 40))} is not a team: Dozor has no teams yet, so only team_id=null (no team) matches`);
+    if (teamId && teamId !== NO_TEAM)
+      throw badRequest(`team_id ${JSON.stringify(teamId.slice(0, 40))} is not a team: Dozor has no teams yet, so only team_id=null (no team) matches`);
     const startedAt = one(q.started_at);
     if (startedAt) filter.startedAt = parseStartedAt(startedAt);
     const labels = q.label === undefined ? [] : Array.isArray(q.label) ? q.label : [q.label];
