@@ -253,6 +253,12 @@ describe('REST API /api/v1/alert_groups', () => {
     });
   });
 
+  it('answers / with an index of the API, without a token', async () => {
+    const r = await app.inject({ method: 'GET', url: '/' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ name: 'Dozor', api: '/api/v1/', routes: expect.arrayContaining(['GET /api/v1/alert_groups/']) });
+  });
+
   describe('GET /api/v1/alert_groups', () => {
     it('serves OnCall’s URLs with a trailing slash', async () => {
       expect((await get('/api/v1/alert_groups/?state=new')).json().results.map((g: { id: string }) => g.id)).toEqual([ids.firing]);
@@ -326,11 +332,81 @@ describe('REST API /api/v1/alert_groups', () => {
       expect(p2).toMatchObject({ current_page_number: 2, next: null, previous: 'http://localhost/api/v1/alert_groups?perpage=3&route_id=' });
       expect(p2.results.map((g: { id: string }) => g.id)).toEqual([ids.firing]);
       const beyond = await get('/api/v1/alert_groups?page=3&perpage=3');
-      expect(beyond.statusCode).toBe(404);
-      expect(beyond.json()).toEqual({ detail: 'Invalid page.' });
-      expect((await get('/api/v1/alert_groups?page=0')).statusCode).toBe(404);
+      expect(beyond.statusCode).toBe(400);
+      expect(beyond.json().detail).toMatch(/^Invalid page: page 3 is past the last page, 2/);
+      for (const bad of ['page=0', 'page=-1', 'page=last', 'page=1.5', 'page=abc', 'perpage=abc', 'perpage=0', 'perpage=-5']) {
+        const r = await get(`/api/v1/alert_groups?${bad}`);
+        expect(r.statusCode, bad).toBe(400);
+        expect(r.json().detail, bad).toMatch(new RegExp(`^Invalid ${bad.split('=')[0]}: `));
+      }
       expect((await get('/api/v1/alert_groups?perpage=1000')).json().page_size).toBe(100);
-      expect((await get('/api/v1/alert_groups?perpage=abc')).json().page_size).toBe(50);
+      const empty = (await get('/api/v1/alert_groups?id=nothing-1&page=1')).json();
+      expect(empty).toEqual({ count: 0, next: null, previous: null, results: [], current_page_number: 1, page_size: 50, total_pages: 1 });
+    });
+
+    it('implements every filter of OnCall’s public API: label, started_at, team_id', async () => {
+      const idsOf = async (qs: string) => {
+        const r = await get(`/api/v1/alert_groups?${qs}`);
+        expect(r.statusCode, `${qs}: ${r.body}`).toBe(200);
+        return (r.json().results as { id: string }[]).map((g) => g.id);
+      };
+      const all = [ids.silenced, ids.resolved, ids.acked, ids.firing];
+      expect(await idsOf('label=alertname:Firing')).toEqual([ids.firing]);
+      expect(await idsOf('label=severity:warning')).toEqual(all);
+      expect(await idsOf('label=severity:warning&label=alertname:Acked')).toEqual([ids.acked]);
+      expect(await idsOf('label=alertname:Acked&label=alertname:Firing')).toEqual([]);
+      expect(await idsOf('label=severity:critical')).toEqual([]);
+      expect(await idsOf('started_at=2000-01-01T00:00:00_2100-01-01T00:00:00')).toEqual(all);
+      expect(await idsOf('started_at=2099-01-01T00:00:00_2100-01-01T00:00:00')).toEqual([]);
+      expect(await idsOf('started_at=2000-01-01T00:00:00_2000-01-01T00:00:00')).toEqual([]);
+      expect(await idsOf('team_id=null')).toEqual(all);
+      expect(await idsOf('team_id=')).toEqual(all);
+      const refused: [string, RegExp][] = [
+        ['label=severity', /^Invalid label "severity": expected key:value/],
+        ['label=a:b:c', /^Invalid label "a:b:c"/],
+        ['started_at=2026-11-24T00:00:00', /^Invalid range value for started_at/],
+        ['started_at=2026-11-25T00:00:00_2026-11-24T00:00:00', /^Invalid range value for started_at/],
+        ['started_at=2026-02-30T00:00:00_2026-03-01T00:00:00', /^Invalid range value for started_at/],
+        ['started_at=2026-11-24_2026-11-25', /^Invalid range value for started_at/],
+        ['team_id=TEAM1', /^team_id "TEAM1" is not a team: Dozor has no teams yet/],
+        [
+          'search=disk',
+          /^unknown query parameter "search": alert_groups takes id, route_id, integration_id, label, team_id, started_at, state, page, perpage$/,
+        ],
+        ['statе=new&foo=1', /^unknown query parameters "statе", "foo"/],
+      ];
+      for (const [qs, detail] of refused) {
+        const r = await get(`/api/v1/alert_groups?${encodeURI(qs)}`);
+        expect(r.statusCode, qs).toBe(400);
+        expect(r.json().detail, qs).toMatch(detail);
+      }
+    });
+
+    it('answers the documented list example in OnCall’s shape, key for key', async () => {
+      // docs/sources/oncall-api-reference/alertgroups.md (grafana/oncall): the list response and a result's fields
+      const body = (await get('/api/v1/alert_groups/')).json();
+      expect(Object.keys(body)).toEqual(['count', 'next', 'previous', 'results', 'current_page_number', 'page_size', 'total_pages']);
+      const documented = [
+        'id',
+        'integration_id',
+        'route_id',
+        'alerts_count',
+        'state',
+        'created_at',
+        'resolved_at',
+        'acknowledged_at',
+        'acknowledged_by',
+        'resolved_by',
+        'title',
+        'permalinks',
+        'silenced_at',
+        'last_alert',
+      ];
+      for (const g of body.results) {
+        expect(Object.keys(g)).toEqual(expect.arrayContaining(documented));
+        expect(Object.keys(g.permalinks)).toEqual(expect.arrayContaining(['slack', 'telegram']));
+        expect(Object.keys(g.last_alert)).toEqual(['id', 'alert_group_id', 'created_at', 'payload']);
+      }
     });
   });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, type FindOptionsWhere } from 'typeorm';
+import { Between, DataSource, In, Raw, type FindOptionsWhere } from 'typeorm';
 import type { AlertGroupState } from '@dozor/contracts';
 import { AlertEntity, AlertGroupEntity, TelegramMessageEntity, TimelineEntryEntity } from '@dozor/projections';
 import {
@@ -17,6 +17,10 @@ export interface AlertGroupFilter {
   state?: AlertGroupState;
   integrationId?: string;
   routeId?: string;
+  /** `started_at` range, both ends inclusive (OnCall's `__gte`/`__lte`). */
+  startedAt?: { from: Date; to: Date };
+  /** Every pair must be among the group's labels (OnCall's `label=key:value`, ANDed). */
+  labels?: readonly (readonly [string, string])[];
 }
 
 /** Alerts shown in an alert group's detail: the latest ones, oldest first. */
@@ -33,6 +37,16 @@ export class AlertGroupsReadModel {
     if (filter.state) where.state = filter.state;
     if (filter.integrationId) where.integrationId = filter.integrationId;
     if (filter.routeId) where.routeId = filter.routeId;
+    if (filter.startedAt) where.createdAt = Between(filter.startedAt.from, filter.startedAt.to);
+    if (filter.labels?.length) {
+      const wanted: Record<string, string> = {};
+      for (const [k, v] of filter.labels) {
+        // one key asked with two values: no group has both
+        if (Object.hasOwn(wanted, k) && wanted[k] !== v) return { count: 0, results: [] };
+        wanted[k] = v;
+      }
+      where.commonLabels = Raw((column) => `${column} @> :labels::jsonb`, { labels: JSON.stringify(wanted) });
+    }
     const [rows, count] = await this.ds.getRepository(AlertGroupEntity).findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'DESC' },

@@ -231,7 +231,11 @@ export function strFormat(fmt: string, args: readonly PyValue[], kwargs: Map<str
     if (head === '' || /^\d+$/.test(head)) {
       const mode = head === '' ? 'auto' : 'manual';
       if (numbering.mode && numbering.mode !== mode) {
-        throw valueError(mode === 'auto' ? 'cannot switch from manual field specification to automatic field numbering' : 'cannot switch from automatic field numbering to manual field specification');
+        throw valueError(
+          mode === 'auto'
+            ? 'cannot switch from manual field specification to automatic field numbering'
+            : 'cannot switch from automatic field numbering to manual field specification',
+        );
       }
       numbering.mode = mode;
       const n = head === '' ? numbering.auto++ : Number(head);
@@ -276,9 +280,9 @@ export function strFormat(fmt: string, args: readonly PyValue[], kwargs: Map<str
       const m = /^([^.[!:]*)((?:\.[^.[!:]+|\[[^\]]*\])*)(?:!([^:]*))?(?::(.*))?$/s.exec(field);
       if (!m) throw valueError(`bad format field '${field}'`);
       const [, head, path, conv, rawSpec] = m;
-      if (head.includes('{')) throw valueError('unexpected \'{\' in field name');
+      if (head.includes('{')) throw valueError("unexpected '{' in field name");
       if (conv !== undefined && !/^[rsa]$/.test(conv)) {
-        throw valueError(conv.length === 1 ? `Unknown conversion specifier ${conv}` : 'expected \':\' after conversion specifier');
+        throw valueError(conv.length === 1 ? `Unknown conversion specifier ${conv}` : "expected ':' after conversion specifier");
       }
       let v = lookup(head);
       for (const part of path.match(/\.[^.[]+|\[[^\]]*\]/g) ?? []) {

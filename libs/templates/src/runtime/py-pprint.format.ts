@@ -28,7 +28,8 @@ class Printer {
     if (cpLength(rep) > maxWidth && !this.seenBefore(v)) {
       if (v instanceof PyDict) return this.guarded(v, () => this.dict(v, indent, allowance, level + 1));
       if (Array.isArray(v)) return this.guarded(v, () => this.sequence(v, '[', ']', indent, allowance, level + 1));
-      if (v instanceof PyTuple && !v.names) return this.guarded(v, () => this.sequence(v.items, '(', v.items.length === 1 ? ',)' : ')', indent, allowance, level + 1));
+      if (v instanceof PyTuple && !v.names)
+        return this.guarded(v, () => this.sequence(v.items, '(', v.items.length === 1 ? ',)' : ')', indent, allowance, level + 1));
       if (typeof v === 'string') return this.str(v, rep, indent, allowance, level + 1);
     }
     this.write(rep);

@@ -230,7 +230,10 @@ export class PyBigInt extends PyObject {
       // 16^3570 < 10^4300 < 16^3700: between the two, count the digits
       const s = hex > 3700 ? '' : this.v.toString();
       if (hex > 3700 || s.replace('-', '').length > 4300)
-        throw new TemplateError('ValueError', 'Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit');
+        throw new TemplateError(
+          'ValueError',
+          'Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit',
+        );
       return s;
     }
     return this.v.toString();

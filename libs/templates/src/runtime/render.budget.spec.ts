@@ -119,7 +119,7 @@ describe('size arguments are charged before anything is built', () => {
       (n: number) => ` | round(${n})`,
       (n: number) => ` | string | replace("a", "bb", ${n})`,
       (n: number) => ` | string | pprint | center(${n})`,
-      (n: number) => ` | list | pprint`,
+      (_n: number) => ` | list | pprint`,
       (n: number) => ` | length + 3 ** ${n}`,
       (n: number) => ` | length + (2 ** 64) ** ${n} * ${n}`,
     );

@@ -69,7 +69,10 @@ export function normalizeEscapes(src: string): string {
               const name = close < 0 ? '' : src.slice(i + 3, close);
               const cp = lookupUnicodeName(name);
               if (cp === undefined)
-                throw new TemplateError('TemplateSyntaxError', `unknown Unicode character name in \\N{${name}} (Dozor knows the blocks listed in docs/templates-and-routing.md)`);
+                throw new TemplateError(
+                  'TemplateSyntaxError',
+                  `unknown Unicode character name in \\N{${name}} (Dozor knows the blocks listed in docs/templates-and-routing.md)`,
+                );
               out += u(cp);
               i = close + 1;
             } else if (e === 'a') {

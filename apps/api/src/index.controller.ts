@@ -1,0 +1,27 @@
+import { Controller, Get, Header } from '@nestjs/common';
+
+/**
+ * `/` on the api target: what is served here and where to read about it, so a
+ * browser or `curl` pointed at Dozor gets an answer instead of a 404. Public:
+ * it names routes, nothing more; every route it lists takes the API token.
+ */
+@Controller()
+export class IndexController {
+  @Get()
+  @Header('cache-control', 'no-store')
+  index() {
+    return {
+      name: 'Dozor',
+      api: '/api/v1/',
+      routes: [
+        'GET /api/v1/alert_groups/',
+        'GET /api/v1/alert_groups/<id>/',
+        'POST /api/v1/alert_groups/<id>/{acknowledge,unacknowledge,resolve,unresolve,silence,unsilence}',
+        'GET|POST|DELETE /api/v1/integrations/<id>/maintenance',
+        'POST /api/v1/users/<id>/telegram_verification_code',
+      ],
+      auth: 'Authorization: <DOZOR_API_TOKEN> (or Bearer <token>) on every /api/v1 request',
+      docs: ['README.md', 'docs/architecture.md', 'docs/templates-and-routing.md', 'docs/schedules.md'],
+    };
+  }
+}
