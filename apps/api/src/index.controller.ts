@@ -19,9 +19,11 @@ export class IndexController {
         'POST /api/v1/alert_groups/<id>/{acknowledge,unacknowledge,resolve,unresolve,silence,unsilence}',
         'GET|POST|DELETE /api/v1/integrations/<id>/maintenance',
         'POST /api/v1/users/<id>/telegram_verification_code',
+        'GET /api/v1/personal_notification_rules/ (?user_id=, ?important=)',
+        'GET /api/v1/personal_notification_rules/<id>',
       ],
       auth: 'Authorization: <DOZOR_API_TOKEN> (or Bearer <token>) on every /api/v1 request',
-      docs: ['README.md', 'docs/architecture.md', 'docs/templates-and-routing.md', 'docs/schedules.md'],
+      docs: ['README.md', 'docs/architecture.md', 'docs/templates-and-routing.md', 'docs/schedules.md', 'docs/escalation.md'],
     };
   }
 }
