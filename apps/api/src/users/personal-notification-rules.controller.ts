@@ -38,7 +38,8 @@ export class PersonalNotificationRulesController {
     const pageRaw = one(q.page);
     const page = pageRaw === undefined || pageRaw === '' ? 1 : Number(pageRaw);
     const totalPages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
-    if (!Number.isInteger(page) || page < 1 || page > totalPages) throw new HttpException({ detail: 'Invalid page.' }, HttpStatus.NOT_FOUND);
+    if (!Number.isInteger(page) || page < 1 || page > totalPages)
+      throw new HttpException({ detail: `Invalid page: ${JSON.stringify(pageRaw)} (pages 1 to ${totalPages})` }, HttpStatus.BAD_REQUEST);
     return {
       count: all.length,
       next: page < totalPages ? pageUrl(req, page + 1) : null,
