@@ -17,7 +17,7 @@ interface Me {
 let csrf = '';
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   if (csrf) headers['x-dozor-csrf'] = csrf;
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const text = await r.text();
