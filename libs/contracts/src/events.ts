@@ -759,7 +759,12 @@ export const WEBHOOK_EVENTS = [
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.user.<userId>` (and the code index `user.code-<hash>`). */
-export const USER_EVENTS = ['TelegramVerificationCodeIssued', 'TelegramAccountLinked', 'ConsoleLoginCodeIssued', 'ConsoleLoginCodeRedeemed'] as const satisfies readonly EventType[];
+export const USER_EVENTS = [
+  'TelegramVerificationCodeIssued',
+  'TelegramAccountLinked',
+  'ConsoleLoginCodeIssued',
+  'ConsoleLoginCodeRedeemed',
+] as const satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {
   return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t);

@@ -33,7 +33,10 @@ export class ApiTokenGuard implements CanActivate {
       if (session) {
         const csrf = req.headers[CSRF_HEADER];
         if (!SAFE_METHODS.has(req.method) && !this.sessions.checkCsrf(session, typeof csrf === 'string' ? csrf : undefined)) {
-          throw new HttpException({ detail: `CSRF check failed: a signed-in ${req.method} must send the session's ${CSRF_HEADER} header.` }, HttpStatus.FORBIDDEN);
+          throw new HttpException(
+            { detail: `CSRF check failed: a signed-in ${req.method} must send the session's ${CSRF_HEADER} header.` },
+            HttpStatus.FORBIDDEN,
+          );
         }
         (req as FastifyRequest & { dozorSession?: Session }).dozorSession = session;
         return true;

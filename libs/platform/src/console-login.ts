@@ -39,11 +39,7 @@ export type RedeemOutcome = { ok: true; userId: string } | { ok: false; reason: 
  * subject to hold exactly the issue, so of two replicas redeeming the same code
  * at once one wins and the other sees `used`.
  */
-export async function redeemConsoleLoginCode(
-  store: ConsoleLoginLog,
-  code: string,
-  opts: { now: Date; source: Source },
-): Promise<RedeemOutcome> {
+export async function redeemConsoleLoginCode(store: ConsoleLoginLog, code: string, opts: { now: Date; source: Source }): Promise<RedeemOutcome> {
   if (!/^[A-Za-z0-9_-]{16}$/.test(code.trim())) return { ok: false, reason: 'unknown' };
   const codeHash = hashVerificationCode(code);
   const subject = consoleLoginSubject(store.topology, codeHash);

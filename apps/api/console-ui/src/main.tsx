@@ -48,7 +48,14 @@ function SignIn({ onIn }: { onIn: (m: Me) => void }) {
         ) : (
           <p>
             <label for="token">API token</label>
-            <input id="token" type="password" autocomplete="current-password" required value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
+            <input
+              id="token"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={token}
+              onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+            />
           </p>
         )}
         <button type="submit">Sign in</button>
@@ -147,8 +154,7 @@ function App() {
       <header>
         <h1>Dozor</h1>
         <p>
-          Signed in as {me.user.name}{' '}
-          <button onClick={() => api('DELETE', '/console/api/session').then(() => setMe(null))}>Sign out</button>
+          Signed in as {me.user.name} <button onClick={() => api('DELETE', '/console/api/session').then(() => setMe(null))}>Sign out</button>
         </p>
       </header>
       <main>

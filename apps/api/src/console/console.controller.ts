@@ -40,7 +40,12 @@ export class ConsoleController {
     const after = resumed ?? (await this.groups.head());
     reply.hijack();
     const out = reply.raw;
-    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+    });
     out.write('retry: 2000\n\n');
     if (resumed === null) out.write(`id: ${after}\nevent: ready\ndata: {}\n\n`);
     const ac = new AbortController();
@@ -80,7 +85,16 @@ export class ConsoleController {
     const body = {
       receiver: 'dozor',
       status: 'firing',
-      alerts: [{ status: 'firing', labels, annotations: { summary: 'A demo alert sent from the Dozor console' }, startsAt: now, endsAt: '0001-01-01T00:00:00Z', fingerprint: key }],
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations: { summary: 'A demo alert sent from the Dozor console' },
+          startsAt: now,
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: key,
+        },
+      ],
       groupLabels: { alertname: 'DozorDemoAlert' },
       commonLabels: labels,
       commonAnnotations: { summary: 'A demo alert sent from the Dozor console' },
@@ -92,7 +106,12 @@ export class ConsoleController {
     const url = `${this.rt.settings.publicUrl}/integrations/v1/${i.type}/${i.token}/`;
     let status: number;
     try {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       status = r.status;
     } catch (err) {
       throw new HttpException({ detail: `The integration URL did not answer (${(err as Error).message}); is DOZOR_PUBLIC_URL right?` }, HttpStatus.BAD_GATEWAY);
@@ -125,7 +144,8 @@ export class ConsoleController {
   @HttpCode(201)
   async loginCode(@Param('id') id: string, @Req() req: FastifyRequest) {
     const user = ID.test(id) ? this.rt.config.users.find((u) => u.id === id) : undefined;
-    if (!user) throw new HttpException({ detail: `No user with id ${JSON.stringify(id)}: users are defined in dozor.yaml (users[].id).` }, HttpStatus.NOT_FOUND);
+    if (!user)
+      throw new HttpException({ detail: `No user with id ${JSON.stringify(id)}: users are defined in dozor.yaml (users[].id).` }, HttpStatus.NOT_FOUND);
     const s = requestSession(req);
     const actor = s && s.userId !== 'api' ? { kind: 'user' as const, id: s.userId, name: s.name } : API_ACTOR;
     const { code, expiresAt } = await mintConsoleLoginCode(this.store, user.id, { now: new Date(), actor, source: 'api' });

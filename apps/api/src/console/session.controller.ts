@@ -5,7 +5,8 @@ import { ApiAuth, ApiExceptionFilter, ConsoleSessions, readCookie, redeemConsole
 import { UserDirectory } from '../users/user-directory.js';
 import { ConsoleAssets } from './console-assets.service.js';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * The console shell (`/`, `/login`, `/console/assets/<file>`) and sign-in:
@@ -74,7 +75,8 @@ export class SessionController {
     this.sameOrigin(req);
     const token = body && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
     if (typeof token !== 'string' || !token.trim()) throw new HttpException({ detail: 'token is required: your API token' }, HttpStatus.BAD_REQUEST);
-    if (!this.auth.enabled) throw new HttpException({ detail: 'Sign-in is disabled: no API token is configured (DOZOR_API_TOKEN).' }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!this.auth.enabled)
+      throw new HttpException({ detail: 'Sign-in is disabled: no API token is configured (DOZOR_API_TOKEN).' }, HttpStatus.SERVICE_UNAVAILABLE);
     if (!this.auth.matches(token.trim())) throw new HttpException({ detail: 'Invalid token.' }, HttpStatus.UNAUTHORIZED);
     return this.start({ userId: 'api', name: 'API token' }, reply);
   }
@@ -85,7 +87,8 @@ export class SessionController {
     this.sameOrigin(req);
     const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
     if (typeof code !== 'string' || !code.trim()) throw new HttpException({ detail: 'code is required: the one-time sign-in code' }, HttpStatus.BAD_REQUEST);
-    if (!this.sessions.enabled) throw new HttpException({ detail: 'Sign-in is disabled: set DOZOR_API_TOKEN or DOZOR_SESSION_SECRET.' }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!this.sessions.enabled)
+      throw new HttpException({ detail: 'Sign-in is disabled: set DOZOR_API_TOKEN or DOZOR_SESSION_SECRET.' }, HttpStatus.SERVICE_UNAVAILABLE);
     const r = await redeemConsoleLoginCode(this.store, code, { now: new Date(), source: 'api' });
     if (!r.ok) {
       const why = r.reason === 'used' ? 'has already been used' : r.reason === 'expired' ? 'has expired' : 'is not valid';
@@ -104,7 +107,11 @@ export class SessionController {
   private start(p: SessionPrincipal, reply: FastifyReply) {
     const { value, session } = this.sessions.issue(p, Date.now());
     reply.header('set-cookie', this.sessions.cookie(value)).header('cache-control', 'no-store');
-    return { user: { id: session.userId, name: session.name }, csrf_token: this.sessions.csrfToken(session), expires_at: new Date(session.expiresAt).toISOString() };
+    return {
+      user: { id: session.userId, name: session.name },
+      csrf_token: this.sessions.csrfToken(session),
+      expires_at: new Date(session.expiresAt).toISOString(),
+    };
   }
 
   /** A sign-in must be JSON and, when the browser says where it comes from, from this host. */

@@ -82,7 +82,8 @@ export class OnCallShiftsController {
     if (!Array.isArray(users) || users.some((u) => typeof u !== 'string')) throw badRequest('users must be a list of user ids');
     const known = new Set(this.schedules.runtime.config.users.map((u) => u.id));
     const unknown = (users as string[]).filter((u) => !known.has(u));
-    if (unknown.length) throw badRequest(`users: ${unknown.map((u) => JSON.stringify(u)).join(', ')} ${unknown.length === 1 ? 'is not a user' : 'are not users'}`);
+    if (unknown.length)
+      throw badRequest(`users: ${unknown.map((u) => JSON.stringify(u)).join(', ')} ${unknown.length === 1 ? 'is not a user' : 'are not users'}`);
     const timeZone = b.time_zone ?? 'UTC';
     if (typeof timeZone !== 'string' || !isValidTimeZone(timeZone)) throw badRequest(`time_zone ${JSON.stringify(timeZone)} is not a known time zone`);
     const level = b.level ?? 0;
@@ -140,6 +141,11 @@ function actorOf(req: FastifyRequest): Actor {
 }
 
 function rejected(r: ScheduleRejection): HttpException {
-  const status = r.code === 'override_not_found' || r.code === 'swap_not_found' ? HttpStatus.NOT_FOUND : r.code === 'override_exists' ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
+  const status =
+    r.code === 'override_not_found' || r.code === 'swap_not_found'
+      ? HttpStatus.NOT_FOUND
+      : r.code === 'override_exists'
+        ? HttpStatus.CONFLICT
+        : HttpStatus.BAD_REQUEST;
   return new HttpException({ detail: r.message }, status);
 }

@@ -74,15 +74,15 @@ export interface DeleteOverride {
 }
 
 export type ScheduleCommand =
-  | AddOverride
-  | DeleteOverride
-  | ConfigureSchedule | RemoveSchedule | ImportIcalFeed | RequestShiftSwap | TakeShiftSwap | DeleteShiftSwap;
+  AddOverride | DeleteOverride | ConfigureSchedule | RemoveSchedule | ImportIcalFeed | RequestShiftSwap | TakeShiftSwap | DeleteShiftSwap;
 
 /**
  * Why a schedule command was refused. `invalid_request` is for input the
  * caller checks before deciding (unknown user, interval in the past).
  */
-export type ScheduleRejection = DomainRejection<'invalid_request' | 'override_exists' | 'override_not_found' | 'not_on_call' | 'same_user' | 'swap_not_found' | 'swap_not_open' | 'swap_not_possible'>;
+export type ScheduleRejection = DomainRejection<
+  'invalid_request' | 'override_exists' | 'override_not_found' | 'not_on_call' | 'same_user' | 'swap_not_found' | 'swap_not_open' | 'swap_not_possible'
+>;
 
 type ScheduleDecision = Decision<ScheduleRejection>;
 
@@ -145,7 +145,8 @@ export function decideSchedule(cmd: ScheduleCommand, s: ScheduleAggregate): Sche
       if (s.removed) return refuse('invalid_request', `schedule ${JSON.stringify(cmd.scheduleId)} was removed`);
       const d = s.definition;
       const clash = d !== null && [...d.rotations, ...d.singles, ...d.overrides].some((x) => x.id === cmd.override.id);
-      if (clash || s.overrides.some((o) => o.override.id === cmd.override.id)) return refuse('override_exists', `a shift with id ${cmd.override.id} already exists`);
+      if (clash || s.overrides.some((o) => o.override.id === cmd.override.id))
+        return refuse('override_exists', `a shift with id ${cmd.override.id} already exists`);
       return { events: [{ type: 'ScheduleOverrideAdded', data: { scheduleId: cmd.scheduleId, name: cmd.name, override: cmd.override } }] };
     }
     case 'DeleteOverride':

@@ -7,7 +7,15 @@ const stamp = (e: NewEvent): DozorEvent =>
   ({
     ...e,
     schemaVersion: SCHEMA_VERSIONS[e.type],
-    metadata: { eventId: 'e', occurredAt: '2030-01-01T00:00:00.000Z', actor: { kind: 'system', id: 'spec' }, source: 'api', causationId: null, correlationId: 'e', traceparent: null },
+    metadata: {
+      eventId: 'e',
+      occurredAt: '2030-01-01T00:00:00.000Z',
+      actor: { kind: 'system', id: 'spec' },
+      source: 'api',
+      causationId: null,
+      correlationId: 'e',
+      traceparent: null,
+    },
   }) as DozorEvent;
 
 const override = { id: 'O1', start: '2030-01-02T00:00:00.000Z', duration: 3600, users: ['bob'], timeZone: 'UTC', level: 0 };
