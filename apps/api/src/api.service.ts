@@ -3,12 +3,13 @@ import { ApiAuth, Runtime, type ServiceDefinition } from '@dozor/platform';
 import { projectorReadiness, runProjector } from '@dozor/projections';
 import { HealthRegistry } from '@dozor/telemetry';
 import { ApiModule } from './api.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { UserDirectory } from './users/user-directory.js';
 
 // Global: ApiModule's controllers resolve UserDirectory and ApiAuth from here (providers of an importing module are not visible to the imported one).
 @Global()
 @Module({
-  imports: [ApiModule],
+  imports: [ApiModule, ConsoleModule],
   providers: [
     { provide: ApiAuth, useFactory: (rt: Runtime) => new ApiAuth(rt.settings.apiToken), inject: [Runtime] },
     {

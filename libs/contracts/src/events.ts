@@ -573,6 +573,20 @@ export interface ShiftSwapDeletedData {
   swapId: string;
 }
 
+/** An override added through the API (`POST /api/v1/on_call_shifts` with `type: override`), on top of the schedule's definition. */
+export interface ScheduleOverrideAddedData {
+  scheduleId: string;
+  /** OnCall's shift name; null when none was given. */
+  name: string | null;
+  override: ScheduleOverrideData;
+}
+
+/** An override added through the API is removed (`DELETE /api/v1/on_call_shifts/<id>`). */
+export interface ScheduleOverrideDeletedData {
+  scheduleId: string;
+  overrideId: string;
+}
+
 /* ------------------------------------------------------------- integration */
 
 /** Maintenance or debug mode began on an integration (`<prefix>.evt.integration.<integrationId>`). */
@@ -635,6 +649,23 @@ export interface TelegramVerificationCodeIssuedData {
   expiresAt: string;
 }
 
+/**
+ * A one-time console sign-in code was issued for a user (the bot's `/login`, or
+ * `POST /api/v1/users/<id>/console_login_code`), on `<prefix>.evt.user.login-<first 20 hex of codeHash>`.
+ * Only its sha256 (hex) is stored.
+ */
+export interface ConsoleLoginCodeIssuedData {
+  userId: string;
+  codeHash: string;
+  expiresAt: string;
+}
+
+/** The code was exchanged for a console session; appended right after its issue (expected version), so it is used once. */
+export interface ConsoleLoginCodeRedeemedData {
+  userId: string;
+  codeHash: string;
+}
+
 /** A Telegram account proved a code: it now acts and receives notifications as the user (`<prefix>.evt.user.<userId>`). */
 export interface TelegramAccountLinkedData {
   userId: string;
@@ -695,12 +726,16 @@ export interface EventCatalogue {
   ShiftSwapRequested: ShiftSwapRequestedData;
   ShiftSwapTaken: ShiftSwapTakenData;
   ShiftSwapDeleted: ShiftSwapDeletedData;
+  ScheduleOverrideAdded: ScheduleOverrideAddedData;
+  ScheduleOverrideDeleted: ScheduleOverrideDeletedData;
   IntegrationMaintenanceStarted: IntegrationMaintenanceStartedData;
   IntegrationMaintenanceEnded: IntegrationMaintenanceEndedData;
   HeartbeatReceived: HeartbeatReceivedData;
   HeartbeatMissed: HeartbeatMissedData;
   HeartbeatRestored: HeartbeatRestoredData;
   TelegramVerificationCodeIssued: TelegramVerificationCodeIssuedData;
+  ConsoleLoginCodeIssued: ConsoleLoginCodeIssuedData;
+  ConsoleLoginCodeRedeemed: ConsoleLoginCodeRedeemedData;
   TelegramAccountLinked: TelegramAccountLinkedData;
 }
 
@@ -756,12 +791,16 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   ShiftSwapRequested: 1,
   ShiftSwapTaken: 1,
   ShiftSwapDeleted: 1,
+  ScheduleOverrideAdded: 1,
+  ScheduleOverrideDeleted: 1,
   IntegrationMaintenanceStarted: 1,
   IntegrationMaintenanceEnded: 1,
   HeartbeatReceived: 1,
   HeartbeatMissed: 1,
   HeartbeatRestored: 1,
   TelegramVerificationCodeIssued: 1,
+  ConsoleLoginCodeIssued: 1,
+  ConsoleLoginCodeRedeemed: 1,
   TelegramAccountLinked: 1,
 };
 
@@ -802,6 +841,8 @@ export const SCHEDULE_EVENTS = [
   'ShiftSwapRequested',
   'ShiftSwapTaken',
   'ShiftSwapDeleted',
+  'ScheduleOverrideAdded',
+  'ScheduleOverrideDeleted',
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.integration.<integrationId>` (besides TimerFired). */
@@ -826,7 +867,12 @@ export const WEBHOOK_EVENTS = [
 ] as const satisfies readonly EventType[];
 
 /** Events on `<prefix>.evt.user.<userId>` (and the code index `user.code-<hash>`). */
-export const USER_EVENTS = ['TelegramVerificationCodeIssued', 'TelegramAccountLinked'] as const satisfies readonly EventType[];
+export const USER_EVENTS = [
+  'TelegramVerificationCodeIssued',
+  'TelegramAccountLinked',
+  'ConsoleLoginCodeIssued',
+  'ConsoleLoginCodeRedeemed',
+] as const satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {
   return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t);

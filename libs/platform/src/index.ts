@@ -5,5 +5,7 @@ export * from './bootstrap.js';
 export * from './observability.controller.js';
 export * from './api-auth.js';
 export * from './api-token.guard.js';
+export * from './console-session.js';
+export * from './console-login.js';
 export * from './api-exception.filter.js';
 export * from './api.decorator.js';

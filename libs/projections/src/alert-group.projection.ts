@@ -169,6 +169,8 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'NotificationFailed':
     case 'NotificationBundled':
     case 'TelegramVerificationCodeIssued':
+    case 'ConsoleLoginCodeIssued':
+    case 'ConsoleLoginCodeRedeemed':
     case 'OutgoingWebhookRequested':
     case 'OutgoingWebhookClaimed':
     case 'OutgoingWebhookAttempted':

@@ -32,6 +32,10 @@ function auditOf(e: ScheduleEvent): [string, Record<string, unknown>] {
       return ['shift_swap_taken', { swapId: e.data.swapId, beneficiary: e.data.beneficiary, benefactor: e.data.benefactor, overrides: e.data.overrides }];
     case 'ShiftSwapDeleted':
       return ['shift_swap_deleted', { swapId: e.data.swapId }];
+    case 'ScheduleOverrideAdded':
+      return ['schedule_override_added', { name: e.data.name, override: e.data.override }];
+    case 'ScheduleOverrideDeleted':
+      return ['schedule_override_deleted', { overrideId: e.data.overrideId }];
     default: {
       const never: never = e;
       return never;

@@ -128,6 +128,7 @@ export function onCallShiftsOf(s: LoadedSchedule): OnCallShiftJson[] {
     ...d.overrides.map((o) => serializeOverride(o, d.id, null)),
   ];
   for (const w of s.state.swaps) if (w.status === 'taken') for (const o of w.overrides) out.push(serializeOverride(o as OverrideDef, d.id, w.id));
+  for (const a of s.state.overrides) out.push({ ...serializeOverride(a.override as OverrideDef, d.id, null), name: a.name ?? a.override.id });
   return out;
 }
 

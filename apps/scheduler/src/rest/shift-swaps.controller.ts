@@ -104,6 +104,8 @@ const STATUS: Record<ScheduleRejection['code'], 400 | 404 | 409> = {
   not_on_call: 400,
   same_user: 400,
   swap_not_found: 404,
+  override_exists: 409,
+  override_not_found: 404,
   swap_not_open: 409,
   swap_not_possible: 409,
 };

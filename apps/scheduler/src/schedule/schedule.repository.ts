@@ -3,6 +3,7 @@ import { CommandHandler, EventStore, type Loaded } from '@dozor/eventstore';
 import {
   importIcal,
   scheduleDecider,
+  addedOverrides,
   swapOverrides,
   withIcalShifts,
   type IcalFeed,
@@ -35,7 +36,7 @@ export interface LoadedSchedule {
  * Runs the schedule decider on schedule subjects (the folded state is cached
  * with its version; a load reads only commits appended since) and builds
  * the effective schedule: the configured definition, plus the overrides of taken
- * shift swaps, plus the shifts of the imported iCal feeds.
+ * shift swaps and those added through the API, plus the shifts of the imported iCal feeds.
  */
 @Injectable()
 export class ScheduleRepository {
@@ -105,7 +106,10 @@ export class ScheduleRepository {
    * around the window, so that nearby queries share the parsed calendar.
    */
   effective(s: LoadedSchedule, fromMs: number, toMs: number): ScheduleDef {
-    const withSwaps: ScheduleDef = { ...s.definition, overrides: [...s.definition.overrides, ...(swapOverrides(s.state) as OverrideDef[])] };
+    const withSwaps: ScheduleDef = {
+      ...s.definition,
+      overrides: [...s.definition.overrides, ...(swapOverrides(s.state) as OverrideDef[]), ...(addedOverrides(s.state) as OverrideDef[])],
+    };
     const from = Math.floor(fromMs / DAY) * DAY - DAY;
     const to = Math.ceil(toMs / DAY) * DAY + DAY;
     const imports: IcalImportResult[] = [];

@@ -4,7 +4,7 @@
  * the definition's sha256 and its redacted JSON, the fetched calendar, and the
  * effective schedule (definition, swaps, feeds) over the swap's interval.
  */
-import type { DozorEvent, ScheduleDefinitionJson, ShiftSwapRequestedData } from '@dozor/contracts';
+import type { DozorEvent, ScheduleDefinitionJson, ScheduleOverrideData, ShiftSwapRequestedData } from '@dozor/contracts';
 import type { Decider, Decision, DomainRejection } from '../decider.js';
 import { finalSchedule } from './final-schedule.js';
 import { decideShiftSwap } from './shift-swap.js';
@@ -59,13 +59,30 @@ export interface DeleteShiftSwap {
   swapId: string;
 }
 
-export type ScheduleCommand = ConfigureSchedule | RemoveSchedule | ImportIcalFeed | RequestShiftSwap | TakeShiftSwap | DeleteShiftSwap;
+/** An override from the API; the caller has checked users, times and the zone. */
+export interface AddOverride {
+  type: 'AddOverride';
+  scheduleId: string;
+  name: string | null;
+  override: ScheduleOverrideData;
+}
+
+export interface DeleteOverride {
+  type: 'DeleteOverride';
+  scheduleId: string;
+  overrideId: string;
+}
+
+export type ScheduleCommand =
+  AddOverride | DeleteOverride | ConfigureSchedule | RemoveSchedule | ImportIcalFeed | RequestShiftSwap | TakeShiftSwap | DeleteShiftSwap;
 
 /**
  * Why a schedule command was refused. `invalid_request` is for input the
  * caller checks before deciding (unknown user, interval in the past).
  */
-export type ScheduleRejection = DomainRejection<'invalid_request' | 'not_on_call' | 'same_user' | 'swap_not_found' | 'swap_not_open' | 'swap_not_possible'>;
+export type ScheduleRejection = DomainRejection<
+  'invalid_request' | 'override_exists' | 'override_not_found' | 'not_on_call' | 'same_user' | 'swap_not_found' | 'swap_not_open' | 'swap_not_possible'
+>;
 
 type ScheduleDecision = Decision<ScheduleRejection>;
 
@@ -124,6 +141,17 @@ export function decideSchedule(cmd: ScheduleCommand, s: ScheduleAggregate): Sche
       if (!swap || swap.status === 'deleted') return refuse('swap_not_found', 'Not found.');
       return { events: [{ type: 'ShiftSwapDeleted', data: { scheduleId: cmd.scheduleId, swapId: cmd.swapId } }] };
     }
+    case 'AddOverride': {
+      if (s.removed) return refuse('invalid_request', `schedule ${JSON.stringify(cmd.scheduleId)} was removed`);
+      const d = s.definition;
+      const clash = d !== null && [...d.rotations, ...d.singles, ...d.overrides].some((x) => x.id === cmd.override.id);
+      if (clash || s.overrides.some((o) => o.override.id === cmd.override.id))
+        return refuse('override_exists', `a shift with id ${cmd.override.id} already exists`);
+      return { events: [{ type: 'ScheduleOverrideAdded', data: { scheduleId: cmd.scheduleId, name: cmd.name, override: cmd.override } }] };
+    }
+    case 'DeleteOverride':
+      if (!s.overrides.some((o) => o.override.id === cmd.overrideId)) return refuse('override_not_found', 'Not found.');
+      return { events: [{ type: 'ScheduleOverrideDeleted', data: { scheduleId: cmd.scheduleId, overrideId: cmd.overrideId } }] };
     default: {
       const never: never = cmd;
       return never;

@@ -47,10 +47,19 @@ export interface ScheduleAggregate {
   feeds: Record<IcalFeed, IcalFeedState | null>;
   /** In the order they were requested. */
   swaps: SwapState[];
+  /** Overrides added through the API and not deleted, in the order they were added. */
+  overrides: AddedOverride[];
+}
+
+/** An override added through the API (`ScheduleOverrideAdded`). */
+export interface AddedOverride {
+  name: string | null;
+  override: ScheduleOverrideData;
+  createdAt: string;
 }
 
 export function initialScheduleState(): ScheduleAggregate {
-  return { definition: null, definitionSha256: null, configuredAt: null, removed: false, feeds: { primary: null, overrides: null }, swaps: [] };
+  return { definition: null, definitionSha256: null, configuredAt: null, removed: false, feeds: { primary: null, overrides: null }, swaps: [], overrides: [] };
 }
 
 const isScheduleEvent = isOneOf(...SCHEDULE_EVENTS);
@@ -87,6 +96,11 @@ export function evolveSchedule(s: ScheduleAggregate, e: DozorEvent): ScheduleAgg
       return updateSwap(s, e.data.swapId, (w) => ({ ...w, status: 'taken', benefactor: e.data.benefactor, overrides: e.data.overrides, updatedAt: at }));
     case 'ShiftSwapDeleted':
       return updateSwap(s, e.data.swapId, (w) => ({ ...w, status: 'deleted', updatedAt: at }));
+    case 'ScheduleOverrideAdded':
+      if (s.overrides.some((o) => o.override.id === e.data.override.id)) return s;
+      return { ...s, overrides: [...s.overrides, { name: e.data.name, override: e.data.override, createdAt: at }] };
+    case 'ScheduleOverrideDeleted':
+      return { ...s, overrides: s.overrides.filter((o) => o.override.id !== e.data.overrideId) };
     default: {
       const never: never = e;
       return never;
@@ -101,6 +115,11 @@ function updateSwap(s: ScheduleAggregate, id: string, f: (w: SwapState) => SwapS
 /** Overrides of every taken, not deleted swap, in the order they were taken. */
 export function swapOverrides(s: ScheduleAggregate): ScheduleOverrideData[] {
   return s.swaps.filter((w) => w.status === 'taken').flatMap((w) => w.overrides);
+}
+
+/** Overrides added through the API, in the order they were added. */
+export function addedOverrides(s: ScheduleAggregate): ScheduleOverrideData[] {
+  return s.overrides.map((o) => o.override);
 }
 
 /** What OnCall shows: a request nobody took is `past_due` once its start has passed. */
