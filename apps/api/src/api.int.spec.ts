@@ -253,8 +253,8 @@ describe('REST API /api/v1/alert_groups', () => {
     });
   });
 
-  it('answers / with an index of the API, without a token', async () => {
-    const r = await app.inject({ method: 'GET', url: '/' });
+  it('answers /api with an index of the API, without a token (/ is the console)', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ name: 'Dozor', api: '/api/v1/', routes: expect.arrayContaining(['GET /api/v1/alert_groups/']) });
   });

@@ -1,11 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 
 /**
- * `/` on the api target: what is served here and where to read about it, so a
- * browser or `curl` pointed at Dozor gets an answer instead of a 404. Public:
+ * `/api` on the api target (`/` is the console): what is served here and where
+ * to read about it, so `curl` pointed at Dozor's API gets an answer instead of a 404. Public:
  * it names routes, nothing more; every route it lists takes the API token.
  */
-@Controller()
+@Controller('api')
 export class IndexController {
   @Get()
   @Header('cache-control', 'no-store')
@@ -13,6 +13,7 @@ export class IndexController {
     return {
       name: 'Dozor',
       api: '/api/v1/',
+      console: '/',
       routes: [
         'GET /api/v1/alert_groups/',
         'GET /api/v1/alert_groups/<id>/',
