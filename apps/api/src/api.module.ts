@@ -8,6 +8,7 @@ import { IntegrationCommands } from './integrations/integration.commands.js';
 import { UsersController } from './users/users.controller.js';
 import { PersonalNotificationRulesController } from './users/personal-notification-rules.controller.js';
 import { RouterRequests } from './router.client.js';
+import { EscalationController } from './escalation/escalation.controller.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
@@ -21,7 +22,7 @@ import { RouterRequests } from './router.client.js';
  * Telegram bot, for verification codes; when absent those endpoints answer 503).
  */
 @Module({
-  controllers: [AlertGroupsController, IntegrationsController, UsersController, PersonalNotificationRulesController],
+  controllers: [AlertGroupsController, IntegrationsController, UsersController, PersonalNotificationRulesController, EscalationController],
   providers: [AlertGroupsReadModel, RouterRequests, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}
