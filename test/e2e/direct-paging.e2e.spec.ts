@@ -48,15 +48,25 @@ describe('direct paging', () => {
   });
 
   it('pages each user in Telegram, once per Idempotency-Key; ack works; a team page joins the group', async () => {
-    const body = { title: 'Database on fire', message: 'primary lost quorum', users: [{ id: 'alice', important: true }, { id: 'bob', important: false }] };
+    const body = {
+      title: 'Database on fire',
+      message: 'primary lost quorum',
+      users: [
+        { id: 'alice', important: true },
+        { id: 'bob', important: false },
+      ],
+    };
     const r = await page(body, 'page-key-1');
     const group = (await r.json()) as { id: string; integration_id: string; title: string; state: string };
     expect(r.status, `${JSON.stringify(group)}\n${dump()}`).toBe(200);
     expect(group).toMatchObject({ integration_id: 'direct-paging:no-team', title: 'Database on fire', state: 'new' });
 
-    const toAlice = await telegram.chat(ALICE_TG).expectMessage(/Database on fire/, { timeoutMs: 30_000 }).catch((e) => {
-      throw new Error(`${e}\n${dump()}`);
-    });
+    const toAlice = await telegram
+      .chat(ALICE_TG)
+      .expectMessage(/Database on fire/, { timeoutMs: 30_000 })
+      .catch((e) => {
+        throw new Error(`${e}\n${dump()}`);
+      });
     expect(toAlice.text).toMatch(/primary lost quorum/);
     await telegram.chat(BOB_TG).expectMessage(/Database on fire/, { timeoutMs: 30_000 });
 
@@ -88,7 +98,11 @@ describe('direct paging', () => {
 
     // Settle, then count: one DM per page per user, none twice.
     await new Promise((r) => setTimeout(r, 3000));
-    const dms = (tg: number) => telegram.chat(tg).messages().filter((m) => /Database on fire/.test(m.text ?? '')).length;
+    const dms = (tg: number) =>
+      telegram
+        .chat(tg)
+        .messages()
+        .filter((m) => /Database on fire/.test(m.text ?? '')).length;
     expect(dms(ALICE_TG)).toBe(2);
     expect(dms(BOB_TG)).toBe(2);
   }, 120_000);

@@ -67,9 +67,15 @@ export function canonicalSha256(value: unknown): string {
     Array.isArray(v)
       ? v.map(canon)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canon(value)))
+    .digest('hex');
 }
 
 /*

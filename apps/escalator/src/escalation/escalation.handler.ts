@@ -88,7 +88,8 @@ export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq:
   const ofCurrent = (e.data as { alertGroupId?: string }).alertGroupId === current;
   let alertTimes = s.alertTimes;
   if (e.type === 'AlertGroupCreated') alertTimes = [];
-  if (e.type === 'AlertGroupDirectlyPaged' && ofCurrent && e.data.opensGroup) return { ...s, agg, pageChain: { id: DIRECT_PAGING_CHAIN_ID, steps: e.data.steps } };
+  if (e.type === 'AlertGroupDirectlyPaged' && ofCurrent && e.data.opensGroup)
+    return { ...s, agg, pageChain: { id: DIRECT_PAGING_CHAIN_ID, steps: e.data.steps } };
   else if (e.type === 'AlertAdded' && ofCurrent) alertTimes = [...s.alertTimes, e.metadata.occurredAt].slice(-MAX_ALERT_TIMES);
   if (e.type === 'AlertGroupAcknowledgmentConfirmed' && ofCurrent) return { ...s, agg, alertTimes, confirmed: [...(s.confirmed ?? []), seq].slice(-100) };
   const changed = STATE_EVENTS.has(e.type) && ofCurrent;

@@ -14,7 +14,15 @@ const stamp = (e: NewEvent, at = NOW): DozorEvent =>
   ({
     ...e,
     schemaVersion: SCHEMA_VERSIONS[e.type],
-    metadata: { eventId: `e${++n}`, occurredAt: at, actor: { kind: 'user', id: 'api' }, source: 'api', causationId: null, correlationId: 'c', traceparent: null },
+    metadata: {
+      eventId: `e${++n}`,
+      occurredAt: at,
+      actor: { kind: 'user', id: 'api' },
+      source: 'api',
+      causationId: null,
+      correlationId: 'c',
+      traceparent: null,
+    },
   }) as DozorEvent;
 
 function page(body: unknown, over: Partial<DirectPage> = {}): DirectPage {
@@ -22,7 +30,18 @@ function page(body: unknown, over: Partial<DirectPage> = {}): DirectPage {
   if (!r.ok) throw new Error(r.message);
   const steps = directPagingSteps(r.value, dir);
   if (!steps.ok) throw new Error(steps.message);
-  return { type: 'DirectPage', pageId: 'kpage1', idempotencyKey: 'k1', requestSha256: 'sha-1', request: r.value, steps: steps.value, aggregateKey: KEY, author: 'api', now: NOW, ...over };
+  return {
+    type: 'DirectPage',
+    pageId: 'kpage1',
+    idempotencyKey: 'k1',
+    requestSha256: 'sha-1',
+    request: r.value,
+    steps: steps.value,
+    aggregateKey: KEY,
+    author: 'api',
+    now: NOW,
+    ...over,
+  };
 }
 
 function fold(events: NewEvent[], s: DirectPageState = directPageDecider.initialState(), at = NOW): DirectPageState {
@@ -32,14 +51,26 @@ function fold(events: NewEvent[], s: DirectPageState = directPageDecider.initial
 const eventsOf = (d: ReturnType<typeof directPageDecider.decide>) => ('events' in d ? d.events : []);
 
 describe('direct page decider', () => {
-  const body = { title: 'DB down', message: 'primary gone', users: [{ id: 'alice', important: true }, { id: 'bob', important: false }] };
+  const body = {
+    title: 'DB down',
+    message: 'primary gone',
+    users: [
+      { id: 'alice', important: true },
+      { id: 'bob', important: false },
+    ],
+  };
 
   it('opens a group on the built-in integration, its chain the page steps', () => {
     const d = directPageDecider.decide(page(body), directPageDecider.initialState());
     const evs = eventsOf(d);
     expect(evs.map((e) => e.type)).toEqual(['AlertGroupCreated', 'RouteAssigned', 'AlertAdded', 'AlertGroupDirectlyPaged']);
     const created = evs[0]!.data as { alertGroupId: string; integrationId: string; escalationChainId: string; title: string; commonAnnotations: object };
-    expect(created).toMatchObject({ alertGroupId: `${KEY}-1`, integrationId: 'direct-paging:no-team', escalationChainId: DIRECT_PAGING_CHAIN_ID, title: 'DB down' });
+    expect(created).toMatchObject({
+      alertGroupId: `${KEY}-1`,
+      integrationId: 'direct-paging:no-team',
+      escalationChainId: DIRECT_PAGING_CHAIN_ID,
+      title: 'DB down',
+    });
     expect(created.commonAnnotations).toEqual({ description: 'primary gone' });
     const paged = evs[3]!.data as { steps: unknown[]; opensGroup: boolean };
     expect(paged.opensGroup).toBe(true);
@@ -67,9 +98,13 @@ describe('direct page decider', () => {
   it('adds responders to an existing group, not to a resolved or unknown one', () => {
     const s = fold(eventsOf(directPageDecider.decide(page(body), directPageDecider.initialState())));
     const add = page({ alert_group_id: `${KEY}-1`, users: [{ id: 'bob', important: true }] }, { pageId: 'kpage2', requestSha256: 'sha-3' });
-    expect(eventsOf(directPageDecider.decide(add, s)).map((e) => [e.type, (e.data as { opensGroup?: boolean }).opensGroup])).toEqual([['AlertGroupDirectlyPaged', false]]);
+    expect(eventsOf(directPageDecider.decide(add, s)).map((e) => [e.type, (e.data as { opensGroup?: boolean }).opensGroup])).toEqual([
+      ['AlertGroupDirectlyPaged', false],
+    ]);
     const resolved = fold([{ type: 'AlertGroupResolved', data: { alertGroupId: `${KEY}-1`, by: 'action' } }], s);
-    expect(directPageDecider.decide(add, resolved)).toEqual({ rejected: { code: 'invalid_transition', message: 'Cannot add responders for a resolved alert group' } });
+    expect(directPageDecider.decide(add, resolved)).toEqual({
+      rejected: { code: 'invalid_transition', message: 'Cannot add responders for a resolved alert group' },
+    });
     const unknown = page({ alert_group_id: `${KEY}-9`, users: [{ id: 'bob', important: true }] }, { pageId: 'kpage3' });
     expect(directPageDecider.decide(unknown, s)).toMatchObject({ rejected: { code: 'bad_request', message: `Alert group ${KEY}-9 does not exist` } });
   });
@@ -97,7 +132,11 @@ describe('paging added responders (escalator)', () => {
     const s0 = escalationDecider.initialState();
     const evs = pageResponders(cmd, s0);
     expect(evs.map((e) => e.type)).toEqual(['DirectPageNotified', 'NotificationRequested', 'NotificationRequested']);
-    expect(evs.slice(1).map((e) => [(e.data as { userId: string }).userId, (e.data as { important: boolean }).important, (e.data as { stepIndex: number }).stepIndex])).toEqual([
+    expect(
+      evs
+        .slice(1)
+        .map((e) => [(e.data as { userId: string }).userId, (e.data as { important: boolean }).important, (e.data as { stepIndex: number }).stepIndex]),
+    ).toEqual([
       ['alice', true, DIRECT_PAGE_STEP_BASE],
       ['bob', false, DIRECT_PAGE_STEP_BASE],
     ]);

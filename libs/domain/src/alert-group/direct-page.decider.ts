@@ -84,7 +84,10 @@ export function decideDirectPage(cmd: DirectPage, s: DirectPageState): Decision<
     if (seen.requestSha256 !== cmd.requestSha256)
       return reject('key_reused', `Idempotency-Key ${key} was already used for another request (alert group ${seen.alertGroupId}); send a new key`);
     if (Date.parse(cmd.now) - Date.parse(seen.at) > DIRECT_PAGE_IDEMPOTENCY_HOURS * 3_600_000)
-      return reject('key_expired', `Idempotency-Key ${key} was used more than ${DIRECT_PAGE_IDEMPOTENCY_HOURS} h ago (alert group ${seen.alertGroupId}); send a new key`);
+      return reject(
+        'key_expired',
+        `Idempotency-Key ${key} was used more than ${DIRECT_PAGE_IDEMPOTENCY_HOURS} h ago (alert group ${seen.alertGroupId}); send a new key`,
+      );
     return { events: [] };
   }
   const r = cmd.request;

@@ -37,7 +37,14 @@ export function pageResponders(cmd: PageResponders, s: EscalationState): NewEven
   const events: NewEvent[] = [
     {
       type: 'DirectPageNotified',
-      data: { alertGroupId: cmd.alertGroupId, pageId: cmd.pageId, aggregateKey: cmd.aggregateKey, stepIndex, users: cmd.users, summary: `${cmd.by} paged ${names}` },
+      data: {
+        alertGroupId: cmd.alertGroupId,
+        pageId: cmd.pageId,
+        aggregateKey: cmd.aggregateKey,
+        stepIndex,
+        users: cmd.users,
+        summary: `${cmd.by} paged ${names}`,
+      },
     },
   ];
   for (const u of cmd.users)
