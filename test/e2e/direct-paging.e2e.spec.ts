@@ -96,8 +96,10 @@ describe('direct paging', () => {
     await poll('bob paged again by the team page', async () => telegram.chat(BOB_TG).messages().length > before || undefined, 30_000);
     await page({ alert_group_id: group.id, team: 'sre' }, 'page-key-2');
 
-    // Settle, then count: one DM per page per user, none twice.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Every page recorded as sent, then count: one DM per page per user, none twice (the replays asked for nothing).
+    const timeline = async () => ((await (await api(`/api/v1/alert_groups/${group.id}`)).json()) as { timeline: { event: string }[] }).timeline;
+    await poll('four pages sent', async () => ((await timeline()).filter((t) => t.event === 'NotificationSent').length >= 4 ? true : undefined), 30_000);
+    expect((await timeline()).filter((t) => t.event === 'NotificationRequested')).toHaveLength(4);
     const dms = (tg: number) =>
       telegram
         .chat(tg)
