@@ -9,6 +9,7 @@ import { UsersController } from './users/users.controller.js';
 import { PersonalNotificationRulesController } from './users/personal-notification-rules.controller.js';
 import { RouterRequests } from './router.client.js';
 import { IndexController } from './index.controller.js';
+import { EscalationController } from './escalation/escalation.controller.js';
 
 /**
  * The public REST API (`/api/v1/…`, shaped like Grafana OnCall's). Thin: it
@@ -22,7 +23,7 @@ import { IndexController } from './index.controller.js';
  * Telegram bot, for verification codes; when absent those endpoints answer 503).
  */
 @Module({
-  controllers: [AlertGroupsController, IntegrationsController, UsersController, PersonalNotificationRulesController, IndexController],
+  controllers: [AlertGroupsController, IntegrationsController, UsersController, PersonalNotificationRulesController, EscalationController, IndexController],
   providers: [AlertGroupsReadModel, RouterRequests, AlertGroupCommands, IntegrationCommands, ApiTokenGuard],
 })
 export class ApiModule {}

@@ -22,6 +22,8 @@ export class IndexController {
         'POST /api/v1/users/<id>/telegram_verification_code',
         'GET /api/v1/personal_notification_rules/ (?user_id=, ?important=)',
         'GET /api/v1/personal_notification_rules/<id>',
+        'POST /api/v1/escalation (direct paging; Idempotency-Key)',
+        'GET|POST|DELETE /api/v1/on_call_shifts (overrides)',
       ],
       auth: 'Authorization: <DOZOR_API_TOKEN> (or Bearer <token>) on every /api/v1 request',
       docs: ['README.md', 'docs/architecture.md', 'docs/templates-and-routing.md', 'docs/schedules.md', 'docs/escalation.md'],

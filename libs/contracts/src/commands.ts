@@ -67,3 +67,39 @@ export interface IntegrationStatus {
 export type IntegrationCommandReply =
   | { ok: true; status: IntegrationStatus; events: string[] }
   | { ok: false; code: 'not_found' | 'invalid_transition' | 'bad_request' | 'conflict' | 'unavailable'; message: string };
+
+/**
+ * Request sent to the router over `<prefix>.cmd.direct-page`: a direct page
+ * (`POST /api/v1/escalation`), as parsed by the API. The router resolves the
+ * users and the team against dozor.yaml and decides.
+ */
+export interface DirectPageCommandRequest {
+  title: string;
+  message: string;
+  sourceUrl: string | null;
+  team: string | null;
+  importantTeam: boolean;
+  users: { id: string; important: boolean }[];
+  /** Page more responders on this existing group instead of opening one. */
+  alertGroupId: string | null;
+  /** The `Idempotency-Key` header, if any: a retry with the same key returns the same group and pages no one again. */
+  idempotencyKey: string | null;
+  actor: Actor;
+  source: Source;
+}
+
+/** What the API needs to answer in OnCall's alert group shape without waiting for the projection. */
+export interface DirectPagedGroup {
+  alertGroupId: string;
+  integrationId: string;
+  routeId: string;
+  team: string | null;
+  title: string;
+  state: string;
+  createdAt: string;
+  alertsCount: number;
+}
+
+export type DirectPageReply =
+  | { ok: true; group: DirectPagedGroup; pageId: string; opened: boolean; /** The Idempotency-Key was seen before: nothing was done now. */ replayed: boolean }
+  | { ok: false; code: 'not_found' | 'invalid_transition' | 'bad_request' | 'conflict' | 'unavailable'; message: string };

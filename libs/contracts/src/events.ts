@@ -636,6 +636,54 @@ export interface HeartbeatRestoredData {
   receivedAt: string;
 }
 
+/* ------------------------------------------------------------ direct paging */
+
+/** A user named by a direct page, and whether they get an important page. */
+export interface DirectPagedUser {
+  id: string;
+  important: boolean;
+}
+
+/**
+ * `POST /api/v1/escalation` (OnCall's direct paging) paged users or a team on
+ * an alert group: appended to the group's alert-group subject by the router,
+ * in the commit of AlertGroupCreated (+ RouteAssigned, AlertAdded) when the
+ * page opened the group (`opensGroup`), alone when it adds responders to an
+ * existing group. `steps` is what the page runs: for a page that opened its
+ * group, the group's escalation chain (its snapshot); otherwise the escalator
+ * notifies the users once (DirectPageNotified).
+ */
+export interface AlertGroupDirectlyPagedData extends AlertGroupRef {
+  /** Unique per page: from the Idempotency-Key when given (`k…`), else random (`p…`). */
+  pageId: string;
+  /** The request's Idempotency-Key, as sent; null without one. Honoured for 24 h (DIRECT_PAGE_IDEMPOTENCY_HOURS). */
+  idempotencyKey: string | null;
+  /** sha256 (hex) of the request as parsed: a key sent again with another request is refused. */
+  requestSha256: string;
+  opensGroup: boolean;
+  title: string;
+  message: string;
+  sourceUrl: string | null;
+  team: string | null;
+  importantTeam: boolean;
+  users: DirectPagedUser[];
+  steps: EscalationStep[];
+}
+
+/**
+ * The escalator paged the responders a direct page added to an existing
+ * group, each as their personal policy says, under `stepIndex` (1,000,000 + the
+ * group's earlier added pages; chain steps are far below), so their
+ * notification and personal-wait ids never meet a chain step's.
+ */
+export interface DirectPageNotifiedData extends AlertGroupRef {
+  pageId: string;
+  aggregateKey: string;
+  stepIndex: number;
+  users: DirectPagedUser[];
+  summary: string;
+}
+
 /* -------------------------------------------------------------------- user */
 
 /**
@@ -737,6 +785,8 @@ export interface EventCatalogue {
   ConsoleLoginCodeIssued: ConsoleLoginCodeIssuedData;
   ConsoleLoginCodeRedeemed: ConsoleLoginCodeRedeemedData;
   TelegramAccountLinked: TelegramAccountLinkedData;
+  AlertGroupDirectlyPaged: AlertGroupDirectlyPagedData;
+  DirectPageNotified: DirectPageNotifiedData;
 }
 
 export type EventType = keyof EventCatalogue;
@@ -802,6 +852,8 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   ConsoleLoginCodeIssued: 1,
   ConsoleLoginCodeRedeemed: 1,
   TelegramAccountLinked: 1,
+  AlertGroupDirectlyPaged: 1,
+  DirectPageNotified: 1,
 };
 
 export type DozorEvent = { [K in EventType]: EventEnvelope<K, EventCatalogue[K]> }[EventType];

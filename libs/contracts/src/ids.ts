@@ -43,6 +43,41 @@ export function aggregateKeyOf(integrationId: string, groupingKey: string): stri
   return base32(createHash('sha256').update(`${integrationId}\n${groupingKey}`).digest()).slice(0, 20);
 }
 
+/**
+ * A direct page's id. With an `Idempotency-Key`, `k` + 20 base32 of
+ * `sha256(actorId + "\n" + key)`: a retry by the same caller with the same key
+ * names the same page. Without one, `p` + 20 base32 of `random` (16 random bytes).
+ */
+export function directPageId(actorId: string, idempotencyKey: string | null, random: Uint8Array): string {
+  if (idempotencyKey === null) return `p${base32(createHash('sha256').update(random).digest()).slice(0, 20)}`;
+  return `k${base32(createHash('sha256').update(`${actorId}\n${idempotencyKey}`).digest()).slice(0, 20)}`;
+}
+
+/**
+ * The subject (aggregate key) of the group a direct page opens: from the page
+ * id alone, whatever the team, so a retry with the same key finds its group.
+ */
+export function directPageAggregateKey(pageId: string): string {
+  return aggregateKeyOf('direct-paging', pageId);
+}
+
+/** sha256 (hex) of a value's JSON with sorted keys: a direct page request's fingerprint. */
+export function canonicalSha256(value: unknown): string {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(value)))
+    .digest('hex');
+}
+
 /*
  * Timer ids are deterministic, so the due-table (a projection of the log) and
  * the deciders that check "is this the current timer?" agree without storing

@@ -15,6 +15,7 @@
  *   <prefix>.evt.user.<userId>                  Telegram verification codes issued, Telegram accounts linked
  *   <prefix>.evt.user.code-<hash20>             a code's index: its TelegramVerificationCodeIssued (found by the code's hash)
  *   <prefix>.cmd.alert-group                    request-reply: action commands for the router
+ *   <prefix>.cmd.direct-page                    request-reply: direct pages (POST /api/v1/escalation) for the router
  *   <prefix>.cmd.integration                    request-reply: maintenance/debug mode commands for the router
  *   <prefix>.rpc.oncall                         request-reply: who is on call
  */
@@ -48,6 +49,7 @@ export const subjects = {
   verificationCode: (t: Topology, codeHash: string) => subjects.of(t, 'user', `code-${codeHash.slice(0, 20)}`),
   alertGroupCommands: (t: Topology) => `${t.prefix}.cmd.alert-group`,
   integrationCommands: (t: Topology) => `${t.prefix}.cmd.integration`,
+  directPageCommands: (t: Topology) => `${t.prefix}.cmd.direct-page`,
   onCallQuery: (t: Topology) => `${t.prefix}.rpc.oncall`,
   /** The aggregate kind and id of an event subject. */
   parse(t: Topology, subject: string): { kind: AggregateKind; id: string } | null {

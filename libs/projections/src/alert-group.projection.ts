@@ -140,6 +140,15 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     }
     case 'TelegramAccountLinked':
       return applyUserEvent(m, e, at);
+    // A direct page (POST /api/v1/escalation) is an action: its audit row names who paged whom.
+    case 'AlertGroupDirectlyPaged':
+      return audit(m, e, at, 'direct_page', e.data.alertGroupId, {
+        pageId: e.data.pageId,
+        opensGroup: e.data.opensGroup,
+        team: e.data.team,
+        users: e.data.users,
+        idempotencyKey: e.data.idempotencyKey,
+      });
     // Timeline rows only (written by applyCommit), or nothing at all.
     case 'AlertReceived':
     case 'RouteAssigned':
@@ -178,6 +187,7 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
     case 'OutgoingWebhookFailed':
     case 'AlertmanagerSilenceCreated':
     case 'AlertmanagerSilenceDeleted':
+    case 'DirectPageNotified':
       return;
     default: {
       // A type added to the catalogue after this projection was written: ignored until it is handled here.

@@ -43,6 +43,8 @@ function clip(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
+const responderList = (users: { id: string; important: boolean }[]): string => users.map((u) => `${u.id}${u.important ? ' (important)' : ''}`).join(', ');
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -159,6 +161,16 @@ export function timelineText(e: DozorEvent): string | null {
       return `Alertmanager silence ${e.data.silenceId} created at ${e.data.url} until ${e.data.endsAt}`;
     case 'AlertmanagerSilenceDeleted':
       return `Alertmanager silence ${e.data.silenceId} deleted`;
+    case 'AlertGroupDirectlyPaged': {
+      // OnCall's direct paging log record: "<user> paged user <user>", one line here for the page.
+      const d = e.data;
+      const who = d.team
+        ? `team ${d.team}${d.importantTeam ? ' (important)' : ''}`
+        : d.users.map((u) => `user ${u.id}${u.important ? ' (important)' : ''}`).join(', ');
+      return `${by} paged ${who}${d.opensGroup ? '' : ' to join the escalation'}`;
+    }
+    case 'DirectPageNotified':
+      return `Direct page: notifying ${responderList(e.data.users)}`;
     case 'OutgoingWebhookClaimed':
     case 'AlertReceived':
     case 'TimerFired':

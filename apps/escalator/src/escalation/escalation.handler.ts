@@ -8,12 +8,15 @@ import {
   subjects,
   SYSTEM_ACTORS,
   type DozorEvent,
+  type EscalationStep,
   type Topology,
 } from '@dozor/contracts';
 import type { DozorConfig, EscalationChainConfig } from '@dozor/config';
 import {
   alertGroupDecider,
+  DIRECT_PAGING_CHAIN_ID,
   escalationDecider,
+  respondersOf,
   groupState,
   resolveNoticeRecipients,
   rotationDecider,
@@ -75,6 +78,8 @@ export interface EscalatorGroupState {
   resolver: string | null;
   /** Stream sequences of the acknowledger's confirmations ("still on it") since the ack that holds. */
   confirmed?: number[];
+  /** A group a direct page opened: its chain is the page's steps (AlertGroupDirectlyPaged.steps); absent otherwise. */
+  pageChain?: { id: string; steps: EscalationStep[] } | null;
 }
 
 export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq: number): EscalatorGroupState {
@@ -83,6 +88,8 @@ export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq:
   const ofCurrent = (e.data as { alertGroupId?: string }).alertGroupId === current;
   let alertTimes = s.alertTimes;
   if (e.type === 'AlertGroupCreated') alertTimes = [];
+  if (e.type === 'AlertGroupDirectlyPaged' && ofCurrent && e.data.opensGroup)
+    return { ...s, agg, pageChain: { id: DIRECT_PAGING_CHAIN_ID, steps: e.data.steps } };
   else if (e.type === 'AlertAdded' && ofCurrent) alertTimes = [...s.alertTimes, e.metadata.occurredAt].slice(-MAX_ALERT_TIMES);
   if (e.type === 'AlertGroupAcknowledgmentConfirmed' && ofCurrent) return { ...s, agg, alertTimes, confirmed: [...(s.confirmed ?? []), seq].slice(-100) };
   const changed = STATE_EVENTS.has(e.type) && ofCurrent;
@@ -90,7 +97,8 @@ export function evolveEscalatorGroup(s: EscalatorGroupState, e: DozorEvent, seq:
   const user = e.metadata.actor.kind === 'user' ? e.metadata.actor.id : null;
   const ackUser = e.type === 'AlertGroupAcknowledged' ? (e.data.by === 'source' ? null : user) : e.type === 'AlertGroupSilenced' ? s.ackUser : null;
   const resolver = e.type === 'AlertGroupResolved' ? user : null;
-  return { agg, transition: seq, alertTimes, ackUser, resolver, confirmed: [] };
+  const pageChain = e.type === 'AlertGroupCreated' ? null : s.pageChain;
+  return { agg, transition: seq, alertTimes, ackUser, resolver, confirmed: [], pageChain };
 }
 
 const policiesCache = new WeakMap<DozorConfig, PersonalPolicies>();
@@ -151,6 +159,8 @@ export class EscalationHandler {
       if (STATE_EVENTS.has(e.type)) changed.add((e.data as { alertGroupId: string }).alertGroupId);
       if (STATE_EVENTS.has(e.type) || e.type === 'AlertAdded') ids.add((e.data as { alertGroupId: string }).alertGroupId);
     }
+    const pages = commit.events.filter((e) => e.type === 'AlertGroupDirectlyPaged' && !e.data.opensGroup);
+    if (pages.length) return this.pageResponders(commit.subject, pages);
     if (ids.size === 0) return Outcome.skipped('no state change');
     const { state: groupState_ } = await this.groups.load(commit.subject);
     const { agg, transition, alertTimes } = groupState_;
@@ -159,7 +169,8 @@ export class EscalationHandler {
       const g = agg.current;
       // Only the latest generation escalates; older ones are resolved.
       if (!g || g.alertGroupId !== alertGroupId) continue;
-      const chain = this.chainOf(g.escalationChainId);
+      // A group a direct page opened escalates along the page's own steps, frozen in its AlertGroupDirectlyPaged.
+      const chain = this.chainOf(g.escalationChainId) ?? (groupState_.pageChain ? { ...groupState_.pageChain, ackReminder: null } : null);
       const cause = commit.events.find((e) => STATE_EVENTS.has(e.type)) ?? commit.events.find((e) => e.type === 'AlertAdded')!;
       const out = await this.decideAndAppend(
         alertGroupId,
@@ -184,6 +195,31 @@ export class EscalationHandler {
         eventId: cause.metadata.eventId,
         correlationId: cause.metadata.correlationId,
       });
+    }
+    return failed ?? Outcome.done;
+  }
+
+  /** A direct page added responders to an existing group: page each once, whatever the escalation is doing. */
+  private async pageResponders(subject: string, pages: DozorEvent[]): Promise<HandlerOutcome> {
+    const { state } = await this.groups.load(subject);
+    let failed: HandlerOutcome | null = null;
+    for (const e of pages) {
+      if (e.type !== 'AlertGroupDirectlyPaged') continue;
+      const out = await this.decideAndAppend(
+        e.data.alertGroupId,
+        {
+          type: 'PageResponders',
+          alertGroupId: e.data.alertGroupId,
+          aggregateKey: state.agg.aggregateKey!,
+          pageId: e.data.pageId,
+          users: respondersOf(e.data.steps),
+          by: e.metadata.actor.name ?? e.metadata.actor.id,
+          policies: personalPoliciesOf(this.runtime.config),
+          now: this.runtime.now(),
+        },
+        { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },
+      );
+      failed ??= out;
     }
     return failed ?? Outcome.done;
   }

@@ -146,3 +146,51 @@ function isHttpUrl(s: string): boolean {
     return false;
   }
 }
+
+/**
+ * The built-in "Direct paging" integration a page opens its group on, as
+ * OnCall's `get_or_create_manual_integration`: one per team, one for pages
+ * without a team. Never declared in dozor.yaml: its ids have a `:`, which
+ * dozor.yaml ids cannot, so they never collide with a configured one.
+ */
+export function directPagingIntegrationId(team: string | null): string {
+  return team === null ? 'direct-paging:no-team' : `direct-paging:team-${team}`;
+}
+
+/** OnCall's verbal name of that integration. */
+export function directPagingIntegrationName(team: string | null): string {
+  return `Direct paging (${team ?? 'No'} team)`;
+}
+
+export function isDirectPagingIntegration(integrationId: string): boolean {
+  return integrationId.startsWith('direct-paging:');
+}
+
+/** The chain id of a group a page opened: its chain is the page's own steps (AlertGroupDirectlyPaged.steps). */
+export const DIRECT_PAGING_CHAIN_ID = 'direct-paging:page';
+/** The route of the built-in integration (OnCall creates its default route). */
+export const DIRECT_PAGING_ROUTE_ID = 'default';
+
+/** How long an Idempotency-Key is honoured; after that the same key is refused, never reused. */
+export const DIRECT_PAGE_IDEMPOTENCY_HOURS = 24;
+
+/** The users a page's steps notify, each once, important if any step pages them as important. */
+export function respondersOf(steps: readonly EscalationStep[]): PagedUser[] {
+  const out = new Map<string, boolean>();
+  for (const s of steps)
+    if (s.kind === 'notify_persons' || s.kind === 'notify_team_members') for (const u of s.users) out.set(u, (out.get(u) ?? false) || s.important);
+  return [...out].map(([id, important]) => ({ id, important }));
+}
+
+/** The request as fingerprinted (AlertGroupDirectlyPaged.requestSha256): every field that changes what is paged. */
+export function directPageFingerprint(req: DirectPageRequest): Record<string, unknown> {
+  return {
+    title: req.title,
+    message: req.message,
+    sourceUrl: req.sourceUrl,
+    team: req.team,
+    importantTeam: req.importantTeam,
+    users: req.users.map((u) => ({ id: u.id, important: u.important })),
+    alertGroupId: req.alertGroupId,
+  };
+}

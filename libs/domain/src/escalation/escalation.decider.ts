@@ -17,6 +17,7 @@ import type { Decider, Decision, DomainRejection } from '../decider.js';
 import { evolveEscalation, initialEscalationState, type EscalationState } from './escalation.state.js';
 import { timeWindowOpensAt } from './time-window.js';
 import { personalRules, runPersonalRules, type PersonalPolicies } from './personal-policy.js';
+import { pageResponders, type PageResponders } from './direct-page-responders.js';
 import { onAcknowledged, onAckReminderTimer, type AckReminderDecision, type AckReminderGroup, type AckReminderPolicy } from './ack-reminder.js';
 
 export interface ChainSnapshot {
@@ -94,7 +95,7 @@ export interface SendResolveNotice {
   now: string;
 }
 
-export type EscalationCommand = ReconcileEscalation | FireEscalationTimer | StartAckReminders | SendResolveNotice;
+export type EscalationCommand = ReconcileEscalation | FireEscalationTimer | StartAckReminders | SendResolveNotice | PageResponders;
 
 /** On-call answers fetched by the caller: users, or the reason nobody could be asked. */
 export type OnCallLookups = Record<string, { users: string[] } | { error: string }>;
@@ -233,6 +234,8 @@ export function decideEscalation(
     }
     case 'SendResolveNotice':
       return { events: resolveNotice(s, cmd) };
+    case 'PageResponders':
+      return { events: pageResponders(cmd, s) };
     default: {
       const never: never = cmd;
       return never;

@@ -44,6 +44,8 @@ export interface EscalationState {
   remindedAck: number;
   /** The latest resolve (its stream sequence) whose notice was sent; 0 when none. */
   noticedResolve: number;
+  /** Direct pages whose added responders were paged (DirectPageNotified), by page id; absent: none. */
+  directPages?: Record<string, true>;
 }
 
 export function initialEscalationState(): EscalationState {
@@ -86,6 +88,7 @@ const isEscalationEvent = isOneOf(
   'AckReminderSent',
   'AckReminderDeadlinePassed',
   'ResolveNoticeRequested',
+  'DirectPageNotified',
 );
 
 export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationState {
@@ -153,6 +156,14 @@ export function evolveEscalation(s: EscalationState, e: DozorEvent): EscalationS
       return { ...s, ackTimers: without(s.ackTimers, e.data.timerId) };
     case 'ResolveNoticeRequested':
       return { ...s, noticedResolve: Math.max(s.noticedResolve, e.data.resolve) };
+    case 'DirectPageNotified':
+      // A group that never escalated (no chain) learns its ids here, for its responders' personal waits.
+      return {
+        ...s,
+        alertGroupId: s.alertGroupId ?? e.data.alertGroupId,
+        aggregateKey: s.aggregateKey ?? e.data.aggregateKey,
+        directPages: { ...s.directPages, [e.data.pageId]: true },
+      };
     default: {
       const never: never = e;
       return never;

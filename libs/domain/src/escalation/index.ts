@@ -6,3 +6,4 @@ export * from './direct-paging.js';
 export * from './ack-reminder.js';
 export * from './resolve-notice.js';
 export * from './personal-policy.js';
+export * from './direct-page-responders.js';
