@@ -1,9 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
-import type { CommandReply, IntegrationCommandReply } from '@dozor/contracts';
+import type { CommandReply, DirectPageReply, IntegrationCommandReply } from '@dozor/contracts';
 import { EventStore, RequestFailedError } from '@dozor/eventstore';
 import { ApiAuth } from '@dozor/platform';
 
-type Refusal = Extract<CommandReply | IntegrationCommandReply, { ok: false }>;
+type Refusal = Extract<CommandReply | IntegrationCommandReply | DirectPageReply, { ok: false }>;
 
 const STATUS: Record<Refusal['code'], number> = {
   not_found: HttpStatus.NOT_FOUND,
@@ -31,7 +31,7 @@ export class RouterRequests {
   }
 
   /** The router's `ok` reply, or an HttpException with a `detail`; `refused` names what was refused when the router gives no message. */
-  async send<R extends CommandReply | IntegrationCommandReply>(
+  async send<R extends CommandReply | IntegrationCommandReply | DirectPageReply>(
     subject: string,
     body: unknown,
     attributes: Record<string, string>,

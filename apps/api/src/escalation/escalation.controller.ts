@@ -1,5 +1,5 @@
 import { Body, Headers, HttpCode, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
-import { subjects, type CommandReply, type DirectPageCommandRequest, type DirectPageReply } from '@dozor/contracts';
+import { subjects, type DirectPageCommandRequest, type DirectPageReply } from '@dozor/contracts';
 import { parseDirectPage } from '@dozor/domain';
 import { EventStore } from '@dozor/eventstore';
 import { ApiController } from '@dozor/platform';
@@ -55,12 +55,12 @@ export class EscalationController {
       actor: API_ACTOR,
       source: 'api',
     };
-    const reply = (await this.router.send<CommandReply>(
+    const reply = await this.router.send<DirectPageReply>(
       subjects.directPageCommands(this.store.topology),
       req,
       { 'dozor.action': 'direct_page', ...(p.alertGroupId ? { 'dozor.alert_group_id': p.alertGroupId } : {}) },
       'the router refused the page',
-    )) as unknown as Extract<DirectPageReply, { ok: true }>;
+    );
     const g = reply.group;
     const projected = await this.read.get(g.alertGroupId);
     if (projected) {
