@@ -5,8 +5,9 @@ import { API_TOKEN, BOB_TG, DozorProcess, DozorSystem, NATS_URL, poll, SEPARATE_
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /**
- * Direct paging when things go wrong, each service in its own process: four
- * concurrent retries with one Idempotency-Key open one group and page once;
+ * Direct paging when things go wrong, each service in its own process and
+ * two routers: four concurrent retries with one Idempotency-Key open one
+ * group and page once;
  * with no router the API says so (503) and records nothing; with the
  * escalator killed (-9) after the page was recorded, a new escalator pages
  * from the log, once, and a retry after that pages no one again.
@@ -21,6 +22,8 @@ describe('direct paging: races, a router outage, an escalator kill', () => {
     nc = await connectNats(NATS_URL, 'direct-paging-crash-spec');
     store = await EventStore.open(nc, { topology: topology(sys.iso.prefix) });
     await sys.start(SEPARATE_SERVICES, { DOZOR_CONFIG: writeChainConfig(sys.iso.dir, ['notify_persons: [alice]']) });
+    // A second router: the concurrent retries race across replicas.
+    sys.procs.set('router#2', await new DozorProcess('router', sys.proc('router').env, 'router#2').start());
   }, 180_000);
 
   afterAll(async () => {
@@ -54,7 +57,7 @@ describe('direct paging: races, a router outage, an escalator kill', () => {
       .messages()
       .filter((m) => title.test(m.text ?? '')).length;
 
-  it('concurrent retries with one key open one group and page once', async () => {
+  it('concurrent retries with one key, across two routers, open one group and page once', async () => {
     const body = { title: 'Disk full on db-2', users: [{ id: 'bob', important: false }] };
     const replies = await Promise.all([1, 2, 3, 4].map(() => page(body, 'race-db-2')));
     for (const r of replies) expect(r.status, `${JSON.stringify(r.body)}\n${dump()}`).toBe(200);
@@ -69,7 +72,7 @@ describe('direct paging: races, a router outage, an escalator kill', () => {
 
   it('says so with no router, and pages once across an escalator kill -9', async () => {
     const body = { title: 'Payments failing', users: [{ id: 'bob', important: true }] };
-    await sys.proc('router').kill9();
+    await Promise.all([sys.proc('router').kill9(), sys.proc('router#2').kill9()]);
     const down = await page(body, 'pay-1');
     expect(down.status).toBe(503);
     expect(String(down.body.detail)).toMatch(/No router is answering|did not answer/);
