@@ -47,7 +47,12 @@ const BUDGET_MS = Number(process.env.CHAOS_BUDGET_MS ?? 285_000);
  * CHAOS_STRICT=1 makes every check fail the suite. Remove an entry once its
  * change is in.
  */
-const AWAITING: Record<string, string> = {};
+const AWAITING: Record<string, string> = {
+  // A 429's pause is now stored by every replica before it sends, and no send goes out on limits the store has not
+  // confirmed; what is left is the window before the replica that got the 429 has stored the pause (seen once in CI on a
+  // loaded machine: a send 1.4 s into a 3 s pause). CHAOS_STRICT=1 makes it strict.
+  'retry_after holds across replicas': 'a per-chat "request in flight" mark, so a chat\'s next send waits for the answer to the previous one',
+};
 
 const SERVICES = ['ingest', 'router', 'escalator', 'telegram-notifier', 'scheduler', 'api'] as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
