@@ -87,4 +87,19 @@ describe.skipIf(!haveChromium)('the console in Chromium', () => {
     const shifts = await fetch(`${dozor.url}/api/v1/on_call_shifts?schedule_id=ops`, { headers: { authorization: API_TOKEN } });
     expect(JSON.stringify(await shifts.json())).toContain(created.body.id);
   });
+
+  it('/login in a DM to the bot gives a one-time link: it signs alice in once, a second use is refused', async () => {
+    telegram.sendText(ALICE_TG, ALICE_TG, '/login');
+    const msg = await telegram.chat(ALICE_TG).expectMessage(/Sign in to the Dozor console/, { timeoutMs: 30_000 });
+    const code = /\/login\?code=([^\s]+)/.exec(msg.text)?.[1];
+    expect(code, msg.text).toBeTruthy();
+    const redeem = () =>
+      fetch(`${dozor.url}/console/api/session/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const first = await redeem();
+    expect(first.status, await first.clone().text()).toBe(200);
+    expect(first.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    const second = await redeem();
+    expect(second.status).toBe(401);
+    expect((await second.json()).detail).toMatch(/already been used/);
+  });
 });

@@ -4,7 +4,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { Update } from 'telegraf/types';
 import { subjects, type AlertGroupCommandRequest, type CommandReply } from '@dozor/contracts';
 import { EventStore } from '@dozor/eventstore';
-import { Runtime } from '@dozor/platform';
+import { mintConsoleLoginCode, Runtime } from '@dozor/platform';
 import { JsonLogger, SpanKind, withSpan } from '@dozor/telemetry';
 import { verifyCallback } from '../telegram/index.js';
 import { TelegramBot } from '../telegram-bot.js';
@@ -118,6 +118,7 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
    * verification code in it. Every message in a private chat gets a reply.
    */
   private async onText(chatId: number, isPrivate: boolean, fromId: number | undefined, text: string): Promise<void> {
+    if (/^\/login(?:@\w+)?\s*$/.test(text.trim())) return this.onLogin(chatId, isPrivate, fromId);
     const start = /^\/start(?:@\w+)?(?:\s+(.*))?$/s.exec(text.trim());
     if (!start && !isPrivate) return;
     const reply = (t: string) => this.telegram.sender!.send(chatId, { text: t });
@@ -142,6 +143,28 @@ export class TelegramUpdates implements OnApplicationBootstrap, OnApplicationShu
       ? `Hello, ${user.name}. This Telegram account is linked to the Dozor user ${user.id}; alerts escalated to you arrive here.`
       : `This Telegram account (id ${fromId}) is not linked to a Dozor user. Ask your Dozor admin for a verification code and send it here as /start <code>, or to set telegram_user_id: "${fromId}" for your user in dozor.yaml.`;
     await reply(start ? text2 : `${text2} (Dozor did not find a verification code in your message.)`);
+  }
+
+  /**
+   * `/login`: a one-time link that signs the linked user in to the console
+   * (10 minutes, redeemed once; `ConsoleLoginCodeIssued`). Only in a private
+   * chat, so nobody else in a group sees the link.
+   */
+  private async onLogin(chatId: number, isPrivate: boolean, fromId: number | undefined): Promise<void> {
+    const reply = (t: string) => this.telegram.sender!.send(chatId, { text: t });
+    if (!isPrivate) return void (await reply('Send /login to me in a direct message: a sign-in link is not for a shared chat.'));
+    const user = await this.accounts.userOf(fromId).catch(() => undefined);
+    if (user === undefined) return void (await reply('Dozor could not look up this Telegram account right now; try again in a minute.'));
+    if (!user) return void (await reply(`This Telegram account (id ${fromId}) is not linked to a Dozor user, so it cannot sign in to the console.`));
+    const { code, expiresAt } = await mintConsoleLoginCode(this.store, user.id, {
+      now: new Date(), // the wall clock, as the console redeems it
+      actor: { kind: 'user', id: user.id, name: user.name },
+      source: 'telegram',
+    });
+    const until = expiresAt.slice(11, 16);
+    await reply(
+      `Sign in to the Dozor console as ${user.name}: ${this.runtime.settings.publicUrl}/login?code=${code}\nThe link works once, until ${until} UTC.`,
+    );
   }
 
   /** Every callback query is answered, even when handling it fails, so the button never spins. */
