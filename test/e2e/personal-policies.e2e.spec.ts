@@ -5,6 +5,7 @@ import { subjects, topology, type DozorEvent } from '@dozor/contracts';
 import { EventStore, connectNats } from '@dozor/eventstore';
 import {
   ALICE_TG,
+  API_TOKEN,
   BOB_TG,
   BotApiTestServer,
   DozorProcess,
@@ -19,6 +20,7 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 
 const CAROL_TG = 626262;
+const DAVE_TG = 636363;
 
 /**
  * Personal notification policies and acknowledge reminders end to end, in
@@ -45,6 +47,8 @@ const CONFIG = `users:
     telegram_user_id: "${BOB_TG}"
   - id: carol
     telegram_user_id: "${CAROL_TG}"
+  - id: dave
+    telegram_user_id: "${DAVE_TG}"
 integrations:
   - id: am
     type: alertmanager
@@ -54,12 +58,17 @@ integrations:
         escalation_chain: personal
       - labels: ['scenario="remind"']
         escalation_chain: remind
+      - labels: ['scenario="api"']
+        escalation_chain: api
 escalation_chains:
   - id: personal
     steps:
       - notify_persons: [alice]
       - wait: 1m
       - notify_persons: [bob]
+  - id: api
+    steps:
+      - notify_persons: [dave]
   - id: remind
     acknowledge_reminder:
       remind_every: 1h
@@ -201,6 +210,45 @@ describe('personal notification policies and acknowledge reminders, end to end',
     expect(messages(ALICE_TG, /PersonalP/)).toHaveLength(2);
     expect(messages(BOB_TG, /PersonalP/)).toHaveLength(1);
   }, 180_000);
+
+  it("api: dave's rules written over the API (POST, PUT, DELETE) page him as they say, without a restart", async () => {
+    const api = procs.get('api')!.url;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${api}/api/v1/personal_notification_rules${path}`, {
+        method,
+        headers: body === undefined ? { authorization: API_TOKEN } : { authorization: API_TOKEN, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, body: r.status === 204 ? null : await r.json() };
+    };
+    // The fallback (one message) shows until a list is written.
+    expect((await call('GET', '?user_id=dave&important=false')).body.results).toEqual([
+      { id: 'dave-default-0', user_id: 'dave', position: 0, important: false, type: 'notify_by_telegram' },
+    ]);
+    expect((await call('POST', '', { user_id: 'dave', type: 'notify_by_sms' })).body.detail).toMatch(/use notify_by_telegram/);
+    expect((await call('POST', '', { user_id: 'nobody', type: 'wait' })).status).toBe(400);
+    expect((await call('POST', '', { user_id: 'dave', type: 'notify_by_telegram' })).status).toBe(201);
+    expect((await call('POST', '', { user_id: 'dave', type: 'wait', duration: 60 })).body).toMatchObject({ id: 'dave-default-1', type: 'wait', duration: 60 });
+    expect((await call('POST', '', { user_id: 'dave', type: 'notify_by_telegram' })).status).toBe(201);
+    expect((await call('PUT', '/dave-default-1', { duration: 120 })).body).toMatchObject({ id: 'dave-default-1', duration: 120 });
+    expect((await call('POST', '', { user_id: 'dave', type: 'notify_by_telegram', position: 0 })).body).toMatchObject({ id: 'dave-default-0' });
+    expect((await call('DELETE', '/dave-default-0')).status).toBe(204);
+    expect((await call('DELETE', '/dave-default-9')).status).toBe(404);
+    const listed = (await call('GET', '?user_id=dave&important=false')).body.results.map((r: { type: string; duration?: number }) => [r.type, r.duration]);
+    expect(listed).toEqual([
+      ['notify_by_telegram', undefined],
+      ['wait', 120],
+      ['notify_by_telegram', undefined],
+    ]);
+    // The escalator follows the change from the log; a moment's grace for that on a loaded machine.
+    await new Promise((r) => setTimeout(r, 2000));
+
+    await post(payload('ApiRules', 'api'));
+    await expectCount('dave paged', DAVE_TG, /ApiRules/, 1);
+    await clock.advance('2m');
+    await expectCount("dave's second message, after his own 2-minute wait", DAVE_TG, /ApiRules/, 2);
+    expect(messages(DAVE_TG, /ApiRules/)).toHaveLength(2);
+  }, 120_000);
 
   it('remind: the acknowledger is reminded after 1h, unanswered it is unacknowledged after 5m (escalation restarts), and the resolve notice goes to carol', async () => {
     await post(payload('ReminderR', 'remind'));

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { ServiceDefinition } from '@dozor/platform';
 import { EscalationHandler, EscalationRepository, GroupReader, RotationRepository, escalatorConsumers } from './escalation/escalation.handler.js';
 import { GroupResolver } from './escalation/group-resolver.js';
+import { PersonalRulesSync } from './escalation/personal-rules.sync.js';
 import { OnCallClient } from './escalation/on-call.client.js';
 import { TimerStore } from './timers/timer.store.js';
 import { TimerTableProjection } from './timers/timer-table.projection.js';
@@ -15,6 +16,7 @@ import { WebhookDeliveries, WebhookGroupReader, WebhookHandler, WebhookSender, w
     GroupReader,
     RotationRepository,
     GroupResolver,
+    PersonalRulesSync,
     OnCallClient,
     TimerStore,
     TimerWorker,

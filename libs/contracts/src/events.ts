@@ -232,6 +232,16 @@ export interface NotificationRequestedData extends AlertGroupRef {
 export type PersonalNotificationRule = { type: 'notify_by_telegram' } | { type: 'wait'; seconds: number };
 
 /**
+ * One of a user's personal notification lists set over the API (the whole
+ * list). From then on it replaces dozor.yaml's list for that user and kind.
+ */
+export interface PersonalNotificationRulesChangedData {
+  userId: string;
+  important: boolean;
+  rules: PersonalNotificationRule[];
+}
+
+/**
  * A personal `wait` of a user's policy: the rest of the user's list (from
  * `ruleIndex`) runs at `dueAt`, on its own timer (`personalTimerId`). The
  * chain's next step does not cut it off (OnCall #934); an ack, resolve or
@@ -743,6 +753,7 @@ export interface EventCatalogue {
   TimerFired: TimerFiredData;
   EscalationStepExecuted: EscalationStepExecutedData;
   NotificationRequested: NotificationRequestedData;
+  PersonalNotificationRulesChanged: PersonalNotificationRulesChangedData;
   PersonalNotificationScheduled: PersonalNotificationScheduledData;
   PersonalNotificationResumed: PersonalNotificationResumedData;
   AckReminderScheduled: AckReminderScheduledData;
@@ -810,6 +821,7 @@ export const SCHEMA_VERSIONS: { [K in EventType]: number } = {
   TimerFired: 1,
   EscalationStepExecuted: 1,
   NotificationRequested: 1,
+  PersonalNotificationRulesChanged: 1,
   PersonalNotificationScheduled: 1,
   PersonalNotificationResumed: 1,
   AckReminderScheduled: 1,
@@ -924,6 +936,7 @@ export const USER_EVENTS = [
   'TelegramAccountLinked',
   'ConsoleLoginCodeIssued',
   'ConsoleLoginCodeRedeemed',
+  'PersonalNotificationRulesChanged',
 ] as const satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {

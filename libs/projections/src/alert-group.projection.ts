@@ -139,6 +139,7 @@ async function applyEvent(m: EntityManager, e: DozorEvent, at: At): Promise<void
       return;
     }
     case 'TelegramAccountLinked':
+    case 'PersonalNotificationRulesChanged':
       return applyUserEvent(m, e, at);
     // A direct page (POST /api/v1/escalation) is an action: its audit row names who paged whom.
     case 'AlertGroupDirectlyPaged':

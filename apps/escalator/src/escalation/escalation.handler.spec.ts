@@ -9,6 +9,7 @@ import { Runtime, settingsFromEnv } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
 import { fixturesDir, InMemoryEventLog } from '@dozor/testing';
 import { EscalationHandler, EscalationRepository, GroupReader, RotationRepository } from './escalation.handler.js';
+import { PersonalRulesSync } from './personal-rules.sync.js';
 import type { GroupResolver } from './group-resolver.js';
 import type { OnCallClient } from './on-call.client.js';
 
@@ -57,6 +58,8 @@ escalation_chains:
     runtime,
     new JsonLogger('spec', 'error'),
     log,
+    // Not started: the rules of dozor.yaml only, as no API change is in this log.
+    new PersonalRulesSync(log as never, runtime, new JsonLogger('spec', 'error')),
   );
   const groups = commandHandler(log, alertGroupDecider);
   const groupSubject = subjects.alertGroup(settings.topology, KEY);

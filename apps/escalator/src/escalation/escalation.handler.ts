@@ -35,6 +35,7 @@ import {
 import { AggregateRepository, CommandHandler, EventStore, Outcome, type EventLog, type HandlerOutcome, type RecordedCommit } from '@dozor/eventstore';
 import { Runtime } from '@dozor/platform';
 import { JsonLogger } from '@dozor/telemetry';
+import { PersonalRulesSync } from './personal-rules.sync.js';
 import { GroupResolver } from './group-resolver.js';
 import { OnCallClient } from './on-call.client.js';
 
@@ -144,6 +145,7 @@ export class EscalationHandler {
     private readonly runtime: Runtime,
     private readonly log: JsonLogger,
     @Inject(EventStore) private readonly store: EventLog,
+    private readonly rules: PersonalRulesSync,
   ) {}
 
   private get topology(): Topology {
@@ -185,7 +187,7 @@ export class EscalationHandler {
           now: this.runtime.now(),
           alertTimes,
           trigger: changed.has(alertGroupId) ? 'state_change' : 'new_alert',
-          policies: personalPoliciesOf(this.runtime.config),
+          policies: this.rules.policies(),
         },
         { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId },
       );
@@ -214,7 +216,7 @@ export class EscalationHandler {
           pageId: e.data.pageId,
           users: respondersOf(e.data.steps),
           by: e.metadata.actor.name ?? e.metadata.actor.id,
-          policies: personalPoliciesOf(this.runtime.config),
+          policies: this.rules.policies(),
           now: this.runtime.now(),
         },
         { eventId: e.metadata.eventId, correlationId: e.metadata.correlationId },
@@ -307,7 +309,7 @@ export class EscalationHandler {
           timerId,
           now: this.runtime.now(),
           alertTimes: group?.agg.current?.alertGroupId === id ? group.alertTimes : [],
-          policies: personalPoliciesOf(this.runtime.config),
+          policies: this.rules.policies(),
           ...(ack && group
             ? {
                 ackGroup: this.ackGroupOf(id, group, await this.remindersSent(id, ack.ack)),

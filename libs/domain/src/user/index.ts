@@ -1,1 +1,2 @@
 export * from './telegram-link.js';
+export * from './personal-rules.js';
