@@ -1,5 +1,5 @@
 import { durationAt, failAt, listAt, objectAt, type ConfigPath, type PersonalNotificationRule } from '@dozor/contracts';
-import { MAX_PERSONAL_WAIT_SECONDS, type PersonalPolicy } from '@dozor/domain';
+import { MAX_PERSONAL_WAIT_SECONDS, ONCALL_UNDELIVERED_TYPES, undeliveredTypeMessage, type PersonalPolicy } from '@dozor/domain';
 
 /**
  * A user's `personal_notification_rules:` in dozor.yaml, with Grafana
@@ -23,17 +23,6 @@ export function parsePersonalRules(v: unknown, p: ConfigPath): PersonalPolicy | 
   const o = objectAt(v, p, ['default', 'important']);
   return { default: rules(o.default, [...p, 'default']), important: rules(o.important, [...p, 'important']) };
 }
-
-/** OnCall's notify types Dozor cannot deliver: named in the error, so an exported OnCall policy says what to change. */
-const OTHER_ONCALL_TYPES = [
-  'notify_by_slack',
-  'notify_by_sms',
-  'notify_by_phone_call',
-  'notify_by_email',
-  'notify_by_mobile_app',
-  'notify_by_mobile_app_critical',
-  'notify_by_msteams',
-];
 
 function rules(v: unknown, p: ConfigPath): PersonalNotificationRule[] {
   if (v === undefined || v === null) return [];
@@ -59,8 +48,7 @@ function typed(type: string, duration: unknown, p: ConfigPath, typePath: ConfigP
     if (duration !== undefined) failAt([...p, 'duration'], "only a wait takes a duration (OnCall: Duration can't be set)");
     return { type: 'notify_by_telegram' };
   }
-  if (OTHER_ONCALL_TYPES.includes(type))
-    failAt(typePath, `${type} is a Grafana OnCall type Dozor does not deliver; Dozor notifies by Telegram: use notify_by_telegram`);
+  if (ONCALL_UNDELIVERED_TYPES.includes(type)) failAt(typePath, undeliveredTypeMessage(type));
   return failAt(typePath, `must be notify_by_telegram or wait, got ${JSON.stringify(type)}`);
 }
 

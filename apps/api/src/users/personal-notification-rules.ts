@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { PersonalNotificationRule } from '@dozor/contracts';
+import { ONCALL_UNDELIVERED_TYPES, undeliveredTypeMessage } from '@dozor/domain';
 
 /** A user as the personal notification rules endpoint reads them (dozor.yaml `users[]`). */
 export interface RulesOwner {
@@ -61,17 +62,6 @@ export function parseRuleId(id: string): { userId: string; important: boolean; p
   return m ? { userId: m[1]!, important: m[2] === 'important', position: Number(m[3]) } : null;
 }
 
-/** OnCall's notify types Dozor cannot deliver. */
-const OTHER_ONCALL_TYPES = new Set([
-  'notify_by_slack',
-  'notify_by_sms',
-  'notify_by_phone_call',
-  'notify_by_email',
-  'notify_by_mobile_app',
-  'notify_by_mobile_app_critical',
-  'notify_by_msteams',
-]);
-
 /** OnCall's default wait (5 minutes) when a wait is created without a duration. */
 const DEFAULT_WAIT_SECONDS = 300;
 
@@ -109,8 +99,7 @@ export function parseRuleBody(body: unknown, kind: 'create' | 'update'): RuleBod
   let rule: PersonalNotificationRule | undefined;
   if (b.type !== undefined) {
     if (typeof b.type !== 'string') bad('type: must be notify_by_telegram or wait');
-    if (OTHER_ONCALL_TYPES.has(b.type))
-      bad(`type: ${b.type} is a Grafana OnCall type Dozor does not deliver; Dozor notifies by Telegram: use notify_by_telegram`);
+    if (ONCALL_UNDELIVERED_TYPES.includes(b.type)) bad(`type: ${undeliveredTypeMessage(b.type)}`);
     if (b.type === 'wait') rule = { type: 'wait', seconds: duration ?? DEFAULT_WAIT_SECONDS };
     else if (b.type === 'notify_by_telegram') {
       if (duration !== undefined) bad("duration: only a wait has a duration (OnCall: Duration can't be set)");

@@ -16,6 +16,22 @@ export type PersonalPolicies = Record<string, PersonalPolicy>;
 
 /** OnCall's `wait_delay` choices, in seconds (1, 5, 15, 30 min, 1 h); dozor.yaml takes any duration up to MAX_PERSONAL_WAIT_SECONDS. */
 export const ONCALL_PERSONAL_WAIT_SECONDS = [60, 300, 900, 1800, 3600] as const;
+/** Grafana OnCall's personal notify types Dozor cannot deliver: named when refused, so an exported OnCall policy says what to change. */
+export const ONCALL_UNDELIVERED_TYPES: readonly string[] = [
+  'notify_by_slack',
+  'notify_by_sms',
+  'notify_by_phone_call',
+  'notify_by_email',
+  'notify_by_mobile_app',
+  'notify_by_mobile_app_critical',
+  'notify_by_msteams',
+];
+
+/** Why an OnCall notify type is refused. */
+export function undeliveredTypeMessage(type: string): string {
+  return `${type} is a Grafana OnCall type Dozor does not deliver; Dozor notifies by Telegram: use notify_by_telegram`;
+}
+
 /** The longest personal wait dozor.yaml accepts: a day (OnCall's longest is an hour). */
 export const MAX_PERSONAL_WAIT_SECONDS = 86_400;
 
